@@ -1,0 +1,17 @@
+#pragma once
+// How subcommands plug into the `pushgate` CLI: each file registers one
+// subcommand on the CLI11 app and sets the exit code when it runs.
+
+#include <CLI/CLI.hpp>
+
+namespace pushgate::cli {
+
+// Exit codes shared by all subcommands.
+enum class ExitCode { ok = 0, findings = 1, usage = 2, failure = 3 };
+
+// Registers `pushgate validate`; its result goes to `exit_code`.
+void add_validate_command(CLI::App& app, ExitCode& exit_code);
+// Registers `pushgate install`; its result goes to `exit_code`.
+void add_install_command(CLI::App& app, ExitCode& exit_code);
+
+}  // namespace pushgate::cli

@@ -1,0 +1,34 @@
+#pragma once
+// The commented pushgate.yaml that `pushgate install` writes when a
+// repository has none.
+
+#include <string_view>
+
+namespace pushgate::cli {
+
+inline constexpr std::string_view k_starter_config = R"(# pushgate.yaml: pushgate's settings for this repository. It lives on the
+# server, outside any pushed tree; a mistake here is reported with its line
+# and column, and pushes are refused until it is fixed.
+
+validate:
+  # Which pushed files are manifests (globs; ** spans folders).
+  include: ["**/*.yaml", "**/*.yml", "**/*.json"]
+  exclude: []
+  # Hostile-input bounds: bigger files, deeper nesting, more alias expansion
+  # or more documents per file are rejected with their own message.
+  limits: {file_size: 1MiB, depth: 100, aliases: 1000, documents: 1000}
+  # The hook rejects the push, saying so, when checking takes longer.
+  time_budget: 10s
+  # Findings shown to the pusher; the rest are counted.
+  max_findings: 50
+  # Per-rule overrides: off, warning or error. For example:
+  # rules: {yaml.crlf: off, k8s.labels: warning}
+
+# Environments that pushgated deploys (branch -> target), for example:
+# environments:
+#   production:
+#     branch: main
+#     path: deploy/prod
+)";
+
+}  // namespace pushgate::cli

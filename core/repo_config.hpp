@@ -1,0 +1,93 @@
+#pragma once
+// REPO.git/pushgate.yaml: the per-repository configuration, kept on the
+// server outside any pushed tree.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/yaml_tree.hpp"
+
+namespace pushgate {
+
+// How an administrator set one validator rule: off, or the severity its
+// findings get.
+enum class RuleSetting { off, warning, error };
+
+struct ValidateSettings {
+  std::vector<std::string> include{"**/*.yaml", "**/*.yml", "**/*.json"};
+  std::vector<std::string> exclude;
+  std::uint64_t file_size = 1 << 20;
+  yaml::Limits limits;
+  std::chrono::milliseconds time_budget{10'000};
+  std::size_t max_findings = 50;
+  std::map<std::string, RuleSetting, std::less<>> rules;  // rule id -> override
+};
+
+enum class DeployerType { local, command };
+
+// `deployer:` of an environment. Commands are argv lists; `{release}` in an
+// argument is replaced by the release folder.
+struct DeployerSettings {
+  DeployerType type = DeployerType::local;
+  std::string dir;                                // local: the target folder
+  std::size_t keep_releases = 5;
+  std::vector<std::vector<std::string>> before;   // run in the new release before the switch
+  std::vector<std::vector<std::string>> after;    // run after the switch
+  std::vector<std::string> run;                   // command: what deploys the release
+  std::chrono::milliseconds timeout{600'000};     // per command
+};
+
+// `health:`: run after the switch; the release is rolled back when it fails
+// `retries` times in a row.
+struct HealthCheck {
+  std::vector<std::string> command;
+  std::chrono::milliseconds timeout{30'000};
+  int retries = 3;
+  std::chrono::milliseconds interval{1'000};
+};
+
+// What the daemon does with a deploy it finds cut off at start-up.
+enum class OnInterrupt { retry, rollback };
+
+// `retry:`: attempts of a failed deploy, and what to do after a crash.
+struct RetryPolicy {
+  int attempts = 1;
+  std::chrono::milliseconds delay{0};
+  OnInterrupt on_interrupt = OnInterrupt::retry;
+};
+
+struct Environment {
+  std::string name;
+  std::string branch;  // short name: "main" for refs/heads/main
+  std::string path;    // subtree to deploy; "" is the whole tree
+  DeployerSettings deployer;
+  std::optional<HealthCheck> health;
+  RetryPolicy retry;
+  // `env:` and `secrets:` both reach commands as variables; secret values
+  // are replaced by "***" wherever they would appear in logs and notes.
+  std::vector<std::pair<std::string, std::string>> variables;
+  std::vector<std::pair<std::string, std::string>> secrets;
+};
+
+struct RepoConfig {
+  ValidateSettings validate;
+  std::vector<Environment> environments;
+};
+
+// The file name inside the git directory.
+inline constexpr std::string_view k_repo_config_name = "pushgate.yaml";
+
+// Parses `text`; `file` names it in messages. An invalid config yields an
+// Error (ErrorCode::config) listing every problem as file:line:col.
+Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string& file);
+
+// Loads `git_dir`/pushgate.yaml; a missing file gives the defaults.
+Expected<RepoConfig> load_repo_config(const std::string& git_dir);
+
+}  // namespace pushgate

@@ -1,0 +1,87 @@
+#pragma once
+// A bounded YAML loader. yaml-cpp's node API accepts duplicate keys silently
+// and expands aliases by sharing nodes, so walking a "billion laughs" file is
+// exponential. This loader builds its own tree from yaml-cpp's parser events
+// and enforces limits while it parses: nesting depth, alias expansion and
+// documents per file. Duplicate keys are reported with both positions.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pushgate::yaml {
+
+// A position in the source, both 1-based.
+struct Mark {
+  int line = 0;
+  int column = 0;
+};
+
+enum class NodeKind : std::uint8_t { null, scalar, sequence, mapping };
+
+using NodeId = std::uint32_t;
+inline constexpr NodeId k_no_node = UINT32_MAX;
+
+struct Node {
+  NodeKind kind = NodeKind::null;
+  bool plain = false;  // an unquoted scalar without explicit tag
+  Mark mark;
+  std::string value;              // scalar text
+  std::vector<NodeId> children;   // sequence items; mapping key, value, key, value, ...
+};
+
+// One YAML document. Nodes live in one arena; an alias refers to the node of
+// its anchor, so the tree is a DAG whose expansion is bounded by Limits.
+class Document {
+ public:
+  NodeId root() const { return m_root; }
+  Mark start() const { return m_start; }
+  const Node& node(NodeId id) const { return m_nodes[id]; }
+  // The value for scalar `key` in mapping `map`, or k_no_node.
+  NodeId find(NodeId map, std::string_view key) const;
+  // Convenience for nested lookups: find(find(find(root, a), b), c).
+  NodeId path(std::initializer_list<std::string_view> keys) const;
+  // True when the document holds nothing (`---` followed by nothing).
+  bool empty() const { return node(m_root).kind == NodeKind::null && node(m_root).value.empty(); }
+
+ private:
+  friend class Builder;
+  std::vector<Node> m_nodes;
+  NodeId m_root = k_no_node;
+  Mark m_start;
+};
+
+struct Limits {
+  std::size_t depth = 100;               // nested collections
+  std::uint64_t alias_expansions = 1000; // nodes that aliases add when expanded
+  std::size_t documents = 1000;          // documents per file
+};
+
+enum class ProblemKind {
+  syntax,          // not YAML; the parser stopped here
+  depth,           // Limits::depth exceeded; parsing stopped
+  aliases,         // Limits::alias_expansions exceeded; parsing stopped
+  documents,       // Limits::documents exceeded; parsing stopped
+  recursive_alias, // an alias inside the node it refers to
+  duplicate_key,   // a mapping key seen twice; `other` is the first one
+};
+
+struct Problem {
+  ProblemKind kind;
+  Mark mark;
+  std::string message;
+  Mark other;  // for duplicate_key: where the key was first seen
+};
+
+struct LoadResult {
+  std::vector<Document> documents;  // the documents read before any fatal problem
+  std::vector<Problem> problems;
+  bool complete = true;  // false when a syntax error or a limit stopped parsing
+};
+
+// Parses every document of `text`. Never throws for bad input: every failure
+// is a Problem. The caller bounds the input size before calling.
+LoadResult load(std::string_view text, const Limits& limits);
+
+}  // namespace pushgate::yaml

@@ -1,0 +1,177 @@
+#include "hooks/pre_receive.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+#include "core/git.hpp"
+#include "core/ref_update.hpp"
+#include "core/repo_config.hpp"
+#include "core/watchdog.hpp"
+#include "validators/engine.hpp"
+#include "validators/git_tree_source.hpp"
+#include "validators/report_output.hpp"
+
+namespace pushgate {
+
+namespace {
+
+constexpr std::size_t k_cache_slack = 20'000;
+
+constexpr std::string_view k_protected_prefixes[] = {"refs/notes/deploy/", "refs/notes/deploy-log/"};
+
+bool is_protected(const std::string& ref) {
+  for (auto prefix : k_protected_prefixes)
+    if (ref.starts_with(prefix)) return true;
+  return false;
+}
+
+// The tree a new branch is compared with: where it forks from the branch HEAD
+// names, so creating a branch re-checks only what differs from it. Null when
+// there is no such commit (first push, unrelated history): all files count.
+git::TreePtr fork_point_tree(git_repository* repo, const git_oid& new_commit) {
+  git_oid head;
+  if (git_reference_name_to_id(&head, repo, "HEAD") < 0) return nullptr;
+  git_oid base;
+  if (git_merge_base(&base, repo, &head, &new_commit) < 0) return nullptr;
+  auto tree = git::tree_of_commit(repo, base);
+  return tree ? std::move(tree).value() : nullptr;
+}
+
+// GitLab's web editor shows a hook's message only on lines that start with
+// GL-HOOK-ERR:, so rejections made there say why too.
+const char* web_prefix() {
+  const char* protocol = std::getenv("GL_PROTOCOL");
+  return protocol && std::string_view(protocol) == "web" ? "GL-HOOK-ERR: " : "";
+}
+
+class PreReceive {
+ public:
+  PreReceive(std::ostream& out) : m_out(out) {}
+
+  PreReceiveResult run(std::istream& input) {
+    std::string text{std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
+    auto updates = parse_ref_updates(text);
+    if (!updates) return fail(PreReceiveResult::internal_error, updates.error().message);
+
+    git::RepositoryPtr repo = git::open_from_environment();
+    std::string git_dir = git::git_dir(repo.get());
+    auto config = load_repo_config(git_dir);
+    if (!config) {
+      m_out << config.error().message << '\n';
+      return fail(PreReceiveResult::config_error,
+                  "the server's pushgate.yaml is invalid, so every push is refused until an "
+                  "administrator fixes it");
+    }
+    const ValidateSettings& settings = config->validate;
+    // The engine stops starting work at the budget; the watchdog ends the
+    // process shortly after if a single file overruns it.
+    auto deadline = std::chrono::steady_clock::now() + settings.time_budget;
+    Watchdog watchdog(settings.time_budget + std::chrono::seconds(1), [&settings] {
+      std::string message = fmt::format(
+          "error: pushgate: the time budget of {} ms (validate.time_budget) ran out; push "
+          "rejected. Push fewer changes at once, or ask the administrator to raise it.\n",
+          settings.time_budget.count());
+      [[maybe_unused]] auto n = ::write(STDERR_FILENO, message.data(), message.size());
+      ::_exit(static_cast<int>(PreReceiveResult::internal_error));
+    });
+
+    std::vector<const RefUpdate*> branches;
+    for (const auto& u : *updates) {
+      if (is_protected(u.ref)) {
+        m_out << fmt::format("{}: error: [push.protected-ref] deploy records are written by the "
+                             "server only; do not push to refs/notes/deploy*\n", u.ref);
+        ++m_errors;
+      } else if (u.is_branch() && u.change() != RefChange::remove) {
+        branches.push_back(&u);
+      }
+    }
+
+    std::string cache_file = git_dir + "pushgate/object-cache";
+    ObjectCache cache = ObjectCache::load(cache_file);
+    Engine engine(settings);
+    PathFilter filter(settings.include, settings.exclude);
+    std::size_t files = 0;
+    bool timed_out = false;
+    std::vector<std::string> live;
+    for (const RefUpdate* u : branches) {
+      if (branches.size() > 1) m_out << fmt::format("pushgate: checking {}\n", u->ref);
+      Report report = check_branch(repo.get(), *u, engine, filter, cache, deadline, live);
+      print_findings(report, settings.max_findings, m_out);
+      files += report.files_checked;
+      m_errors += report.errors;
+      m_warnings += report.warnings;
+      timed_out |= report.timed_out;
+    }
+    // Other branches' files stay cached until the cache is far larger than
+    // what this push needs; then only this push's files are kept.
+    if (cache.size() > 2 * live.size() + k_cache_slack) cache.retain(live);
+    if (cache.dirty()) (void)cache.save(cache_file);  // a lost cache only costs time
+
+    if (timed_out) {
+      return fail(PreReceiveResult::internal_error,
+                  fmt::format("the time budget of {} ms (validate.time_budget) ran out before all "
+                              "manifests were checked. Push fewer changes at once, or ask the "
+                              "administrator to raise it",
+                              settings.time_budget.count()));
+    }
+    std::string counts = fmt::format("{} error{}, {} warning{} in {} manifest{}", m_errors,
+                                     m_errors == 1 ? "" : "s", m_warnings, m_warnings == 1 ? "" : "s",
+                                     files, files == 1 ? "" : "s");
+    if (m_errors > 0) {
+      m_out << fmt::format("{}error: pushgate: push rejected: {}. Fix them and push again "
+                           "(`pushgate validate` runs the same checks locally).\n",
+                           web_prefix(), counts);
+      return PreReceiveResult::rejected;
+    }
+    if (!branches.empty()) m_out << fmt::format("pushgate: push accepted: {}\n", counts);
+    return PreReceiveResult::accepted;
+  }
+
+  PreReceiveResult fail(PreReceiveResult result, const std::string& why) {
+    m_out << web_prefix() << "error: pushgate: push rejected: " << why << '\n';
+    return result;
+  }
+
+ private:
+  // Validates one branch; appends the content keys of its tree to `live`.
+  Report check_branch(git_repository* repo, const RefUpdate& u, const Engine& engine,
+                      const PathFilter& filter, ObjectCache& cache,
+                      std::chrono::steady_clock::time_point deadline, std::vector<std::string>& live) {
+    git_oid new_oid = git::parse_oid(u.new_oid).value();
+    git::TreePtr new_tree = git::tree_of_commit(repo, new_oid).value();
+    git::TreePtr old_tree = u.change() == RefChange::create
+                                ? fork_point_tree(repo, new_oid)
+                                : git::tree_of_commit(repo, git::parse_oid(u.old_oid).value()).value();
+    std::vector<std::string> changed = changed_paths(repo, old_tree.get(), new_tree.get());
+    GitTreeSource source(repo, new_tree.get(), filter);
+    for (const auto& e : source.entries()) live.push_back(e.key);
+    EngineOptions options;
+    options.deadline = deadline;
+    options.cache = &cache;
+    return engine.run(source, &changed, options);
+  }
+
+  std::ostream& m_out;
+  std::size_t m_errors = 0;
+  std::size_t m_warnings = 0;
+};
+
+}  // namespace
+
+PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out) {
+  PreReceive hook(out);
+  try {
+    return hook.run(input);
+  } catch (const std::exception& e) {
+    return hook.fail(PreReceiveResult::internal_error,
+                     fmt::format("pushgate could not check this push: {}", e.what()));
+  }
+}
+
+}  // namespace pushgate

@@ -1,0 +1,21 @@
+#pragma once
+// The pre-receive check: validate what a push brings before any ref moves.
+
+#include <iosfwd>
+
+namespace pushgate {
+
+// Exit codes of pushgate-pre-receive; git rejects the push on any non-zero.
+enum class PreReceiveResult {
+  accepted = 0,
+  rejected = 1,      // findings with severity error, or a protected ref
+  config_error = 2,  // the server's pushgate.yaml is invalid: fail closed
+  internal_error = 3 // the check could not run (or ran out of time): fail closed
+};
+
+// Reads `<old> <new> <ref>` lines from `input`, opens the repository from
+// the environment (so quarantined objects are visible), validates each
+// updated branch and writes what the pusher sees to `out`. Never throws.
+PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out);
+
+}  // namespace pushgate

@@ -1,0 +1,22 @@
+// pushgate-pre-receive: git's pre-receive hook. See hooks/pre_receive.hpp.
+
+#include <cstring>
+#include <iostream>
+
+#include "core/git.hpp"
+#include "hooks/pre_receive.hpp"
+
+int main(int argc, char** argv) {
+  if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::cout << "usage: pushgate-pre-receive\n\n"
+                 "git's pre-receive hook: reads '<old> <new> <ref>' lines on standard input and\n"
+                 "validates the manifests each pushed branch changes, using the repository's\n"
+                 "pushgate.yaml. Installed by `pushgate install REPO.git`; not run by hand.\n\n"
+                 "exit status: 0 accepted, 1 rejected (findings or a protected ref),\n"
+                 "2 the server's pushgate.yaml is invalid, 3 internal error or time budget exceeded\n";
+    return 0;
+  }
+  pushgate::git::Library git;
+  auto result = pushgate::run_pre_receive(std::cin, std::cerr);
+  return static_cast<int>(result);
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `pushgate install`: running it twice changes nothing, an administrator's
+# pushgate.yaml is kept, a foreign hook is refused unless chained (--chain) or
+# replaced (--force), and a broken pushgate.yaml is reported at install time.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# run_install REPO [options...]: runs `pushgate install`, leaving the output in
+# E2E_OUT and the exit status in E2E_RC.
+run_install() {
+  E2E_OUT=$(timeout 30 "$PUSHGATE_BIN_DIR/pushgate" install "$@" 2>&1)
+  E2E_RC=$?
+}
+
+# snapshot REPO: what install may touch (hooks, pushgate.yaml, git config).
+snapshot() {
+  (cd "$1" && find hooks -type f ! -name '*.sample' | sort | xargs -r sha256sum &&
+    sha256sum pushgate.yaml config)
+}
+
+good_push_and_bad_push() {
+  local bare=$1 clone=$2
+  make_clone "file://$bare" "$clone"
+  local dir=$E2E_WORK/$clone
+  manifest_configmap settings | write_file "$dir" deploy/settings.yaml
+  commit_all "$dir" "good"
+  expect_push_ok "$dir" origin main
+  assert_ref_equals "$bare" refs/heads/main "$(rev "$dir" HEAD)"
+  manifest_configmap Bad_Settings | write_file "$dir" deploy/settings.yaml
+  commit_all "$dir" "bad"
+  expect_push_rejected k8s.name -- "$dir" origin main
+  assert_ref_equals "$bare" refs/heads/main "$(rev "$dir" HEAD~1)"
+}
+
+test_case "installing twice changes nothing"
+make_bare twice
+before=$(snapshot "$E2E_SRV/twice.git")
+run_install "$E2E_SRV/twice.git"
+check "the second install exits 0" test "$E2E_RC" = 0
+if [[ $(snapshot "$E2E_SRV/twice.git") == "$before" ]]; then
+  pass "hooks, pushgate.yaml and config are unchanged"
+else
+  fail "the second install changed files" "$before" "$(snapshot "$E2E_SRV/twice.git")" "$E2E_OUT"
+fi
+
+test_case "an administrator's pushgate.yaml is kept"
+git init -q --bare "$E2E_SRV/own.git"
+printf 'validate:\n  max_findings: 7\n' >"$E2E_SRV/own.git/pushgate.yaml"
+run_install "$E2E_SRV/own.git"
+check "install exits 0" test "$E2E_RC" = 0
+check "pushgate.yaml is the administrator's" \
+  grep -qx '  max_findings: 7' "$E2E_SRV/own.git/pushgate.yaml"
+
+test_case "a foreign hook is refused"
+foreign=$E2E_SRV/foreign.git
+git init -q --bare "$foreign"
+printf '#!/bin/sh\necho foreign hook ran >&2\n' >"$foreign/hooks/pre-receive"
+chmod +x "$foreign/hooks/pre-receive"
+cp "$foreign/hooks/pre-receive" "$E2E_TMP/foreign-hook"
+run_install "$foreign"
+if ((E2E_RC != 0)) && grep -q 'pre-receive' <<<"$E2E_OUT"; then
+  pass "install fails and names the hook"
+else
+  fail "install over a foreign hook: exit $E2E_RC" "$E2E_OUT"
+fi
+check "the foreign hook is untouched" cmp -s "$foreign/hooks/pre-receive" "$E2E_TMP/foreign-hook"
+check "no post-receive was written" test ! -e "$foreign/hooks/post-receive"
+
+test_case "--chain runs the foreign hook before pushgate"
+run_install "$foreign" --chain
+check "install --chain exits 0" test "$E2E_RC" = 0
+good_push_and_bad_push "$foreign" chained
+if grep -q '^remote: foreign hook ran' <<<"$E2E_OUT"; then
+  pass "the foreign hook ran"
+else
+  fail "the foreign hook's output is missing" "$E2E_OUT"
+fi
+
+test_case "--chain: a foreign hook that rejects still rejects"
+blocking=$E2E_SRV/blocking.git
+git init -q --bare "$blocking"
+printf '#!/bin/sh\necho blocked by policy >&2\nexit 1\n' >"$blocking/hooks/pre-receive"
+chmod +x "$blocking/hooks/pre-receive"
+run_install "$blocking" --chain
+check "install --chain exits 0" test "$E2E_RC" = 0
+make_clone "file://$blocking" blocked
+manifest_configmap fine | write_file "$E2E_WORK/blocked" deploy/fine.yaml
+commit_all "$E2E_WORK/blocked" "fine, but blocked"
+expect_push_rejected "blocked by policy" -- "$E2E_WORK/blocked" origin main
+assert_ref_missing "$blocking" refs/heads/main
+
+test_case "--force replaces the foreign hook and keeps a backup"
+forced=$E2E_SRV/forced.git
+git init -q --bare "$forced"
+cp "$E2E_TMP/foreign-hook" "$forced/hooks/pre-receive"
+run_install "$forced" --force
+check "install --force exits 0" test "$E2E_RC" = 0
+check "the foreign hook is kept as a backup" cmp -s "$forced/hooks/pre-receive.pushgate-backup" "$E2E_TMP/foreign-hook"
+good_push_and_bad_push "$forced" forced
+if grep -q 'foreign hook ran' <<<"$E2E_OUT"; then
+  fail "the replaced hook still runs" "$E2E_OUT"
+else
+  pass "the replaced hook no longer runs"
+fi
+
+test_case "a broken pushgate.yaml is reported at install time"
+broken=$E2E_SRV/broken.git
+git init -q --bare "$broken"
+printf 'validate:\n  max_findings: many\n' >"$broken/pushgate.yaml"
+run_install "$broken"
+check "install exits non-zero" test "$E2E_RC" != 0
+if grep -qE 'pushgate\.yaml:2:[0-9]+' <<<"$E2E_OUT"; then
+  pass "the message names pushgate.yaml:2:col"
+else
+  fail "no pushgate.yaml:2:col in the install output" "$E2E_OUT"
+fi
+check "the hooks are installed anyway" test -x "$broken/hooks/pre-receive"
+make_clone "file://$broken" broken
+manifest_configmap fine | write_file "$E2E_WORK/broken" deploy/fine.yaml
+commit_all "$E2E_WORK/broken" "fine, but the config is broken"
+expect_push_rejected pushgate.yaml: -- "$E2E_WORK/broken" origin main
+expect_remote_line 'pushgate\.yaml:2:[0-9]+'
+assert_ref_missing "$broken" refs/heads/main
+
+finish

@@ -1,0 +1,150 @@
+#include "validators/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "validators/duplicate_objects.hpp"
+#include "validators/encoding_rules.hpp"
+#include "validators/k8s_rules.hpp"
+#include "validators/yaml_rules.hpp"
+
+namespace pushgate {
+
+namespace {
+
+// What one entry of the source produced. Each worker writes only the
+// results of the entries it took, so they need no lock.
+struct EntryResult {
+  bool done = false;       // reached before the deadline
+  bool checked = false;    // validated, not only indexed
+  bool parsed = false;     // `objects` come from parsing here, not from the cache
+  std::vector<Finding> findings;
+  std::vector<ObjectRef> objects;
+};
+
+// Reads, checks and parses one entry. Entries that are only indexed go
+// through the same steps, so a file counts as parsed in the index exactly
+// when it would pass the byte and syntax checks; their findings are dropped.
+void process(const ManifestSource& source, const ManifestEntry& entry, bool check,
+             const ValidateSettings& settings,
+             const std::vector<std::unique_ptr<FileValidator>>& validators,
+             const ObjectCache* cache, EntryResult& result) {
+  result.checked = check;
+  result.done = true;
+  if (!check && cache && !entry.key.empty()) {
+    if (const auto* objects = cache->find(entry.key)) {
+      result.objects = *objects;
+      return;
+    }
+  }
+  std::vector<Finding> dropped;
+  std::vector<Finding>& findings = check ? result.findings : dropped;
+  if (!check_size(entry, entry.size, settings.file_size, findings)) return;
+  Expected<std::string> bytes = source.read(entry);
+  if (!bytes) {
+    findings.push_back({{entry.path, 0, 0}, Severity::error, "file.read", bytes.error().message, {}});
+    return;
+  }
+  if (!check_size(entry, bytes->size(), settings.file_size, findings)) return;
+  if (!check_bytes(entry, *bytes, findings)) return;
+  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
+  if (check) {
+    ManifestFile file{&entry, *bytes, &loaded};
+    for (const auto& validator : validators) validator->check(file, findings);
+  }
+  if (!loaded.complete) return;  // a file that does not parse defines no objects
+  result.parsed = true;
+  for (const yaml::Document& doc : loaded.documents) {
+    std::vector<ObjectRef> objects = objects_of(doc);
+    std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
+  }
+}
+
+void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
+  if (settings.rules.empty()) return;
+  std::erase_if(findings, [&](Finding& f) {
+    auto it = settings.rules.find(f.rule);
+    if (it == settings.rules.end()) return false;
+    if (it->second == RuleSetting::off) return true;
+    f.severity = it->second == RuleSetting::warning ? Severity::warning : Severity::error;
+    return false;
+  });
+}
+
+}  // namespace
+
+Engine::Engine(const ValidateSettings& settings) : m_settings(settings) {
+  m_file_validators.push_back(std::make_unique<YamlRules>());
+  m_file_validators.push_back(std::make_unique<K8sRules>());
+  m_tree_validators.push_back(std::make_unique<DuplicateObjects>());
+}
+
+Engine::~Engine() = default;
+
+Report Engine::run(const ManifestSource& source, const std::vector<std::string>* changed,
+                   const EngineOptions& options) const {
+  const std::vector<ManifestEntry>& entries = source.entries();
+  std::unordered_set<std::string_view> changed_paths;
+  if (changed) changed_paths.insert(changed->begin(), changed->end());
+
+  std::vector<EntryResult> results(entries.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::atomic<bool> timed_out{false};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    try {
+      while (!stop.load(std::memory_order_relaxed)) {
+        std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= entries.size()) return;
+        if (options.deadline && std::chrono::steady_clock::now() >= *options.deadline) {
+          timed_out = true;
+          stop = true;
+          return;
+        }
+        bool check = !changed || changed_paths.contains(entries[i].path);
+        process(source, entries[i], check, m_settings, m_file_validators, options.cache, results[i]);
+      }
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      stop = true;
+    }
+  };
+  std::size_t threads = std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(entries.size(), 1));
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  if (failure) std::rethrow_exception(failure);
+
+  Report report;
+  ObjectIndex index;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    EntryResult& r = results[i];
+    if (!r.done) continue;
+    if (r.checked) ++report.files_checked;
+    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
+    const std::string& key = entries[i].key;
+    if (r.parsed && options.cache && !key.empty() && !options.cache->find(key))
+      options.cache->put(key, r.objects);
+    index.add(entries[i].path, std::move(r.objects), r.checked);
+  }
+  report.files_indexed = index.files().size();
+  for (const auto& validator : m_tree_validators) validator->check(index, report.findings);
+
+  apply_rule_settings(m_settings, report.findings);
+  std::sort(report.findings.begin(), report.findings.end());
+  for (const Finding& f : report.findings) ++(f.severity == Severity::error ? report.errors : report.warnings);
+  report.timed_out = timed_out;
+  return report;
+}
+
+}  // namespace pushgate

@@ -1,0 +1,59 @@
+#pragma once
+// Runs the validators over a set of manifests: the one engine behind the
+// pre-receive hook and `pushgate validate`, so both report the same findings.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/repo_config.hpp"
+#include "validators/manifest.hpp"
+#include "validators/object_index.hpp"
+#include "validators/validator.hpp"
+
+namespace pushgate {
+
+struct EngineOptions {
+  unsigned threads = 1;  // file validation runs on this many threads
+  // Stop starting new work after this instant; nullopt runs to the end.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  // Content-keyed cache for the cross-file index; null disables caching.
+  ObjectCache* cache = nullptr;
+};
+
+struct Report {
+  std::vector<Finding> findings;  // sorted; severities after validate.rules overrides
+  std::size_t files_checked = 0;  // files fully validated
+  std::size_t files_indexed = 0;  // files in the cross-file index
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  bool timed_out = false;         // the deadline passed before all work was done
+};
+
+class Engine {
+ public:
+  // The built-in validators, configured by `settings`.
+  explicit Engine(const ValidateSettings& settings);
+  ~Engine();
+
+  // Validates the entries of `source` whose paths are in `changed` (all of
+  // them when `changed` is null) and runs the cross-file checks over every
+  // entry of `source`, re-reading only what the cache does not hold. Objects
+  // of files parsed here are put into `options.cache`; saving it, and
+  // trimming it with ObjectCache::retain, is the caller's choice. A file
+  // that cannot be read is a [file.read] finding. Files are checked on
+  // `options.threads` threads; the report is the same for any thread count.
+  // Throws only what a ManifestSource or allocation throws.
+  Report run(const ManifestSource& source, const std::vector<std::string>* changed,
+             const EngineOptions& options) const;
+
+ private:
+  ValidateSettings m_settings;
+  std::vector<std::unique_ptr<FileValidator>> m_file_validators;
+  std::vector<std::unique_ptr<TreeValidator>> m_tree_validators;
+};
+
+}  // namespace pushgate

@@ -1,0 +1,30 @@
+#pragma once
+// Findings about one manifest, located by YAML marks: how file validators
+// report.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/yaml_tree.hpp"
+
+namespace pushgate {
+
+class FileFindings {
+ public:
+  // Findings go to `out`, located in `path`; both must outlive this object.
+  FileFindings(const std::string& path, std::vector<Finding>& out) : m_path(path), m_out(out) {}
+
+  // Appends a finding at `mark` (line 0 means the whole file) and returns it,
+  // so the caller can add related places.
+  Finding& add(std::string_view rule, Severity severity, yaml::Mark mark, std::string message);
+
+  const std::string& path() const { return m_path; }
+
+ private:
+  const std::string& m_path;
+  std::vector<Finding>& m_out;
+};
+
+}  // namespace pushgate

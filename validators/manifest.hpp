@@ -1,0 +1,43 @@
+#pragma once
+// What validators look at: one manifest file, its bytes and, when it parsed,
+// its YAML documents; and where manifests come from.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/yaml_tree.hpp"
+
+namespace pushgate {
+
+// One file that the include/exclude globs selected.
+struct ManifestEntry {
+  std::string path;       // '/'-separated, relative to the tree root
+  std::uint64_t size = 0; // bytes, known without reading the content
+  std::string key;        // content identity (blob id) for caching; "" when there is none
+};
+
+// Where manifests come from: a git tree, or files on disk. read() may be
+// called from several threads at once.
+class ManifestSource {
+ public:
+  virtual ~ManifestSource() = default;
+  // Every selected manifest of the tree, sorted by path.
+  virtual const std::vector<ManifestEntry>& entries() const = 0;
+  // The content of one entry; an error names the path.
+  virtual Expected<std::string> read(const ManifestEntry& entry) const = 0;
+};
+
+// A manifest as file validators see it. `yaml` is null when the file was not
+// parsed at all (too large, binary); otherwise it holds the documents read
+// before any fatal problem.
+struct ManifestFile {
+  const ManifestEntry* entry = nullptr;
+  std::string_view bytes;
+  const yaml::LoadResult* yaml = nullptr;
+  const std::string& path() const { return entry->path; }
+};
+
+}  // namespace pushgate

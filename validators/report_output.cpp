@@ -1,0 +1,62 @@
+#include "validators/report_output.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace pushgate {
+
+namespace {
+
+std::string plural(std::size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+nlohmann::json location_json(const Location& where) {
+  return {{"path", where.path}, {"line", where.line}, {"column", where.column}};
+}
+
+}  // namespace
+
+void print_findings(const Report& report, std::size_t max_findings, std::ostream& out) {
+  std::size_t shown = 0;
+  for (const auto& f : report.findings) {
+    if (shown == max_findings) break;
+    out << format_finding(f) << '\n';
+    ++shown;
+  }
+  if (shown < report.findings.size()) {
+    out << fmt::format("... and {} more (validate.max_findings is {})\n",
+                       plural(report.findings.size() - shown, "finding"), max_findings);
+  }
+}
+
+std::string summarize(const Report& report) {
+  std::string files = plural(report.files_checked, "file");
+  if (report.errors == 0 && report.warnings == 0) return "no errors in " + files;
+  if (report.errors == 0) return fmt::format("{} in {}", plural(report.warnings, "warning"), files);
+  if (report.warnings == 0) return fmt::format("{} in {}", plural(report.errors, "error"), files);
+  return fmt::format("{}, {} in {}", plural(report.errors, "error"),
+                     plural(report.warnings, "warning"), files);
+}
+
+std::string report_json(const Report& report) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : report.findings) {
+    nlohmann::json j = location_json(f.where);
+    j["severity"] = to_string(f.severity);
+    j["rule"] = f.rule;
+    j["message"] = f.message;
+    j["related"] = nlohmann::json::array();
+    for (const auto& r : f.related) j["related"].push_back(location_json(r));
+    findings.push_back(std::move(j));
+  }
+  nlohmann::json out = {{"findings", std::move(findings)},
+                        {"files_checked", report.files_checked},
+                        {"errors", report.errors},
+                        {"warnings", report.warnings},
+                        {"timed_out", report.timed_out}};
+  // Manifests may hold invalid UTF-8; replace it rather than fail to report.
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace pushgate

@@ -1,0 +1,25 @@
+#pragma once
+// How a Report is shown: compiler-style lines for people (the hook's remote:
+// lines, `pushgate validate`), JSON for scripts.
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+
+#include "validators/engine.hpp"
+
+namespace pushgate {
+
+// Writes at most `max_findings` findings, one line each, then a line that
+// counts the ones left out (naming validate.max_findings), if any.
+void print_findings(const Report& report, std::size_t max_findings, std::ostream& out);
+
+// "2 errors, 1 warning in 3 files" / "no errors in 3 files".
+std::string summarize(const Report& report);
+
+// The whole report as one JSON object:
+// {"findings":[{"path","line","column","severity","rule","message","related":[...]}],
+//  "files_checked","errors","warnings","timed_out"}.
+std::string report_json(const Report& report);
+
+}  // namespace pushgate
