@@ -13,5 +13,10 @@ enum class ExitCode { ok = 0, findings = 1, usage = 2, failure = 3 };
 void add_validate_command(CLI::App& app, ExitCode& exit_code);
 // Registers `pushgate install`; its result goes to `exit_code`.
 void add_install_command(CLI::App& app, ExitCode& exit_code);
+// Registers `pushgate status`, `deploy`, `rollback` and `log`; results go to `exit_code`.
+void add_status_command(CLI::App& app, ExitCode& exit_code);
+void add_deploy_command(CLI::App& app, ExitCode& exit_code);
+void add_rollback_command(CLI::App& app, ExitCode& exit_code);
+void add_log_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace pushgate::cli

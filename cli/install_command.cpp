@@ -88,7 +88,9 @@ class Installer {
       std::cout << fmt::format("pushgate: kept the previous hook as {}\n", keep.string());
     }
     std::string script = hook_script(binary, fs::exists(chained) ? chained : fs::path(),
-                                     m_args.daemon_config);
+                                     m_args.daemon_config.empty()
+                                         ? fs::path()
+                                         : fs::absolute(m_args.daemon_config));
     if (exists && current == script) {
       std::cout << fmt::format("pushgate: {} is up to date\n", hook.string());
       return;

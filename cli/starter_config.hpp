@@ -24,11 +24,21 @@ validate:
   # Per-rule overrides: off, warning or error. For example:
   # rules: {yaml.crlf: off, k8s.labels: warning}
 
-# Environments that pushgated deploys (branch -> target), for example:
+# Environments that pushgated deploys (branch -> target). Commands are argv
+# lists, never run through a shell; {release} is the new release's folder.
 # environments:
 #   production:
 #     branch: main
-#     path: deploy/prod
+#     path: deploy/prod            # the subtree to deploy (default: all)
+#     deployer:
+#       type: local                # local | command
+#       dir: /srv/app/prod         # releases/<id>/ and current -> releases/<id>
+#       keep_releases: 5
+#       after: [["systemctl", "reload", "app"]]
+#     health: {command: ["curl", "-fsS", "http://127.0.0.1:8080/health"], timeout: 30s, retries: 3}
+#   staging:
+#     branch: staging
+#     deployer: {type: command, run: ["ansible-playbook", "-i", "staging", "{release}/site.yml"], timeout: 10m}
 )";
 
 }  // namespace pushgate::cli

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The demo: builds pushgate, makes a bare repository under a temporary
-# folder, installs the hooks, pushes a good manifest (accepted) and a bad one
-# (rejected, with the messages the pusher sees).
+# folder with the hooks installed and a pushgated running, then: a good push
+# is accepted and deployed to a local folder, the deploy notes are read back
+# with plain git, a bad push is rejected with the messages the pusher sees,
+# and a release whose health check fails is rolled back.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PUSHGATE_BUILD_DIR:-$root/build}
@@ -16,9 +18,22 @@ git config --global user.email dev@example.com
 git config --global init.defaultBranch main
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "A bare repository with pushgate's hooks: pushgate install $demo/app.git"
+step "A bare repository with pushgate's hooks and a daemon: pushgate install $demo/app.git"
 git init -q --bare "$demo/app.git"
-"$bin/pushgate" install "$demo/app.git"
+printf 'workers: 2\nwait_limit: 60s\n' > "$demo/pushgated.yaml"
+"$bin/pushgate" install "$demo/app.git" --daemon-config "$demo/pushgated.yaml"
+cat >> "$demo/app.git/pushgate.yaml" <<YAML
+environments:
+  production:
+    branch: main
+    path: deploy
+    deployer: {type: local, dir: $demo/srv/app, keep_releases: 3}
+    # Healthy unless the release holds a file named BROKEN.
+    health: {command: ["test", "!", "-e", "{release}/BROKEN"], timeout: 5s, retries: 2, interval: 200ms}
+YAML
+"$bin/pushgated" --config "$demo/pushgated.yaml" 2> "$demo/pushgated.log" &
+daemon=$!
+trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null' EXIT
 
 step "A good manifest is accepted"
 git clone -q "$demo/app.git" "$demo/work" 2>/dev/null
@@ -35,7 +50,15 @@ spec:
   replicas: 3
 YAML
 git add deploy && git commit -q -m "Add web deployment"
-git push origin main
+git push -o pushgate.wait origin main
+
+step "It is live: $demo/srv/app/current"
+ls -l "$demo/srv/app/current"
+cat "$demo/srv/app/current/web.yaml" | head -3
+
+step "The record, read with plain git"
+git fetch -q origin 'refs/notes/*:refs/notes/*'
+git log -1 --notes='deploy/*' | cat
 
 step "A bad manifest is rejected before it lands"
 cat > deploy/web.yaml <<'YAML'
@@ -65,5 +88,12 @@ step "The same checks, locally, before pushing: pushgate validate deploy"
 
 step "The server still has the good commit"
 git --git-dir="$demo/app.git" log --oneline main
+
+step "A release that fails its health check is rolled back"
+git reset -q --hard origin/main
+echo "not ok" > deploy/BROKEN
+git add deploy && git commit -q -m "Ship a broken release"
+git push -o pushgate.wait origin main
+"$bin/pushgate" status "$demo/app.git" --daemon-config "$demo/pushgated.yaml"
 echo
 echo "Demo files are in $demo"

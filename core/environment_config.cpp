@@ -67,7 +67,7 @@ std::optional<std::string> subtree_path(ConfigReader& r, NodeId at, const std::s
 
 // A list of argv lists: `before: [["a", "b"], ["c"]]`.
 std::optional<std::vector<std::vector<std::string>>> command_list(ConfigReader& r, NodeId at,
-                                                                   const std::string& what) {
+                                                                  const std::string& what) {
   auto shape_error = [&] {
     r.error(at, fmt::format("{} must be a list of commands, each an argv list: {}", what, k_command_example));
     return std::nullopt;
@@ -135,7 +135,8 @@ HealthCheck read_health(ConfigReader& r, NodeId at, const std::string& what) {
   r.only_keys(at, what, {"command", "timeout", "retries", "interval"});
   NodeId command = r.find(at, "command");
   if (command == yaml::k_no_node)
-    r.error(at, fmt::format("{} needs a command: an argv list, like [\"curl\", \"-fsS\", \"http://127.0.0.1/health\"]",
+    r.error(at, fmt::format("{} needs a command: an argv list, like "
+                            "[\"curl\", \"-fsS\", \"http://127.0.0.1/health\"]",
                             what));
   else if (auto argv = r.argv(command, what + ".command"))
     h.command = *argv;
@@ -170,7 +171,8 @@ void read_variables(ConfigReader& r, NodeId at, const std::string& what,
   for (auto [k, v] : r.entries(at)) {
     const std::string& name = r.node(k).value;
     if (r.node(k).kind != NodeKind::scalar || !valid_variable_name(name)) {
-      r.error(k, fmt::format("{}: '{}' is not a variable name (letters, digits and '_', not starting with a digit)",
+      r.error(k, fmt::format("{}: '{}' is not a variable name "
+                             "(letters, digits and '_', not starting with a digit)",
                              what, name));
       continue;
     }

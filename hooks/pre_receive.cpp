@@ -152,6 +152,7 @@ class PreReceive {
     GitTreeSource source(repo, new_tree.get(), filter);
     for (const auto& e : source.entries()) live.push_back(e.key);
     EngineOptions options;
+    options.threads = std::max(1u, std::thread::hardware_concurrency());
     options.deadline = deadline;
     options.cache = &cache;
     return engine.run(source, &changed, options);

@@ -42,7 +42,7 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
       if (!it->is_regular_file() || it->is_symlink()) continue;
       // Globs apply to the path below the folder named, so `validate deploy`
       // and `validate .` select the same files.
-      std::string relative = fs::relative(it->path(), arg).generic_string();
+      std::string relative = it->path().lexically_relative(arg).generic_string();
       if (!filter.selects(relative)) continue;
       m_entries.push_back({display(it->path()), it->file_size(), ""});
     }

@@ -45,7 +45,7 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   }
   std::vector<Finding> dropped;
   std::vector<Finding>& findings = check ? result.findings : dropped;
-  if (!check_size(entry, entry.size, settings.file_size, findings)) return;
+  if (!check_size(entry, source.size(entry), settings.file_size, findings)) return;
   Expected<std::string> bytes = source.read(entry);
   if (!bytes) {
     findings.push_back({{entry.path, 0, 0}, Severity::error, "file.read", bytes.error().message, {}});

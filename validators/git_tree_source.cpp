@@ -12,7 +12,6 @@ namespace {
 
 struct WalkState {
   const PathFilter* filter;
-  git_odb* odb;
   std::vector<ManifestEntry>* out;
 };
 
@@ -23,12 +22,7 @@ int collect(const char* root, const git_tree_entry* entry, void* payload) {
   if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) return 0;
   std::string path = std::string(root) + git_tree_entry_name(entry);
   if (!state->filter->selects(path)) return 0;
-  const git_oid* id = git_tree_entry_id(entry);
-  size_t size = 0;
-  git_object_t type;
-  git::check(git_odb_read_header(&size, &type, state->odb, id),
-             fmt::format("cannot read the object header of '{}'", path));
-  state->out->push_back({std::move(path), size, git::to_hex(*id)});
+  state->out->push_back({std::move(path), 0, git::to_hex(*git_tree_entry_id(entry))});
   return 0;
 }
 
@@ -38,8 +32,8 @@ GitTreeSource::GitTreeSource(git_repository* repo, git_tree* tree, const PathFil
     : m_repo(repo) {
   git_odb* raw = nullptr;
   git::check(git_repository_odb(&raw, repo), "cannot open the object database");
-  git::OdbPtr odb(raw);
-  WalkState state{&filter, odb.get(), &m_entries};
+  m_odb.reset(raw);
+  WalkState state{&filter, &m_entries};
   git::check(git_tree_walk(tree, GIT_TREEWALK_PRE, collect, &state), "cannot walk the pushed tree");
   std::sort(m_entries.begin(), m_entries.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -56,6 +50,16 @@ Expected<std::string> GitTreeSource::read(const ManifestEntry& entry) const {
   git::BlobPtr blob(raw);
   const char* data = static_cast<const char*>(git_blob_rawcontent(raw));
   return std::string(data, static_cast<std::size_t>(git_blob_rawsize(raw)));
+}
+
+std::uint64_t GitTreeSource::size(const ManifestEntry& entry) const {
+  git_oid oid;
+  size_t size = 0;
+  git_object_t type;
+  if (git_oid_fromstr(&oid, entry.key.c_str()) < 0 ||
+      git_odb_read_header(&size, &type, m_odb.get(), &oid) < 0)
+    return 0;
+  return size;
 }
 
 std::vector<std::string> changed_paths(git_repository* repo, git_tree* old_tree, git_tree* new_tree) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/git.hpp"
 #include "core/glob.hpp"
 #include "validators/manifest.hpp"
 
@@ -14,17 +15,22 @@ namespace pushgate {
 
 class GitTreeSource : public ManifestSource {
  public:
-  // Lists the regular files of `tree` that `filter` selects, with their sizes
-  // from the object headers (contents are not loaded). Symbolic links and
-  // submodules are not manifests and are left out. Throws Failure when the
-  // tree cannot be read. `repo` must outlive this object.
+  // Lists the regular files of `tree` that `filter` selects; neither their
+  // contents nor their sizes are read until asked for, since a push reads
+  // only the few files it changed. Symbolic links and submodules are not
+  // manifests and are left out. Throws Failure when the tree cannot be read.
+  // `repo` must outlive this object.
   GitTreeSource(git_repository* repo, git_tree* tree, const PathFilter& filter);
 
   const std::vector<ManifestEntry>& entries() const override { return m_entries; }
   Expected<std::string> read(const ManifestEntry& entry) const override;
+  // From the object's header; 0 if the object cannot be read (read() then
+  // reports why).
+  std::uint64_t size(const ManifestEntry& entry) const override;
 
  private:
   git_repository* m_repo;
+  git::OdbPtr m_odb;
   std::vector<ManifestEntry> m_entries;
 };
 

@@ -15,7 +15,7 @@ namespace pushgate {
 // One file that the include/exclude globs selected.
 struct ManifestEntry {
   std::string path;       // '/'-separated, relative to the tree root
-  std::uint64_t size = 0; // bytes, known without reading the content
+  std::uint64_t size = 0; // bytes, when the source knows them up front; see ManifestSource::size
   std::string key;        // content identity (blob id) for caching; "" when there is none
 };
 
@@ -28,6 +28,9 @@ class ManifestSource {
   virtual const std::vector<ManifestEntry>& entries() const = 0;
   // The content of one entry; an error names the path.
   virtual Expected<std::string> read(const ManifestEntry& entry) const = 0;
+  // The size of one entry in bytes, without reading its content (so a huge
+  // file is refused before it is loaded).
+  virtual std::uint64_t size(const ManifestEntry& entry) const { return entry.size; }
 };
 
 // A manifest as file validators see it. `yaml` is null when the file was not

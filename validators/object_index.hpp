@@ -42,8 +42,10 @@ class ObjectIndex {
   std::unordered_map<std::string, bool> m_changed;
 };
 
-// Objects by content key (blob id), persisted in one file. Load and save
-// never fail the caller: a missing or unreadable cache is an empty cache.
+// Objects by content key (blob id), persisted in one journal file: a push
+// appends the few entries it adds instead of rewriting the whole cache. Load
+// and save never fail the caller: a missing or unreadable cache is an empty
+// cache, and a damaged entry is just not cached.
 class ObjectCache {
  public:
   // Reads `file` if it exists and has this format's header.
@@ -52,15 +54,18 @@ class ObjectCache {
   void put(const std::string& key, std::vector<ObjectRef> objects);
   // Keeps only the keys in `live`, so the cache does not grow without bound.
   void retain(const std::vector<std::string>& live);
-  // Writes to a temporary file and renames it over `file`, so concurrent
-  // readers see the old or the new cache, never half of one.
-  Expected<bool> save(const std::string& file) const;
-  bool dirty() const { return m_dirty; }
+  // Appends what put() added since load() with one O_APPEND write, so
+  // concurrent pushes never interleave inside an entry; after retain(), or
+  // when there is no file yet, writes a whole new file and renames it over
+  // `file`, so readers see the old or the new cache, never half of one.
+  Expected<bool> save(const std::string& file);
+  bool dirty() const { return m_compact || !m_added.empty(); }
   std::size_t size() const { return m_entries.size(); }
 
  private:
   std::unordered_map<std::string, std::vector<ObjectRef>> m_entries;
-  bool m_dirty = false;
+  std::vector<std::string> m_added;  // keys put() since load or the last save
+  bool m_compact = false;            // the file must be rewritten whole
 };
 
 }  // namespace pushgate

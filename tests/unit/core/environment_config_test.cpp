@@ -149,7 +149,8 @@ TEST_CASE("environments: every mistake is reported at its line and column") {
     retry: {attempts: 2, on_interrupt: ignore, backoff: 1s}
 )yaml");
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:4:5: error: [config] unknown key 'deploy' in environments.a"));
-    CHECK_THAT(m, Catch::Contains("pushgate.yaml:6:28: error: [config] unknown key 'tries' in environments.a.health"));
+    CHECK_THAT(
+        m, Catch::Contains("pushgate.yaml:6:28: error: [config] unknown key 'tries' in environments.a.health"));
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:7:40: error: [config] environments.a.retry.on_interrupt must be "
                                   "retry or rollback"));
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:7:48: error: [config] unknown key 'backoff' in "
@@ -162,7 +163,8 @@ TEST_CASE("environments: every mistake is reported at its line and column") {
 )yaml");
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:2:27: error: [config] environments.a.path must be a folder of "
                                   "the pushed tree"));
-    CHECK_THAT(m, Catch::Contains("pushgate.yaml:3:27: error: [config] environments.b.path must not contain '..'"));
+    CHECK_THAT(m,
+               Catch::Contains("pushgate.yaml:3:27: error: [config] environments.b.path must not contain '..'"));
   }
   SECTION("variable names, reserved names and secrets that are also plain variables") {
     auto m = rejected(R"yaml(environments:

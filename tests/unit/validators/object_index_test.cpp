@@ -94,25 +94,50 @@ TEST_CASE("ObjectCache persists objects by content key", "[validators][index][ca
     CHECK_FALSE(loaded.find("a"));
     CHECK(loaded.find("b"));
   }
-  SECTION("a missing, corrupt or truncated file is an empty cache") {
+  SECTION("a missing or foreign file is an empty cache; a damaged entry is skipped") {
     CHECK_FALSE(ObjectCache::load((dir / "nothing").string()).find("a"));
     ObjectCache cache;
     cache.put("a", {tricky});
+    cache.put("b", {tricky});
     REQUIRE(cache.save(file).has_value());
     std::ifstream in(file, std::ios::binary);
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     REQUIRE(ObjectCache::load(file).find("a"));
 
+    // A write cut short loses only the entry it was writing.
     write(file, text.substr(0, text.size() - 8));
-    CHECK_FALSE(ObjectCache::load(file).find("a"));
+    ObjectCache cut = ObjectCache::load(file);
+    CHECK(cut.size() == 1);
     write(file, "garbage\n" + text);
-    CHECK_FALSE(ObjectCache::load(file).find("a"));
+    CHECK(ObjectCache::load(file).size() == 0);
+    CHECK(ObjectCache::load(file).dirty());  // a foreign file is replaced on save
     std::string bad_count = text;
-    bad_count.replace(bad_count.find("\t1\n"), 3, "\tx\n");
+    bad_count.replace(bad_count.find("\t1\t"), 3, "\tx\t");
     write(file, bad_count);
-    CHECK_FALSE(ObjectCache::load(file).find("a"));
+    CHECK(ObjectCache::load(file).size() == 1);
     write(file, std::string("\0\1\2", 3));
     CHECK_FALSE(ObjectCache::load(file).find("a"));
+  }
+  SECTION("save appends only what was added, and later loads see it") {
+    ObjectCache first;
+    first.put("a", {tricky});
+    REQUIRE(first.save(file).has_value());
+    auto size_before = std::filesystem::file_size(file);
+    ObjectCache second = ObjectCache::load(file);
+    CHECK_FALSE(second.dirty());
+    second.put("b", {ObjectRef{"", "Service", "", "web", 1, 1}});
+    REQUIRE(second.save(file).has_value());
+    CHECK_FALSE(second.dirty());
+    CHECK(std::filesystem::file_size(file) > size_before);
+    ObjectCache third = ObjectCache::load(file);
+    CHECK(third.find("a"));
+    REQUIRE(third.find("b"));
+    CHECK(third.find("b")->front().kind == "Service");
+    third.retain({"b"});
+    REQUIRE(third.save(file).has_value());
+    ObjectCache fourth = ObjectCache::load(file);
+    CHECK_FALSE(fourth.find("a"));
+    CHECK(fourth.find("b"));
   }
   SECTION("save leaves no temporary files behind") {
     ObjectCache cache;

@@ -1,0 +1,77 @@
+// The parsing limit for bench/validate_throughput.sh: read every *.yaml file
+// under a folder and call YAML::LoadAll on its bytes, nothing else. pushgate
+// validate cannot be faster than the parser it is built on by much, so its
+// rate is judged against this one.
+//
+//   bare_parse DIR [-j N]     prints: files=F documents=D bytes=B
+//
+// Built by the benchmark script: g++ -O2 -std=c++20 bare_parse.cpp -lyaml-cpp -pthread
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Totals {
+  std::atomic<std::size_t> documents{0};
+  std::atomic<std::size_t> bytes{0};
+  std::atomic<std::size_t> failures{0};
+};
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+// Threads take files from a shared counter, as pushgate's engine does, so
+// both parallel figures split the work the same way.
+void parse_files(const std::vector<std::filesystem::path>& files, std::atomic<std::size_t>& next,
+                 Totals& totals) {
+  for (std::size_t i = next++; i < files.size(); i = next++) {
+    std::string text = read_all(files[i]);
+    totals.bytes += text.size();
+    try {
+      totals.documents += YAML::LoadAll(text).size();
+    } catch (const YAML::Exception&) {
+      ++totals.failures;
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2 && !(argc == 4 && std::string(argv[2]) == "-j")) {
+    std::cerr << "usage: bare_parse DIR [-j N]\n";
+    return 2;
+  }
+  unsigned threads = argc == 4 ? static_cast<unsigned>(std::max(1, std::atoi(argv[3]))) : 1;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(argv[1]))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+
+  Totals totals;
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back(parse_files, std::cref(files), std::ref(next), std::ref(totals));
+  for (auto& t : pool) t.join();
+
+  std::printf("files=%zu documents=%zu bytes=%zu failures=%zu\n", files.size(),
+              totals.documents.load(), totals.bytes.load(), totals.failures.load());
+  return totals.failures ? 1 : 0;
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Push overhead of pushgate's hooks: the same push to a bare repository with
+# `pushgate install` and to one without hooks, over file:// and ssh://.
+#
+#   bench/push_overhead.sh          (PUSHGATE_BIN=DIR to pick the binaries)
+#
+# Knobs (environment): FILES=5000 manifests in the tree, CHANGED=10 manifests
+# changed per push, ROUNDS=15 measured pushes per repository.
+# Targets: hooked/plain median ratio <= 1.10 over ssh://, <= 1.5 over file://.
+
+source "$(dirname "$0")/common.sh"
+
+FILES=${FILES:-5000}
+CHANGED=${CHANGED:-10}
+ROUNDS=${ROUNDS:-15}
+times_file=$bench_tmp/times.txt   # label wall_s cpu_s
+hook_file=$bench_tmp/hook.txt     # phase elapsed_s peak_rss_kib, one line per hook run
+work=$bench_tmp/work
+
+# Keep everyone's git settings out, on both ends of file:// and (through
+# SendEnv/AcceptEnv) ssh://, so both repositories see the same configuration.
+printf '[user]\n\tname = bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n' \
+  >"$bench_tmp/gitconfig"
+export GIT_CONFIG_GLOBAL=$bench_tmp/gitconfig GIT_CONFIG_NOSYSTEM=1
+
+# A private sshd on a free loopback port: its own host key, one authorized
+# client key, and a known_hosts file that the client verifies strictly.
+start_sshd() {
+  local dir=$bench_tmp/ssh port user
+  mkdir -p "$dir"
+  user=$(id -un)
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
+  cp "$dir/client_key.pub" "$dir/authorized_keys"
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" >"$dir/known_hosts"
+  cat >"$dir/sshd_config" <<EOF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+AllowUsers $user
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+PermitRootLogin $([[ $(id -u) == 0 ]] && echo prohibit-password || echo no)
+AcceptEnv GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
+LogLevel ERROR
+EOF
+  # Privilege separation needs this folder when sshd runs as root.
+  if [[ $(id -u) == 0 ]]; then mkdir -p /run/sshd && chmod 755 /run/sshd; fi
+  "$(command -v sshd || echo /usr/sbin/sshd)" -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
+  bench_pids+=($!)
+  export GIT_SSH_COMMAND="ssh -F /dev/null -i $dir/client_key -o IdentitiesOnly=yes \
+-o UserKnownHostsFile=$dir/known_hosts -o GlobalKnownHostsFile=/dev/null \
+-o StrictHostKeyChecking=yes -o BatchMode=yes -o ControlMaster=no \
+-o SendEnv=GIT_CONFIG_GLOBAL -o SendEnv=GIT_CONFIG_NOSYSTEM"
+  ssh_base="ssh://$user@127.0.0.1:$port"
+  local i
+  for i in $(seq 50); do
+    if $GIT_SSH_COMMAND -p "$port" "$user@127.0.0.1" true 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  cat "$dir/sshd.log" >&2
+  die "sshd on 127.0.0.1:$port did not accept the benchmark's key within 5 s"
+}
+
+new_bare() {  # NAME HOOKED(yes|no)
+  local repo=$bench_tmp/$1.git
+  git init -q --bare -b main "$repo"
+  # No auto gc in the middle of a measurement, in either repository.
+  git -C "$repo" config receive.autogc false
+  git -C "$repo" config gc.auto 0
+  if [[ $2 == yes ]]; then "$bench_bin/pushgate" install "$repo" >/dev/null; fi
+}
+
+# Replaces an installed pre-receive with one that records the hook binary's
+# elapsed time and peak RSS (KiB), tagged with the phase in $bench_tmp/phase.
+wrap_hook_with_time() {
+  cat >"$bench_tmp/$1.git/hooks/pre-receive" <<EOF
+#!/bin/sh
+exec /usr/bin/time -a -o '$hook_file' -f "\$(cat '$bench_tmp/phase') %e %M" '$bench_bin/pushgate-pre-receive' "\$@"
+EOF
+}
+
+push() {  # LABEL URL: times one `git push`; a refused push ends the benchmark
+  if ! python3 "$bench_dir/timed.py" "$times_file" "$1" git -C "$work" push -q "$2" main \
+       >"$bench_tmp/push.log" 2>&1; then
+    cat "$bench_tmp/push.log" >&2
+    die "push to $2 failed"
+  fi
+  if [[ $1 == *hooked* ]] && ! grep -q 'push accepted' "$bench_tmp/push.log"; then
+    cat "$bench_tmp/push.log" >&2
+    die "the push to $2 did not run pushgate's hook"
+  fi
+}
+
+# Changes CHANGED manifests spread over the tree (a stride through the sorted
+# list) by bumping their revision annotation, and commits.
+change_manifests() {  # ROUND
+  local k index
+  for ((k = 0; k < CHANGED; k++)); do
+    index=$(((($1 * CHANGED + k) * 487) % ${#manifests[@]}))
+    sed -i "s|bench.pushgate.dev/revision: \"[0-9]*\"|bench.pushgate.dev/revision: \"$(($1 + 1))\"|" \
+      "$work/${manifests[$index]}"
+  done
+  git -C "$work" commit -q -am "round $1"
+}
+
+echo "pushgate push overhead benchmark"
+bench_machine
+echo "binaries: $bench_bin"
+summary=$(python3 "$bench_dir/gen_manifests.py" "$work" --files "$FILES")
+git -C "$work" init -q -b main
+git -C "$work" add -A
+git -C "$work" commit -q -m "initial tree"
+mapfile -t manifests < <(git -C "$work" ls-files)
+echo "tree: $summary; each push changes $CHANGED manifests; $ROUNDS rounds"
+
+start_sshd
+for name in file-plain ssh-plain; do new_bare "$name" no; done
+for name in file-hooked ssh-hooked rss; do new_bare "$name" yes; done
+wrap_hook_with_time rss
+url() { if [[ $1 == file-* || $1 == rss ]]; then echo "file://$bench_tmp/$1.git"; else echo "$ssh_base$bench_tmp/$1.git"; fi; }
+
+# The first push carries the whole tree: timed once, for information. The
+# hooked repositories' object caches fill here, as on a real server.
+echo initial >"$bench_tmp/phase"
+for name in file-plain file-hooked ssh-plain ssh-hooked rss; do push "initial-$name" "$(url "$name")"; done
+
+# Round 0 warms up and is not counted. Each round pushes the same commit to
+# every repository; the order of hooked and plain alternates.
+for ((round = 0; round <= ROUNDS; round++)); do
+  change_manifests "$round"
+  echo "$([[ $round == 0 ]] && echo warmup || echo round)" >"$bench_tmp/phase"
+  if ((round % 2)); then order="hooked plain"; else order="plain hooked"; fi
+  for transport in file ssh; do
+    for kind in $order; do
+      push "$([[ $round == 0 ]] && echo warmup || echo round)-$transport-$kind" "$(url "$transport-$kind")"
+    done
+  done
+  push "rss" "$(url rss)"
+done
+
+python3 - "$times_file" "$hook_file" "$CHANGED" <<'EOF'
+import statistics, sys
+wall, cpu, hook = {}, {}, {}
+for line in open(sys.argv[1]):
+    label, w, c = line.split()
+    wall.setdefault(label, []).append(float(w) * 1000)
+    cpu.setdefault(label, []).append(float(c) * 1000)
+for line in open(sys.argv[2]):
+    phase, elapsed, rss = line.split()
+    hook.setdefault(phase, []).append((float(elapsed) * 1000, int(rss) / 1024))
+med = statistics.median
+print()
+print("median wall time of `git push` (ms), same commit to both repositories each round:")
+print(f"{'transport':<10}{'plain':>9}{'hooked':>9}{'ratio':>8}  {'target':<9}{'verdict':<8}"
+      f"{'plain min..max':>16}{'hooked min..max':>18}")
+for transport, target in (("file", 1.5), ("ssh", 1.10)):
+    plain, hooked = wall[f"round-{transport}-plain"], wall[f"round-{transport}-hooked"]
+    ratio = med(hooked) / med(plain)
+    print(f"{transport + '://':<10}{med(plain):>9.1f}{med(hooked):>9.1f}{ratio:>8.2f}  "
+          f"{'<= ' + format(target, '.2f'):<9}{'met' if ratio <= target else 'MISSED':<8}"
+          f"{min(plain):>8.1f}..{max(plain):<6.1f}{min(hooked):>10.1f}..{max(hooked):<6.1f}")
+plain, hooked = cpu["round-file-plain"], cpu["round-file-hooked"]
+print(f"CPU time (user+sys) of the whole file:// push (git push, receive-pack, hooks), median ms: "
+      f"plain {med(plain):.1f}, hooked {med(hooked):.1f}, ratio {med(hooked) / med(plain):.2f}")
+print("  (CPU time barely depends on other load on the machine; wall time does: see the load averages)")
+print()
+print("initial push of the whole tree (one run each, wall ms):")
+for transport in ("file", "ssh"):
+    p, h = wall[f"initial-{transport}-plain"][0], wall[f"initial-{transport}-hooked"][0]
+    print(f"  {transport + '://':<8} plain {p:8.1f}   hooked {h:8.1f}   ratio {h / p:5.2f}")
+print()
+print("pre-receive binary alone (via /usr/bin/time in a third repository, file://):")
+rounds = hook.get("round", [])
+if rounds:
+    print(f"  push changing {sys.argv[3]} manifests: median elapsed {med([e for e, _ in rounds]):.0f} ms, "
+          f"peak RSS median {med([r for _, r in rounds]):.1f} MiB, max {max(r for _, r in rounds):.1f} MiB "
+          f"({len(rounds)} pushes)")
+for e, r in hook.get("initial", []):
+    print(f"  initial push of the whole tree: elapsed {e:.0f} ms, peak RSS {r:.1f} MiB")
+EOF
+bench_load

@@ -1,0 +1,96 @@
+// `pushgate status REPO.git [ENV] [--json]`: what is live where, and what is in flight.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/command.hpp"
+#include "core/control_client.hpp"
+#include "core/daemon_config.hpp"
+#include "core/deploy_status.hpp"
+#include "core/git.hpp"
+#include "core/repo_config.hpp"
+#include "core/spool.hpp"
+
+namespace pushgate::cli {
+
+namespace {
+
+struct StatusArgs {
+  std::string repo;
+  std::string env;
+  std::string daemon_config;
+  bool json = false;
+};
+
+std::string job_line(const Job& job) {
+  std::string what = job.commit.empty() ? "the previous release" : job.commit.substr(0, 12);
+  return fmt::format("job {} {} of {} by {} (queued {})", job.id, to_string(job.kind), what, job.pusher,
+                     job.enqueued_at);
+}
+
+void print_text(const RepoStatus& status, const DaemonConfig& daemon) {
+  std::cout << status.repo << '\n';
+  if (status.environments.empty()) std::cout << "  no environments in its pushgate.yaml\n";
+  for (const auto& e : status.environments) {
+    std::cout << fmt::format("{} (branch {})\n", e.name, e.branch);
+    if (e.live)
+      std::cout << fmt::format("  live:    {} since {} by {} (job {}){}\n", e.live->commit.substr(0, 12),
+                               e.live->since, e.live->by, e.live->job,
+                               e.live->release.empty() ? "" : ", release " + e.live->release);
+    else
+      std::cout << "  live:    nothing deployed yet\n";
+    if (e.last) {
+      const DeployRecord& r = e.last->record;
+      std::string message = r.field("message");
+      std::cout << fmt::format("  last:    {} {} {} (job {}){}{}\n", r.timestamp, to_string(r.status),
+                               e.last->commit.substr(0, 12), r.field("job"), message.empty() ? "" : ": ", message);
+    }
+    for (const Job& job : e.active) std::cout << "  running: " << job_line(job) << '\n';
+    for (const Job& job : e.waiting) std::cout << "  waiting: " << job_line(job) << '\n';
+  }
+  if (status.daemon_version)
+    std::cout << fmt::format("pushgated {} is running ({})\n", *status.daemon_version, daemon.socket.string());
+  else
+    std::cout << fmt::format("pushgated is not running ({}): queued jobs wait for it\n", daemon.socket.string());
+}
+
+ExitCode run_status(const StatusArgs& args) {
+  git::RepositoryPtr repo = git::open(args.repo).value();
+  RepoConfig config = load_repo_config(git::git_dir(repo.get())).value();
+  DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
+  // Reading the status must not create a spool where there is none.
+  std::optional<Spool> spool;
+  std::error_code ec;
+  if (std::filesystem::is_directory(daemon.spool, ec)) spool.emplace(daemon.spool);
+  RepoStatus status = read_repo_status(repo.get(), config, spool ? &*spool : nullptr, args.env).value();
+  status.daemon_version = ping_daemon(daemon.socket, std::chrono::milliseconds(500));
+  if (args.json)
+    std::cout << status_to_json(status) << '\n';
+  else
+    print_text(status, daemon);
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, ExitCode& exit_code) {
+  auto args = std::make_shared<StatusArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "status",
+      "Show, per environment, what is live (commit, release, since when, by whom), the last\n"
+      "attempt, and the jobs running or waiting. Reads the deploy notes and the spool, so it\n"
+      "works while pushgated is down.\n"
+      "Exit status: 0 shown, 2 usage or config error (unknown environment), 3 failure.");
+  cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
+  cmd->add_option("env", args->env, "only this environment");
+  cmd->add_flag("--json", args->json, "one JSON object instead of text");
+  cmd->add_option("--daemon-config", args->daemon_config,
+                  "pushgated.yaml of the daemon (default: $PUSHGATE_DAEMON_CONFIG, else /etc/pushgate/)");
+  cmd->callback([args, &exit_code] { exit_code = run_status(*args); });
+}
+
+}  // namespace pushgate::cli

@@ -1,0 +1,58 @@
+#pragma once
+// The client side of pushgated's control socket (core/control_protocol.hpp),
+// used by the post-receive hook and the CLI.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/control_protocol.hpp"
+#include "core/error.hpp"
+#include "core/unique_fd.hpp"
+
+namespace pushgate {
+
+class ControlClient {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Connects to the daemon listening on `socket`. nullopt when none does
+  // (no socket file, nobody accepting, or no answer within `timeout`).
+  static std::optional<ControlClient> connect(const std::filesystem::path& socket,
+                                              std::chrono::milliseconds timeout);
+
+  // Sends `request` and reads one reply line before `deadline`. Errors
+  // (ErrorCode::io) say whether the daemon hung up or did not answer in time.
+  Expected<ControlReply> call(const ControlRequest& request, Clock::time_point deadline);
+
+  enum class FollowEnd { done, timed_out, lost };
+  struct FollowResult {
+    FollowEnd end = FollowEnd::lost;
+    JobOutcome outcome;  // when end == done
+    std::string error;   // when end == lost: why
+  };
+  // Asks the daemon to stream job `job`'s log: every line so far and each
+  // new one goes to `on_line`, until the job ends or `deadline` passes.
+  FollowResult follow(std::uint64_t job, const std::function<void(std::string_view)>& on_line,
+                      Clock::time_point deadline);
+
+ private:
+  explicit ControlClient(UniqueFd fd) : m_fd(std::move(fd)) {}
+  Expected<bool> send_line(const std::string& line);
+  // The next line, without its newline; an error on hang-up or at `deadline`.
+  Expected<std::string> read_line(Clock::time_point deadline);
+
+  UniqueFd m_fd;
+  std::string m_buffer;
+};
+
+// The version pushgated reports when it answers a ping on `socket` within
+// `timeout`; nullopt when no daemon answers.
+std::optional<std::string> ping_daemon(const std::filesystem::path& socket,
+                                       std::chrono::milliseconds timeout);
+
+}  // namespace pushgate

@@ -1,0 +1,89 @@
+#include "core/daemon_config.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <system_error>
+
+#include "core/config_reader.hpp"
+
+namespace pushgate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned k_max_workers = 256;
+
+bool is_system_file(const fs::path& file) {
+  return file.lexically_normal() == fs::path(k_default_daemon_config);
+}
+
+// Where everything goes when the config does not say: the FHS folders for
+// the system file, else next to the file, so a config written into a
+// temporary folder needs no root and no further keys.
+DaemonConfig defaults_for(const fs::path& file) {
+  DaemonConfig config;
+  if (file.empty() || is_system_file(file)) {
+    config.spool = "/var/spool/pushgate";
+    config.state = "/var/lib/pushgate";
+    config.socket = "/run/pushgate/pushgated.sock";
+  } else {
+    fs::path base = file.parent_path();
+    config.spool = base / "spool";
+    config.state = base / "state";
+    config.socket = base / "pushgated.sock";
+  }
+  config.source = file;
+  return config;
+}
+
+void read_path(ConfigReader& r, yaml::NodeId root, const char* key, const fs::path& base, fs::path& out) {
+  yaml::NodeId n = r.find(root, key);
+  if (n == yaml::k_no_node) return;
+  auto value = r.string(n, key);
+  if (!value) return;
+  if (value->empty()) {
+    r.error(n, fmt::format("{} must name a path", key));
+    return;
+  }
+  out = (base / *value).lexically_normal();
+}
+
+}  // namespace
+
+Expected<DaemonConfig> load_daemon_config(const fs::path& file) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(file, ec).lexically_normal();
+  if (ec) return Error{ErrorCode::io, fmt::format("cannot locate '{}': {}", file.string(), ec.message())};
+  auto text = read_file(absolute.string());
+  if (!text) return text.error();
+
+  DaemonConfig config = defaults_for(absolute);
+  ConfigReader r(*text, absolute.string());
+  yaml::NodeId root = r.root();
+  if (root != yaml::k_no_node && r.mapping(root, "the top level")) {
+    r.only_keys(root, "the top level", {"spool", "state", "socket", "workers", "wait_limit"});
+    fs::path base = absolute.parent_path();
+    read_path(r, root, "spool", base, config.spool);
+    read_path(r, root, "state", base, config.state);
+    read_path(r, root, "socket", base, config.socket);
+    if (yaml::NodeId n = r.find(root, "workers"); n != yaml::k_no_node)
+      if (auto w = r.integer(n, "workers", 1, k_max_workers)) config.workers = static_cast<unsigned>(*w);
+    if (yaml::NodeId n = r.find(root, "wait_limit"); n != yaml::k_no_node)
+      if (auto d = r.duration(n, "wait_limit")) config.wait_limit = *d;
+  }
+  if (!r.ok()) return r.failure();
+  return config;
+}
+
+Expected<DaemonConfig> find_daemon_config(const std::string& explicit_file) {
+  if (!explicit_file.empty()) return load_daemon_config(explicit_file);
+  if (const char* from_env = std::getenv("PUSHGATE_DAEMON_CONFIG"); from_env && *from_env)
+    return load_daemon_config(from_env);
+  std::error_code ec;
+  if (fs::exists(k_default_daemon_config, ec)) return load_daemon_config(k_default_daemon_config);
+  return defaults_for({});
+}
+
+}  // namespace pushgate

@@ -1,0 +1,75 @@
+#pragma once
+// What the deploy notes and the spool say about a repository's environments:
+// what is live where, since when, by whom, and what is in flight. Shared by
+// `pushgate status`, `pushgate log` and pushgated's status request, so all
+// three say the same.
+
+#include <git2.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/deploy_record.hpp"
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/repo_config.hpp"
+#include "core/spool.hpp"
+
+namespace pushgate {
+
+// The form Job::repo takes: the git directory's absolute, canonical path
+// without a trailing slash, so the hook, the CLI and the daemon agree.
+std::string repo_identity(const std::string& git_dir);
+
+// One record of refs/notes/deploy/<env> with the commit it is attached to.
+struct CommitRecord {
+  std::string commit;  // full hex id
+  DeployRecord record;
+};
+
+// Every record of environment `env`, oldest first (by timestamp, then job
+// number, then order in the note). Empty when the notes ref does not exist.
+Expected<std::vector<CommitRecord>> read_deploy_history(git_repository* repo, std::string_view env);
+
+// What is live according to the records: the commit of the newest
+// `succeeded` record, or what the newest `rolled-back` record says went live
+// again (its live= field).
+struct LiveDeploy {
+  std::string commit;   // full hex where the history knows it, else as recorded
+  std::string release;  // release id, "" when unknown
+  std::string since;    // timestamp of the record that made it live
+  std::string by;       // pusher of that record
+  std::string job;      // job of that record
+};
+std::optional<LiveDeploy> live_from_history(const std::vector<CommitRecord>& history);
+
+// The newest record that has a log note (any status but superseded).
+std::optional<CommitRecord> last_attempt(const std::vector<CommitRecord>& history);
+
+struct EnvironmentStatus {
+  std::string name;
+  std::string branch;
+  std::optional<LiveDeploy> live;
+  std::optional<CommitRecord> last;  // the newest record of any status
+  std::vector<Job> waiting;          // queued in the spool, oldest first
+  std::vector<Job> active;           // claimed by the daemon
+};
+
+struct RepoStatus {
+  std::string repo;  // repo_identity
+  std::vector<EnvironmentStatus> environments;
+  std::optional<std::string> daemon_version;  // set by whoever asked pushgated
+};
+
+// Status of `config`'s environments (only `env` when not empty: an unknown
+// name is an ErrorCode::usage error listing the known ones). `spool` may be
+// null when there is none to read.
+Expected<RepoStatus> read_repo_status(git_repository* repo, const RepoConfig& config,
+                                      const Spool* spool, std::string_view env);
+
+// One JSON object; the daemon sends it and `pushgate status --json` prints it.
+std::string status_to_json(const RepoStatus& status);
+
+}  // namespace pushgate

@@ -1,0 +1,36 @@
+#pragma once
+// A deploy job: what post-receive (or `pushgate deploy`/`rollback`) asks the
+// daemon to do for one environment of one repository.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace pushgate {
+
+enum class JobKind { push, deploy, rollback };
+
+struct Job {
+  std::uint64_t id = 0;     // assigned by Spool::enqueue; shown to users as "job 17"
+  JobKind kind = JobKind::push;
+  std::string repo;         // absolute path of the repository's git directory
+  std::string env;          // environment name from the repository's pushgate.yaml
+  std::string ref;          // the pushed ref (push jobs), e.g. refs/heads/main
+  std::string commit;       // hex id to deploy; for rollback the target, "" = previous good
+  std::string pusher;       // who pushed or asked
+  std::string enqueued_at;  // RFC 3339 UTC
+};
+
+const char* to_string(JobKind kind);
+
+// One JSON object per job, as stored in the spool.
+std::string job_to_json(const Job& job);
+// Parses job_to_json's output; the error names `origin` (a file name).
+Expected<Job> job_from_json(std::string_view text, const std::string& origin);
+
+// The current time as RFC 3339 UTC with seconds: 2026-11-26T07:30:00Z.
+std::string utc_now();
+
+}  // namespace pushgate

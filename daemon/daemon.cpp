@@ -1,0 +1,182 @@
+#include "daemon/daemon.hpp"
+
+#include <poll.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include "core/control_protocol.hpp"
+#include "core/daemon_config.hpp"
+#include "core/spool.hpp"
+#include "daemon/control_server.hpp"
+#include "daemon/event_log.hpp"
+#include "daemon/instance_lock.hpp"
+#include "daemon/job_runner.hpp"
+#include "daemon/log_board.hpp"
+#include "daemon/scheduler.hpp"
+#include "daemon/signal_pipe.hpp"
+#include "daemon/spool_watch.hpp"
+#include "daemon/worker_pool.hpp"
+
+namespace pushgate::daemon {
+
+namespace {
+
+std::string short7(const std::string& commit) { return commit.empty() ? "the previous release" : commit.substr(0, 7); }
+
+// Everything a running daemon holds; members are built in the order start-up
+// needs them and torn down in reverse.
+class Daemon {
+ public:
+  Daemon(std::string config_file, DaemonConfig config, InstanceLock lock)
+      : m_config_file(std::move(config_file)),
+        m_config(std::move(config)),
+        m_lock(std::move(lock)),
+        m_spool(m_config.spool),
+        m_watch(m_spool.new_dir()),
+        m_server(m_config.socket, m_spool, m_board),
+        m_scheduler(m_config.workers),
+        m_runner(m_spool, m_config.state, m_board, m_stopping),
+        m_pool([this](const Dispatch& d) { m_runner.run(d); }) {}
+
+  ~Daemon() { m_board.close(); }
+
+  void run() {
+    recover();
+    intake();
+    log_event("pushgated {} serving {} with {} worker(s); spool {}", k_pushgate_version,
+              m_config.socket.string(), m_config.workers, m_config.spool.string());
+    for (;;) {
+      if (!m_stopping) dispatch();
+      if (m_stopping && m_scheduler.running() == 0) break;
+      wait_for_events();
+    }
+    log_event("stopped");
+  }
+
+ private:
+  void recover() {
+    auto active = m_spool.active();
+    for (const Job& job : active) {
+      log_event("job {}: was cut off while running ({} of {} to {}); recovering it", job.id,
+                to_string(job.kind), short7(job.commit), job.env);
+      m_scheduler.add_recovered(job);
+    }
+  }
+
+  // Queues what waits in SPOOL/new that the scheduler does not know yet.
+  void intake() {
+    for (const Job& job : m_spool.waiting()) {
+      if (m_scheduler.knows(job.id)) continue;
+      log_event("job {}: queued {} of {} to {} in {} by {}", job.id, to_string(job.kind), short7(job.commit),
+                job.env, job.repo, job.pusher);
+      m_scheduler.add_waiting(job);
+    }
+  }
+
+  void dispatch() {
+    while (auto d = m_scheduler.next()) {
+      if (!d->recovered) {
+        if (auto claimed = m_spool.claim(d->job.id); !claimed) {
+          log_event("job {}: cannot claim it: {}", d->job.id, claimed.error().message);
+          m_scheduler.finished(d->job);
+          continue;
+        }
+      }
+      m_pool.start(std::move(*d));
+    }
+  }
+
+  void wait_for_events() {
+    pollfd fds[] = {{m_signals.fd(), POLLIN, 0},
+                    {m_watch.fd(), POLLIN, 0},
+                    {m_server.fd(), POLLIN, 0},
+                    {m_pool.fd(), POLLIN, 0}};
+    // No timeout: every event that matters wakes poll().
+    if (::poll(fds, std::size(fds), -1) < 0) {
+      if (errno == EINTR) return;
+      throw Failure(ErrorCode::io, std::string("poll failed: ") + std::strerror(errno));
+    }
+    if (fds[0].revents) on_signals();
+    if (fds[1].revents) {
+      m_watch.drain();
+      intake();
+    }
+    if (fds[2].revents) m_server.accept_pending();
+    if (fds[3].revents)
+      for (const Job& job : m_pool.collect()) m_scheduler.finished(job);
+  }
+
+  void on_signals() {
+    for (int s : m_signals.drain()) {
+      if (s == SIGHUP) {
+        reload();
+      } else if (!m_stopping) {
+        m_stopping = true;
+        log_event("{}: taking no new jobs; waiting for {} running deploy(s)", s == SIGTERM ? "SIGTERM" : "SIGINT",
+                  m_scheduler.running());
+      }
+    }
+  }
+
+  void reload() {
+    auto fresh = find_daemon_config(m_config_file);
+    if (!fresh) {
+      log_event("SIGHUP: keeping the current settings: {}", fresh.error().message);
+      return;
+    }
+    if (fresh->spool != m_config.spool || fresh->state != m_config.state || fresh->socket != m_config.socket)
+      log_event("SIGHUP: spool, state and socket changes take effect when pushgated restarts");
+    m_scheduler.set_workers(fresh->workers);
+    m_config.workers = fresh->workers;
+    m_config.wait_limit = fresh->wait_limit;
+    log_event("SIGHUP: reloaded {}; {} worker(s)",
+              fresh->source.empty() ? std::string("the built-in defaults") : fresh->source.string(), fresh->workers);
+  }
+
+  std::string m_config_file;
+  DaemonConfig m_config;
+  InstanceLock m_lock;
+  std::atomic<bool> m_stopping{false};
+  LogBoard m_board;
+  SignalPipe m_signals;
+  Spool m_spool;
+  SpoolWatch m_watch;
+  ControlServer m_server;
+  Scheduler m_scheduler;
+  JobRunner m_runner;
+  WorkerPool m_pool;
+};
+
+}  // namespace
+
+DaemonExit run_daemon(const std::string& config_file) {
+  auto config = find_daemon_config(config_file);
+  if (!config) {
+    log_event("error: {}", config.error().message);
+    return DaemonExit::cannot_start;
+  }
+  try {
+    std::filesystem::create_directories(config->state);
+    auto lock = InstanceLock::acquire(config->state / "pushgated.lock");
+    if (!lock) {
+      log_event("error: {}", lock.error().message);
+      return lock.error().code == ErrorCode::usage ? DaemonExit::cannot_start : DaemonExit::failure;
+    }
+    Daemon daemon(config_file, std::move(*config), std::move(*lock));
+    daemon.run();
+    return DaemonExit::stopped;
+  } catch (const Failure& e) {
+    log_event("error: {}", e.what());
+    bool config_problem = e.code() == ErrorCode::usage || e.code() == ErrorCode::config;
+    return config_problem ? DaemonExit::cannot_start : DaemonExit::failure;
+  } catch (const std::exception& e) {
+    log_event("error: {}", e.what());
+    return DaemonExit::failure;
+  }
+}
+
+}  // namespace pushgate::daemon

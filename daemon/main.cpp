@@ -1,0 +1,38 @@
+// pushgated: the deploy daemon. See daemon/daemon.hpp.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "core/control_protocol.hpp"
+#include "core/git.hpp"
+#include "daemon/daemon.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "pushgated: deploys what pushgate's post-receive hook queues.\n\n"
+      "Runs in the foreground (systemd: Type=simple) and logs one line per event to\n"
+      "standard error. It takes jobs from the spool as soon as they are written,\n"
+      "deploys one at a time per environment and up to `workers` environments at\n"
+      "once, records each outcome as a git note on the deployed commit, and serves\n"
+      "`pushgate status`, `deploy`, `rollback` and `log --follow` on its control socket.\n\n"
+      "Signals: SIGTERM/SIGINT finish the running deploys, then exit; SIGHUP reloads\n"
+      "the config (workers, wait_limit).\n\n"
+      "Exit status: 0 stopped by SIGTERM or SIGINT; 2 cannot start as configured\n"
+      "(invalid config, or another pushgated holds the state folder or answers on the\n"
+      "socket); 3 unexpected failure (see the message)",
+      "pushgated"};
+  std::string config;
+  app.add_option("-c,--config", config,
+                 "pushgated.yaml to use (default: $PUSHGATE_DAEMON_CONFIG, else "
+                 "/etc/pushgate/pushgated.yaml, else built-in defaults)");
+  app.set_version_flag("--version", "pushgated " + std::string(pushgate::k_pushgate_version));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(pushgate::daemon::DaemonExit::cannot_start);
+  }
+  pushgate::git::Library git;
+  return static_cast<int>(pushgate::daemon::run_daemon(config));
+}

@@ -1,0 +1,30 @@
+#include "deployers/deployer.hpp"
+
+#include <fmt/format.h>
+
+#include "deployers/command_deployer.hpp"
+#include "deployers/local_deployer.hpp"
+
+namespace pushgate {
+
+std::unique_ptr<Deployer> make_deployer(const Environment& env, const std::string& repo,
+                                        const std::string& state_dir, ProcessRunner& runner) {
+  switch (env.deployer.type) {
+    case DeployerType::local:
+      if (!env.deployer.dir.starts_with('/'))
+        throw Failure(ErrorCode::config,
+                      fmt::format("environment {}: a local deployer needs an absolute dir", env.name));
+      return std::make_unique<LocalDeployer>(env, env.deployer.dir, runner);
+    case DeployerType::command:
+      if (env.deployer.run.empty())
+        throw Failure(ErrorCode::config, fmt::format("environment {}: a command deployer needs run", env.name));
+      if (state_dir.empty())
+        throw Failure(
+            ErrorCode::config,
+            fmt::format("environment {}: a command deployer needs the daemon's state folder", env.name));
+      return std::make_unique<CommandDeployer>(env, repo, state_dir, runner);
+  }
+  throw Failure(ErrorCode::internal, fmt::format("environment {}: unknown deployer type", env.name));
+}
+
+}  // namespace pushgate

@@ -1,0 +1,70 @@
+#pragma once
+// The interface every kind of target implements: local folders and commands
+// now, SSH hosts and Kubernetes next. A deployer is told which commit to make
+// live; it makes a release, switches to it, checks its health and switches
+// back on failure, writing what it does to the job's log.
+
+#include <git2.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/deploy_record.hpp"
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/process.hpp"
+#include "core/repo_config.hpp"
+
+namespace pushgate {
+
+// What a deployer needs for one attempt.
+struct DeployRequest {
+  const Job* job = nullptr;
+  git_repository* repo = nullptr;     // the server repository (no checkout is made)
+  const Environment* env = nullptr;   // its settings, deployer included
+  std::string commit;                 // hex id to make live
+  std::string previous_commit;        // live before this attempt; "" on a first deploy
+  std::string release_id;             // unique, sortable name for the release
+  LineSink log;                       // the job's log; secrets are already redacted
+};
+
+struct DeployOutcome {
+  DeployStatus status = DeployStatus::failed;  // succeeded, failed or rolled_back
+  std::string release;  // the release made (even when it failed)
+  std::string target;   // where it went: a folder, a host, ...
+  std::string message;  // one line for people: what failed and what is live now
+};
+
+// What is live in an environment right now, as the target itself says.
+struct LiveRelease {
+  std::string release;
+  std::string commit;
+};
+
+class Deployer {
+ public:
+  virtual ~Deployer() = default;
+  // Makes `request.commit` live. Expected failures (a command failing, a
+  // health check failing, a path escaping the release) are outcomes, not
+  // exceptions; the previous release stays or becomes live again.
+  virtual DeployOutcome deploy(const DeployRequest& request) = 0;
+  // Makes an earlier release live again: `to_commit`'s release, or the one
+  // before the live one when empty. Instant where the release is still kept.
+  virtual DeployOutcome rollback(const DeployRequest& request, const std::string& to_commit) = 0;
+  // What is live now; nullopt before the first deploy.
+  virtual std::optional<LiveRelease> live() const = 0;
+  // Releases kept on the target, newest first.
+  virtual std::vector<LiveRelease> releases() const = 0;
+};
+
+// The deployer `env` configures for repository `repo` (its git directory,
+// Job::repo): a command deployer keeps its releases under `state_dir` (the
+// daemon's state folder) in a folder of its own per repository and
+// environment. `runner` must outlive the deployer. Throws Failure
+// (ErrorCode::config) for settings it cannot work with.
+std::unique_ptr<Deployer> make_deployer(const Environment& env, const std::string& repo,
+                                        const std::string& state_dir, ProcessRunner& runner);
+
+}  // namespace pushgate

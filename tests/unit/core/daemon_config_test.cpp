@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "core/daemon_config.hpp"
+#include "tests/unit/support/temp_dir.hpp"
+
+using namespace pushgate;
+using namespace std::chrono_literals;
+using pushgate::test::spit;
+using pushgate::test::TempDir;
+
+TEST_CASE("load_daemon_config reads every key") {
+  TempDir tmp;
+  spit(tmp / "conf/pushgated.yaml", "spool: /var/spool/pg\n"
+                                    "state: lib/state\n"
+                                    "socket: ../run/pg.sock\n"
+                                    "workers: 8\n"
+                                    "wait_limit: 2m\n");
+  auto c = load_daemon_config(tmp / "conf/pushgated.yaml");
+  REQUIRE(c);
+  CHECK(c->spool == "/var/spool/pg");
+  CHECK(c->state == tmp / "conf/lib/state");
+  CHECK(c->socket == tmp / "run/pg.sock");
+  CHECK(c->workers == 8);
+  CHECK(c->wait_limit == 2min);
+  CHECK(c->source == tmp / "conf/pushgated.yaml");
+}
+
+TEST_CASE("load_daemon_config puts everything next to a file outside /etc") {
+  TempDir tmp;
+  spit(tmp / "pushgated.yaml",
+       GENERATE(std::string(""), std::string("# nothing set\n"), std::string("{}\n")));
+  auto c = load_daemon_config(tmp / "pushgated.yaml");
+  REQUIRE(c);
+  CHECK(c->spool == tmp / "spool");
+  CHECK(c->state == tmp / "state");
+  CHECK(c->socket == tmp / "pushgated.sock");
+  CHECK(c->workers == 4);
+  CHECK(c->wait_limit == 10min);
+}
+
+TEST_CASE("load_daemon_config reports mistakes with file:line:col") {
+  TempDir tmp;
+  std::string file = (tmp / "pushgated.yaml").string();
+  auto errors = [&](const std::string& text) {
+    spit(file, text);
+    auto c = load_daemon_config(file);
+    REQUIRE_FALSE(c);
+    CHECK(c.error().code == ErrorCode::config);
+    return c.error().message;
+  };
+  CHECK_THAT(errors("spool: /s\nworker: 4\n"),
+             Catch::Contains(file + ":2:1: error: [config] unknown key 'worker'"));
+  CHECK_THAT(errors("workers: 0\n"), Catch::Contains(file + ":1:10:") && Catch::Contains("1 to 256"));
+  CHECK_THAT(errors("workers: 257\n"), Catch::Contains("1 to 256"));
+  CHECK_THAT(errors("workers: many\n"), Catch::Contains("workers"));
+  CHECK_THAT(errors("wait_limit: forever\n"),
+             Catch::Contains(file + ":1:13:") && Catch::Contains("duration"));
+  CHECK_THAT(errors("spool: \"\"\n"), Catch::Contains("spool must name a path"));
+  CHECK_THAT(errors("socket: [a, b]\n"), Catch::Contains("socket must be a string"));
+  CHECK_THAT(errors("- spool\n"), Catch::Contains("mapping"));
+  CHECK_THAT(errors("spool: /a\nspool: /b\n"), Catch::Contains(file + ":2:1:"));
+}
+
+TEST_CASE("load_daemon_config names a file it cannot read") {
+  TempDir tmp;
+  auto c = load_daemon_config(tmp / "missing.yaml");
+  REQUIRE_FALSE(c);
+  CHECK(c.error().code == ErrorCode::io);
+  CHECK_THAT(c.error().message, Catch::Contains("missing.yaml"));
+}
+
+TEST_CASE("find_daemon_config: explicit file, then PUSHGATE_DAEMON_CONFIG, then the system file") {
+  TempDir tmp;
+  spit(tmp / "a/pushgated.yaml", "workers: 2\n");
+  spit(tmp / "b/pushgated.yaml", "workers: 3\n");
+  ::setenv("PUSHGATE_DAEMON_CONFIG", (tmp / "b/pushgated.yaml").c_str(), 1);
+  auto explicit_file = find_daemon_config((tmp / "a/pushgated.yaml").string());
+  auto from_env = find_daemon_config("");
+  ::unsetenv("PUSHGATE_DAEMON_CONFIG");
+  REQUIRE(explicit_file);
+  CHECK(explicit_file->workers == 2);
+  REQUIRE(from_env);
+  CHECK(from_env->workers == 3);
+  CHECK(from_env->spool == tmp / "b/spool");
+
+  if (!std::filesystem::exists(k_default_daemon_config)) {
+    auto system = find_daemon_config("");
+    REQUIRE(system);
+    CHECK(system->source.empty());
+    CHECK(system->spool == "/var/spool/pushgate");
+    CHECK(system->state == "/var/lib/pushgate");
+    CHECK(system->socket == "/run/pushgate/pushgated.sock");
+  }
+}
