@@ -14,6 +14,7 @@
 #include "validators/engine.hpp"
 #include "validators/git_tree_source.hpp"
 #include "validators/report_output.hpp"
+#include "validators/rule_catalog.hpp"
 
 namespace pushgate::cli {
 
@@ -55,6 +56,7 @@ ExitCode run_validate(const ValidateArgs& args) {
     tree = std::move(resolved).value();
   }
   RepoConfig config = settings_for(args, repo.get());
+  if (auto bad = check_rule_overrides(config.validate)) throw Failure(*bad);
   PathFilter filter(config.validate.include, config.validate.exclude);
   std::unique_ptr<ManifestSource> source;
   if (tree) source = std::make_unique<GitTreeSource>(repo.get(), tree.get(), filter);

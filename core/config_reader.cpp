@@ -26,8 +26,12 @@ ConfigReader::ConfigReader(std::string_view text, std::string file)
 }
 
 void ConfigReader::error(NodeId at, std::string message) {
+  m_errors.push_back({location(at), Severity::error, "config", std::move(message), {}});
+}
+
+Location ConfigReader::location(NodeId at) const {
   yaml::Mark m = at == yaml::k_no_node || !m_doc ? yaml::Mark{} : m_doc->node(at).mark;
-  m_errors.push_back({{m_file, m.line, m.column}, Severity::error, "config", std::move(message), {}});
+  return {m_file, m.line, m.column};
 }
 
 std::optional<std::string> ConfigReader::string(NodeId at, std::string_view what) {

@@ -29,6 +29,8 @@ class ConfigReader {
   const yaml::Node& node(yaml::NodeId id) const { return m_doc->node(id); }
 
   void error(yaml::NodeId at, std::string message);
+  // Where node `at` is, for messages that are made later.
+  Location location(yaml::NodeId at) const;
 
   // Each getter returns nullopt and records an error naming `what` when the
   // node has the wrong shape. `at` may be k_no_node only for optional keys,

@@ -50,15 +50,6 @@ Json record_json(const CommitRecord& r) {
 
 }  // namespace
 
-std::string repo_identity(const std::string& git_dir) {
-  std::error_code ec;
-  std::filesystem::path path = std::filesystem::weakly_canonical(std::filesystem::absolute(git_dir), ec);
-  if (ec) path = std::filesystem::absolute(git_dir).lexically_normal();
-  std::string text = path.string();
-  while (text.size() > 1 && text.back() == '/') text.pop_back();
-  return text;
-}
-
 Expected<std::vector<CommitRecord>> read_deploy_history(git_repository* repo, std::string_view env) {
   std::vector<CommitRecord> history;
   auto visited = for_each_note(repo, deploy_notes_ref(env), [&](const git_oid& commit, std::string_view note) {

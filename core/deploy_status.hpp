@@ -19,10 +19,6 @@
 
 namespace pushgate {
 
-// The form Job::repo takes: the git directory's absolute, canonical path
-// without a trailing slash, so the hook, the CLI and the daemon agree.
-std::string repo_identity(const std::string& git_dir);
-
 // One record of refs/notes/deploy/<env> with the commit it is attached to.
 struct CommitRecord {
   std::string commit;  // full hex id

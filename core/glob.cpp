@@ -68,9 +68,14 @@ bool match_segment(std::string_view pat, std::string_view s) {
 
 Glob::Glob(std::string pattern) : m_pattern(std::move(pattern)) {
   for (auto part : split(m_pattern)) m_segments.emplace_back(part);
+  m_last_segment_only = m_segments.size() == 2 && m_segments[0] == "**" && m_segments[1] != "**";
 }
 
 bool Glob::matches(std::string_view path) const {
+  if (m_last_segment_only) {
+    auto slash = path.rfind('/');
+    return match_segment(m_segments[1], slash == std::string_view::npos ? path : path.substr(slash + 1));
+  }
   auto parts = split(path);
   const std::size_t n = m_segments.size(), m = parts.size();
   // can[j]: pattern segments [0, i) match path segments [0, j).

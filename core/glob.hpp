@@ -19,6 +19,9 @@ class Glob {
  private:
   std::string m_pattern;
   std::vector<std::string> m_segments;
+  // `**/x` only looks at the last segment: the common `**/*.yaml` then costs
+  // one segment match per path, which matters for every file of a pushed tree.
+  bool m_last_segment_only = false;
 };
 
 // A set of include and exclude globs: a path is selected when it matches an

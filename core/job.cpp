@@ -3,10 +3,20 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 namespace pushgate {
+
+std::string repo_identity(const std::string& git_dir) {
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::weakly_canonical(std::filesystem::absolute(git_dir), ec);
+  if (ec) path = std::filesystem::absolute(git_dir).lexically_normal();
+  std::string text = path.string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  return text;
+}
 
 namespace {
 

@@ -30,6 +30,10 @@ std::string job_to_json(const Job& job);
 // Parses job_to_json's output; the error names `origin` (a file name).
 Expected<Job> job_from_json(std::string_view text, const std::string& origin);
 
+// The form Job::repo takes: the git directory's absolute, canonical path
+// without a trailing slash, so the hook, the CLI and the daemon agree.
+std::string repo_identity(const std::string& git_dir);
+
 // The current time as RFC 3339 UTC with seconds: 2026-11-26T07:30:00Z.
 std::string utc_now();
 

@@ -31,6 +31,7 @@ void read_rules(ConfigReader& r, NodeId at, ValidateSettings& v) {
   for (auto [k, val] : r.entries(at)) {
     auto value = r.string(val, fmt::format("validate.rules.{}", r.node(k).value));
     if (!value) continue;
+    v.rule_locations[r.node(k).value] = r.location(k);
     if (*value == "off") v.rules[r.node(k).value] = RuleSetting::off;
     else if (*value == "warning") v.rules[r.node(k).value] = RuleSetting::warning;
     else if (*value == "error") v.rules[r.node(k).value] = RuleSetting::error;

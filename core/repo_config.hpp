@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/finding.hpp"
 #include "core/yaml_tree.hpp"
 
 namespace pushgate {
@@ -27,6 +28,9 @@ struct ValidateSettings {
   std::chrono::milliseconds time_budget{10'000};
   std::size_t max_findings = 50;
   std::map<std::string, RuleSetting, std::less<>> rules;  // rule id -> override
+  // Where each override was written, so a rule id the validators do not know
+  // can be reported at its line and column (validators/rule_catalog.hpp).
+  std::map<std::string, Location, std::less<>> rule_locations;
 };
 
 enum class DeployerType { local, command };

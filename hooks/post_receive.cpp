@@ -10,7 +10,7 @@
 
 #include "core/control_client.hpp"
 #include "core/daemon_config.hpp"
-#include "core/deploy_status.hpp"
+#include "core/job.hpp"
 #include "core/push_options.hpp"
 #include "core/pusher.hpp"
 #include "core/spool.hpp"
@@ -97,7 +97,9 @@ class PostReceive {
     }
     std::vector<Job> jobs = enqueue(*daemon, git_dir, targets);
     if (jobs.empty()) return;
-    bool running = ping_daemon(daemon->socket, k_ping_timeout).has_value();
+    // A connection the kernel accepts proves a live listener; waiting for a
+    // ping's reply would wait behind the daemon's intake of these very jobs.
+    bool running = ControlClient::connect(daemon->socket, k_ping_timeout).has_value();
     if (!running) m_out << "pushgate: pushgated is not running; the deploy starts when it does\n";
     if (running && PushOptions::from_environment().has("pushgate.wait")) follow(*daemon, jobs, m_out);
   }

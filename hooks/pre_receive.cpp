@@ -16,6 +16,7 @@
 #include "validators/engine.hpp"
 #include "validators/git_tree_source.hpp"
 #include "validators/report_output.hpp"
+#include "validators/rule_catalog.hpp"
 
 namespace pushgate {
 
@@ -62,6 +63,9 @@ class PreReceive {
     git::RepositoryPtr repo = git::open_from_environment();
     std::string git_dir = git::git_dir(repo.get());
     auto config = load_repo_config(git_dir);
+    if (config) {
+      if (auto bad = check_rule_overrides(config->validate)) config = *bad;
+    }
     if (!config) {
       m_out << config.error().message << '\n';
       return fail(PreReceiveResult::config_error,

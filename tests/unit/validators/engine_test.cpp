@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/unit/validators/test_support.hpp"
+#include "validators/rule_catalog.hpp"
 
 using namespace pushgate;
 using pushgate::test::describe;
@@ -149,4 +150,19 @@ TEST_CASE("Engine reports a file it cannot read", "[validators][engine]") {
   Finding f = only(Engine(ValidateSettings{}).run(source, nullptr, {}), "file.read");
   CHECK(f.severity == Severity::error);
   CHECK(f.message.find("permission denied") != std::string::npos);
+}
+
+TEST_CASE("check_rule_overrides names a misspelt rule at its line and column", "[validators][rules]") {
+  auto config = pushgate::parse_repo_config("validate:\n  rules:\n    yaml.crlf: off\n    yaml.crfl: off\n",
+                                            "app.git/pushgate.yaml");
+  REQUIRE(config);
+  auto bad = pushgate::check_rule_overrides(config->validate);
+  REQUIRE(bad);
+  CHECK(bad->code == pushgate::ErrorCode::config);
+  CHECK_THAT(bad->message, Catch::StartsWith("app.git/pushgate.yaml:4:5: error: [config] validate.rules names 'yaml.crfl'"));
+  CHECK_THAT(bad->message, !Catch::Contains("'yaml.crlf'"));
+
+  auto good = pushgate::parse_repo_config("validate:\n  rules: {yaml.crlf: off, k8s.labels: warning}\n", "x");
+  REQUIRE(good);
+  CHECK_FALSE(pushgate::check_rule_overrides(good->validate));
 }

@@ -1,0 +1,41 @@
+#include "validators/rule_catalog.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace pushgate {
+
+const std::vector<std::string_view>& rule_ids() {
+  static const std::vector<std::string_view> ids = [] {
+    std::vector<std::string_view> v{
+        "file.read",       "k8s.annotations",    "k8s.apiVersion",       "k8s.duplicate",
+        "k8s.kind",        "k8s.labels",         "k8s.list",             "k8s.metadata",
+        "k8s.name",        "k8s.namespace",      "yaml.aliases",         "yaml.binary",
+        "yaml.bom",        "yaml.crlf",          "yaml.depth",           "yaml.documents",
+        "yaml.duplicate-key", "yaml.empty-document", "yaml.recursive-alias", "yaml.size",
+        "yaml.syntax",     "yaml.tabs",          "yaml.utf8"};
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  return ids;
+}
+
+std::optional<Error> check_rule_overrides(const ValidateSettings& settings) {
+  const auto& ids = rule_ids();
+  std::string message;
+  for (const auto& [rule, setting] : settings.rules) {
+    if (std::binary_search(ids.begin(), ids.end(), std::string_view(rule))) continue;
+    auto at = settings.rule_locations.find(rule);
+    Location where = at == settings.rule_locations.end() ? Location{} : at->second;
+    Finding f{where, Severity::error, "config",
+              fmt::format("validate.rules names '{}', which is no rule; known rules: {}", rule,
+                          fmt::join(ids, ", ")),
+              {}};
+    message += (message.empty() ? "" : "\n") + format_finding(f);
+  }
+  if (message.empty()) return std::nullopt;
+  return Error{ErrorCode::config, message};
+}
+
+}  // namespace pushgate

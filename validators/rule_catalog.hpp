@@ -1,0 +1,22 @@
+#pragma once
+// The rule ids the built-in validators report: what `validate.rules` in
+// pushgate.yaml may name.
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/repo_config.hpp"
+
+namespace pushgate {
+
+// Every rule id, sorted.
+const std::vector<std::string_view>& rule_ids();
+
+// An Error (ErrorCode::config) naming each `validate.rules` key that is no
+// rule id, at its line and column, since a misspelt override would silently
+// do nothing; nullopt when all are known.
+std::optional<Error> check_rule_overrides(const ValidateSettings& settings);
+
+}  // namespace pushgate
