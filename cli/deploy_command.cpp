@@ -12,8 +12,8 @@ void add_deploy_command(CLI::App& app, ExitCode& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "deploy",
       "Queue a deploy of REV to ENV, run by pushgated in order with pushed deploys.\n"
-      "Exit status: 0 queued (with --wait: succeeded), 1 with --wait: it failed, was rolled\n"
-      "back or superseded, 2 usage or config error, 3 pushgated cannot be followed.");
+      "Exit status: 0 queued (with --wait: succeeded), 1 with --wait: it failed or was\n"
+      "rolled back, 2 usage or config error, 3 pushgated cannot be followed.");
   cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
   cmd->add_option("env", args->env, "an environment of its pushgate.yaml")->required();
   cmd->add_option("rev", args->rev, "the commit, branch or tag to deploy (must be on a branch or tag)")

@@ -51,12 +51,7 @@ ExitCode queue_job(JobKind kind, const QueueArgs& args) {
   DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
   Spool spool(daemon.spool);
   Job queued = spool.enqueue(std::move(job)).value();
-  std::string what = kind == JobKind::rollback
-                         ? (queued.commit.empty() ? std::string("the previous release")
-                                                  : "to " + queued.commit.substr(0, 7))
-                         : queued.commit.substr(0, 7);
-  std::cout << fmt::format("pushgate: queued {} of {} in {} (job {})\n", to_string(kind), what, queued.env,
-                           queued.id);
+  std::cout << fmt::format("pushgate: queued {} (job {})\n", describe_job(queued), queued.id);
   if (!ping_daemon(daemon.socket, k_connect_timeout)) {
     std::cout << "pushgate: pushgated is not running; the job starts when it does\n";
     return args.wait ? ExitCode::failure : ExitCode::ok;

@@ -11,6 +11,7 @@
 #include "core/deploy_status.hpp"
 #include "core/git.hpp"
 #include "core/notes.hpp"
+#include "core/repo_config.hpp"
 #include "core/spool.hpp"
 
 namespace pushgate::cli {
@@ -35,6 +36,9 @@ ExitCode follow(const LogArgs& args) {
 ExitCode run_log(const LogArgs& args) {
   if (args.follow != 0) return follow(args);
   git::RepositoryPtr repo = git::open(args.repo).value();
+  std::string git_dir = git::git_dir(repo.get());
+  RepoConfig config = load_repo_config(git_dir).value();
+  if (auto known = find_environment(config, args.env, repo_identity(git_dir)); !known) throw Failure(known.error());
   git_oid commit;
   if (args.rev.empty()) {
     auto last = last_attempt(read_deploy_history(repo.get(), args.env).value());
@@ -42,8 +46,8 @@ ExitCode run_log(const LogArgs& args) {
     commit = git::parse_oid(last->commit).value();
   } else {
     git_object* raw = nullptr;
-    git::check(git_revparse_single(&raw, repo.get(), (args.rev + "^{commit}").c_str()),
-               fmt::format("'{}' does not name a commit", args.rev));
+    if (git_revparse_single(&raw, repo.get(), (args.rev + "^{commit}").c_str()) < 0)
+      throw Failure(ErrorCode::usage, fmt::format("'{}' does not name a commit in {}", args.rev, git_dir));
     git::ObjectPtr object(raw);
     commit = *git_object_id(raw);
   }

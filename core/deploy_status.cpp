@@ -86,6 +86,26 @@ std::optional<LiveDeploy> live_from_history(const std::vector<CommitRecord>& his
   return std::nullopt;
 }
 
+std::optional<CommitRecord> release_before_live(const std::vector<CommitRecord>& history,
+                                                std::string_view live_commit, std::string_view live_release) {
+  auto success = [](const CommitRecord& h) { return h.record.status == DeployStatus::succeeded; };
+  auto newest = [&](auto first, auto pred) {
+    return std::find_if(first, history.rend(), [&](const CommitRecord& h) { return success(h) && pred(h); });
+  };
+  // A release id names one deploy; a commit may have been deployed several
+  // times, and a release made again by a rollback has no success of its own.
+  auto live = history.rend();
+  if (!live_release.empty())
+    live = newest(history.rbegin(),
+                  [&](const CommitRecord& h) { return h.record.field("release") == live_release; });
+  if (live == history.rend())
+    live = newest(history.rbegin(), [&](const CommitRecord& h) { return h.commit == live_commit; });
+  auto older = live == history.rend() ? history.rbegin() : std::next(live);
+  auto found = newest(older, [&](const CommitRecord& h) { return h.commit != live_commit; });
+  if (found == history.rend()) return std::nullopt;
+  return *found;
+}
+
 std::optional<CommitRecord> last_attempt(const std::vector<CommitRecord>& history) {
   for (auto it = history.rbegin(); it != history.rend(); ++it)
     if (it->record.status != DeployStatus::superseded) return *it;
@@ -96,14 +116,8 @@ Expected<RepoStatus> read_repo_status(git_repository* repo, const RepoConfig& co
                                       const Spool* spool, std::string_view env) {
   RepoStatus status;
   status.repo = repo_identity(git::git_dir(repo));
-  if (!env.empty() &&
-      std::none_of(config.environments.begin(), config.environments.end(),
-                   [&](const Environment& e) { return e.name == env; })) {
-    std::string known;
-    for (const auto& e : config.environments) known += (known.empty() ? "" : ", ") + e.name;
-    return Error{ErrorCode::usage,
-                 fmt::format("'{}' has no environment '{}' (known: {})", status.repo, env,
-                             known.empty() ? "none" : known)};
+  if (!env.empty()) {
+    if (auto known = find_environment(config, env, status.repo); !known) return known.error();
   }
   std::vector<Job> waiting, active;
   if (spool) {

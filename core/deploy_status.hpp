@@ -41,6 +41,16 @@ struct LiveDeploy {
 };
 std::optional<LiveDeploy> live_from_history(const std::vector<CommitRecord>& history);
 
+// Where a rollback that names no commit goes: the newest `succeeded` record
+// of another commit that is older than the one that made the live release
+// live (the record of release `live_release`, else the newest success of
+// `live_commit`), so a second rollback goes further back instead of
+// returning to the release the first one left. When the live commit has no
+// success in the history at all, the newest success of another commit.
+// nullopt when there is none.
+std::optional<CommitRecord> release_before_live(const std::vector<CommitRecord>& history,
+                                                std::string_view live_commit, std::string_view live_release);
+
 // The newest record that has a log note (any status but superseded).
 std::optional<CommitRecord> last_attempt(const std::vector<CommitRecord>& history);
 

@@ -43,6 +43,13 @@ const char* to_string(JobKind kind) {
   return "unknown";
 }
 
+std::string describe_job(const Job& job) {
+  std::string commit = job.commit.substr(0, 7);
+  if (job.kind != JobKind::rollback) return fmt::format("deploy of {} to {}", commit, job.env);
+  return fmt::format("rollback of {} to {}", job.env,
+                     commit.empty() ? std::string("the previous successful release") : commit);
+}
+
 std::string job_to_json(const Job& job) {
   Json j = {{"id", job.id},         {"kind", to_string(job.kind)},
             {"repo", job.repo},     {"env", job.env},

@@ -25,6 +25,11 @@ struct Job {
 
 const char* to_string(JobKind kind);
 
+// What `job` asks for, in words for messages: "deploy of 1a2b3c4 to
+// production" (push and deploy jobs), "rollback of production to 1a2b3c4",
+// "rollback of production to the previous successful release".
+std::string describe_job(const Job& job);
+
 // One JSON object per job, as stored in the spool.
 std::string job_to_json(const Job& job);
 // Parses job_to_json's output; the error names `origin` (a file name).

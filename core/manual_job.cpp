@@ -61,17 +61,10 @@ Expected<Job> make_manual_job(JobKind kind, const std::string& git_dir, const st
   if (!repo) return repo.error();
   auto config = load_repo_config(git::git_dir(repo->get()));
   if (!config) return config.error();
-  auto known = std::find_if(config->environments.begin(), config->environments.end(),
-                            [&](const Environment& e) { return e.name == env; });
-  if (known == config->environments.end()) {
-    std::string names;
-    for (const auto& e : config->environments) names += (names.empty() ? "" : ", ") + e.name;
-    return Error{ErrorCode::usage, fmt::format("{} has no environment '{}' (configured: {})",
-                                               git::git_dir(repo->get()), env, names.empty() ? "none" : names)};
-  }
   Job job;
   job.kind = kind;
   job.repo = repo_identity(git::git_dir(repo->get()));
+  if (auto known = find_environment(*config, env, job.repo); !known) return known.error();
   job.env = env;
   job.pusher = pusher;
   job.enqueued_at = utc_now();

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -23,6 +25,7 @@ using TreeBuilderPtr = std::unique_ptr<git_treebuilder, git::Deleter<git_treebui
 using SignaturePtr = std::unique_ptr<git_signature, git::Deleter<git_signature, git_signature_free>>;
 
 constexpr int k_max_attempts = 20;
+constexpr auto k_stale_lock_age = std::chrono::seconds(2);
 constexpr unsigned k_max_backoff_us = 50'000;
 constexpr const char* k_commit_message = "Notes added by pushgate\n";
 
@@ -171,6 +174,18 @@ UniqueFd lock_notes(git_repository* repo) {
   return fd;
 }
 
+// git holds a ref's .lock for milliseconds; one that is seconds old was left
+// by a writer killed mid-update (a daemon under kill -9) and would block
+// every later record. Only called while holding pushgate's own notes lock,
+// so no pushgate writer can own it. Returns true when it removed one.
+bool remove_stale_ref_lock(git_repository* repo, const std::string& notes_ref) {
+  std::string path = std::string(git_repository_commondir(repo)) + notes_ref + ".lock";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  auto age = std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtime);
+  return age > k_stale_lock_age && ::unlink(path.c_str()) == 0;
+}
+
 void visit_tree(git_repository* repo, const git_tree* tree, const std::string& prefix,
                 const std::function<void(const git_oid&, std::string_view)>& visit) {
   for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
@@ -203,6 +218,7 @@ Expected<bool> append_note(git_repository* repo, const std::string& notes_ref, c
     for (int attempt = 1; attempt <= k_max_attempts; ++attempt) {
       last = try_append(repo, notes_ref, commit, text);
       if (last == Attempt::done) return true;
+      if (last == Attempt::locked && lock && remove_stale_ref_lock(repo, notes_ref)) continue;
       // Another program is writing the ref. Pauses that grow, and differ
       // between writers, keep two of them from colliding in lock step and
       // together outlast a burst of some hundred writes.

@@ -79,4 +79,15 @@ Expected<RepoConfig> load_repo_config(const std::string& git_dir) {
   return parse_repo_config(*text, file.string());
 }
 
+Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,
+                                              std::string_view repo) {
+  std::string known;
+  for (const auto& e : config.environments) {
+    if (e.name == name) return &e;
+    known += (known.empty() ? "" : ", ") + e.name;
+  }
+  return Error{ErrorCode::usage, fmt::format("'{}' has no environment '{}' (known: {})", repo, name,
+                                             known.empty() ? "none" : known)};
+}
+
 }  // namespace pushgate

@@ -94,4 +94,10 @@ Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string&
 // Loads `git_dir`/pushgate.yaml; a missing file gives the defaults.
 Expected<RepoConfig> load_repo_config(const std::string& git_dir);
 
+// The environment of `config` named `name` (owned by `config`). When there
+// is none: an Error (ErrorCode::usage) naming `repo`, `name` and the
+// environments `config` has.
+Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,
+                                              std::string_view repo);
+
 }  // namespace pushgate

@@ -147,6 +147,14 @@ Expected<std::uint64_t> next_id(const fs::path& spool) {
   fs::path seq = spool / "seq";
   UniqueFd fd(::open(seq.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, k_file_mode));
   if (!fd) return io_error("open", seq);
+  // open() applies the umask: a seq left 0640 would stop every other user of
+  // the group from queueing. Only its owner can fix the mode, so one owned by
+  // another user is left as it is.
+  struct stat st;
+  if (::fstat(fd.get(), &st) < 0) return io_error("read the mode of", seq);
+  if (st.st_uid == ::geteuid() && (st.st_mode & 07777) != k_file_mode &&
+      ::fchmod(fd.get(), k_file_mode) < 0)
+    return io_error("set the mode of", seq);
   while (::flock(fd.get(), LOCK_EX) < 0) {
     if (errno != EINTR) return io_error("lock", seq);
   }
@@ -242,10 +250,14 @@ Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
   std::error_code ec;
   fs::create_directories(m_dir.parent_path(), ec);
   // The hooks run as the repository's user and the daemon as its own; they
-  // share the spool through its group, whatever the creator's umask.
+  // share the spool through its group, whatever the creator's umask. The
+  // setgid bit a folder inherits from a setgid spool stays, so every file
+  // keeps the spool's group and the daemon can read jobs of other users.
   auto make = [](const fs::path& folder) {
     if (::mkdir(folder.c_str(), k_dir_mode) == 0) {
-      ::chmod(folder.c_str(), k_dir_mode);
+      struct stat st;
+      mode_t inherited = ::stat(folder.c_str(), &st) == 0 ? (st.st_mode & S_ISGID) : 0;
+      ::chmod(folder.c_str(), k_dir_mode | inherited);
     } else if (errno != EEXIST) {
       throw Failure(io_error("create the spool folder", folder));
     }

@@ -36,7 +36,9 @@ enum class JobPhase { waiting, active, done, unknown };
 
 class Spool {
  public:
-  // Creates the folders if needed (mode 0770). Throws Failure when it cannot.
+  // Creates the folders if needed (mode 0770, keeping the setgid bit a new
+  // folder inherits from a setgid parent); job files and SPOOL/seq are 0660,
+  // whatever the umask. Throws Failure when it cannot.
   explicit Spool(std::filesystem::path dir);
 
   // Assigns the next id and stores the job; returns it with its id.

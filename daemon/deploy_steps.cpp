@@ -9,6 +9,7 @@
 #include "core/deploy_status.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/release_id.hpp"
+#include "deployers/release_folder.hpp"
 
 namespace pushgate::daemon {
 
@@ -54,16 +55,34 @@ DeployStatus final_status(DeployStatus status) {
   return known ? status : DeployStatus::failed;
 }
 
-// The newest commit that deployed successfully to the environment, other than `except`.
-std::optional<std::string> previous_good(const JobContext& ctx, const std::string& except) {
+// The environment's records, oldest first; one that cannot be read is said
+// in the log and taken as empty.
+std::vector<CommitRecord> history_of(const JobContext& ctx) {
   auto history = read_deploy_history(ctx.repo, ctx.env->name);
-  if (!history) {
-    ctx.log->write(fmt::format("pushgate: cannot read the deploy history: {}", history.error().message));
-    return std::nullopt;
+  if (history) return std::move(*history);
+  ctx.log->write(fmt::format("pushgate: cannot read the deploy history: {}", history.error().message));
+  return {};
+}
+
+// What the records say is live: the last good release, whatever a cut-off
+// deploy left on the target.
+std::optional<LiveDeploy> recorded_live(const JobContext& ctx) { return live_from_history(history_of(ctx)); }
+
+// Removes the releases that a cut-off run of the job made, unless live: they
+// were never verified, so they must neither count towards keep_releases nor
+// be what a rollback to their commit switches to.
+void discard_cut_off(const JobContext& ctx) {
+  auto live = ctx.deployer->live();
+  for (const auto& kept : ctx.deployer->releases()) {
+    auto name = parse_release_name(kept.release);
+    if (!name || name->job != ctx.job->id || (live && live->release == kept.release)) continue;
+    if (auto removed = ctx.deployer->discard(kept.release); removed)
+      ctx.log->write(fmt::format("pushgate: removed release {}: the stop cut it off before it was verified",
+                                 kept.release));
+    else
+      ctx.log->write(fmt::format("pushgate: cannot remove release {}, which the stop cut off: {}", kept.release,
+                                 removed.error().message));
   }
-  for (auto it = history->rbegin(); it != history->rend(); ++it)
-    if (it->record.status == DeployStatus::succeeded && it->commit != except) return it->commit;
-  return std::nullopt;
 }
 
 JobResult failure(std::string record_on, std::string message) {
@@ -71,6 +90,36 @@ JobResult failure(std::string record_on, std::string message) {
   r.status = DeployStatus::failed;
   r.record_on = std::move(record_on);
   r.message = std::move(message);
+  return r;
+}
+
+// `on_interrupt: rollback`: instead of running the cut-off deploy again,
+// makes the release the records call good live again; `rerun` numbers the
+// release made when that one has to be deployed afresh.
+JobResult roll_back_cut_off(const JobContext& ctx, std::size_t rerun) {
+  const Job& job = *ctx.job;
+  std::optional<LiveDeploy> good = recorded_live(ctx);
+  auto live = ctx.deployer->live();
+  if (!good)
+    return failure(job.commit, fmt::format("the deploy to {} was cut off and there is no earlier good release "
+                                           "to roll back to; live: {}",
+                                           ctx.env->name, live ? live->release : "nothing"));
+  std::string id = make_release_id(system_clock::now(), good->commit, job.id, release_suffix(1, rerun));
+  ctx.log->write(fmt::format("pushgate: rolling back {} to {}", ctx.env->name, short7(good->commit)));
+  DeployOutcome outcome =
+      ctx.deployer->rollback(request_for(ctx, good->commit, live ? live->commit : "", id), good->commit);
+  JobResult r;
+  bool ok = outcome.status != DeployStatus::failed;
+  r.status = ok ? DeployStatus::rolled_back : DeployStatus::failed;
+  r.record_on = job.commit;
+  r.release = outcome.release;
+  r.message = ok ? fmt::format("the deploy was cut off by a stop of pushgated; {} is live again",
+                               short7(good->commit))
+                 : ctx.log->redact(outcome.message);
+  r.fields = {{"target", outcome.target},
+              {"release", outcome.release},
+              {"previous", short_commit(good->commit)},
+              {"live", live_short(*ctx.deployer)}};
   return r;
 }
 
@@ -82,7 +131,10 @@ JobResult deploy_commit(const JobContext& ctx, std::size_t rerun) {
   std::string previous = live ? live->commit : std::string();
   // After a crash the cut-off release itself may be live; what it replaced
   // is the last good one.
-  if (rerun > 0 && previous == job.commit) previous = previous_good(ctx, job.commit).value_or("");
+  if (rerun > 0 && previous == job.commit) {
+    auto good = recorded_live(ctx);
+    previous = good ? good->commit : std::string();
+  }
   int attempts = std::max(1, ctx.env->retry.attempts);
   DeployOutcome outcome;
   int attempt = 1;
@@ -117,9 +169,12 @@ JobResult rollback_job(const JobContext& ctx) {
   if (!live) return failure(job.commit, fmt::format("nothing is deployed to {}; there is nothing to roll back", env));
   std::string target = job.commit;
   if (target.empty()) {
-    auto good = previous_good(ctx, live->commit);
-    if (!good) return failure("", fmt::format("{} has no earlier successful deploy to roll back to", env));
-    target = *good;
+    auto before = release_before_live(history_of(ctx), live->commit, live->release);
+    if (!before)
+      return failure("", fmt::format("{} has no successful release older than the live one ({}, release {}) "
+                                     "to roll back to; name a commit with --to",
+                                     env, short7(live->commit), live->release));
+    target = before->commit;
   }
   if (target == live->commit)
     return failure(target, fmt::format("{} is already live in {}; nothing to roll back", short7(target), env));
@@ -155,34 +210,17 @@ JobResult recover_interrupted(const JobContext& ctx) {
                                  make_record(job, DeployStatus::interrupted, {{"message", message}}));
     if (!written) log_event("job {}: cannot record 'interrupted': {}", job.id, written.error().message);
   }
-  if (job.kind == JobKind::rollback) return rollback_job(ctx);
-  std::size_t rerun = std::max<std::size_t>(1, count_records(ctx.repo, job, DeployStatus::interrupted));
-  if (retry) return deploy_commit(ctx, rerun);
-
-  auto history = read_deploy_history(ctx.repo, ctx.env->name);
-  std::optional<LiveDeploy> good;
-  if (history) good = live_from_history(*history);
-  auto live = ctx.deployer->live();
-  if (!good)
-    return failure(job.commit, fmt::format("the deploy to {} was cut off and there is no earlier good release "
-                                           "to roll back to; live: {}",
-                                           ctx.env->name, live ? live->release : "nothing"));
-  std::string id = make_release_id(system_clock::now(), good->commit, job.id, release_suffix(1, rerun));
-  ctx.log->write(fmt::format("pushgate: rolling back {} to {}", ctx.env->name, short7(good->commit)));
-  DeployOutcome outcome =
-      ctx.deployer->rollback(request_for(ctx, good->commit, live ? live->commit : "", id), good->commit);
+  // Before the run, so that nothing switches to a cut-off release; after it,
+  // for the one that was live until then.
+  discard_cut_off(ctx);
   JobResult r;
-  bool ok = outcome.status != DeployStatus::failed;
-  r.status = ok ? DeployStatus::rolled_back : DeployStatus::failed;
-  r.record_on = job.commit;
-  r.release = outcome.release;
-  r.message = ok ? fmt::format("the deploy was cut off by a stop of pushgated; {} is live again",
-                               short7(good->commit))
-                 : ctx.log->redact(outcome.message);
-  r.fields = {{"target", outcome.target},
-              {"release", outcome.release},
-              {"previous", short_commit(good->commit)},
-              {"live", live_short(*ctx.deployer)}};
+  if (job.kind == JobKind::rollback) {
+    r = rollback_job(ctx);
+  } else {
+    std::size_t rerun = std::max<std::size_t>(1, count_records(ctx.repo, job, DeployStatus::interrupted));
+    r = retry ? deploy_commit(ctx, rerun) : roll_back_cut_off(ctx, rerun);
+  }
+  discard_cut_off(ctx);
   return r;
 }
 

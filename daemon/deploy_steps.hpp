@@ -41,12 +41,15 @@ struct JobResult {
 // runs a crash cut off before this one (0 normally).
 JobResult deploy_commit(const JobContext& ctx, std::size_t rerun);
 
-// A rollback job: makes the job's commit live again, or the previous
-// successful release when the job names none.
+// A rollback job: makes the job's commit live again or, when the job names
+// none, the newest successful release older than the live one (see
+// release_before_live); fails saying so when there is none.
 JobResult rollback_job(const JobContext& ctx);
 
 // A job found in SPOOL/active at start-up: records `interrupted`, then runs it
 // again or rolls back to the last good release, as retry.on_interrupt says.
+// The releases the cut-off run made are discarded unless live, since nothing
+// verified them.
 JobResult recover_interrupted(const JobContext& ctx);
 
 }  // namespace pushgate::daemon

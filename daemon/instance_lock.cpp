@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,8 +17,15 @@ Expected<InstanceLock> InstanceLock::acquire(const std::filesystem::path& file) 
   if (!fd)
     return Error{ErrorCode::io, fmt::format("cannot open the lock file '{}': {}", file.string(),
                                             std::strerror(errno))};
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) {
-    if (errno != EWOULDBLOCK)
+  // A POSIX record lock, not flock(): it belongs to this process and is not
+  // inherited by fork(). A flock() is shared with every child forked for a
+  // deploy command until that child calls exec, so after a kill -9 such a
+  // child could hold it long enough to turn the restarted daemon away.
+  struct flock whole{};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;
+  if (::fcntl(fd.get(), F_SETLK, &whole) < 0) {
+    if (errno != EACCES && errno != EAGAIN)
       return Error{ErrorCode::io, fmt::format("cannot lock '{}': {}", file.string(), std::strerror(errno))};
     char pid[32] = {};
     ssize_t n = ::pread(fd.get(), pid, sizeof pid - 1, 0);

@@ -10,10 +10,11 @@ namespace pushgate::daemon {
 
 class InstanceLock {
  public:
-  // Takes an exclusive flock on `file` (created if needed) and writes this
-  // process's id into it. ErrorCode::usage when another process holds it,
-  // ErrorCode::io when the file cannot be opened. The lock is released when
-  // the object goes away, or by the kernel when the process dies.
+  // Takes an exclusive POSIX record lock on `file` (created if needed; not
+  // inherited by forked children) and writes this process's id into it.
+  // ErrorCode::usage when another process holds it, ErrorCode::io when the
+  // file cannot be opened. The lock is released when the object goes away,
+  // or by the kernel when the process dies.
   static Expected<InstanceLock> acquire(const std::filesystem::path& file);
 
  private:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "core/git.hpp"
 #include "core/process.hpp"
@@ -17,6 +18,8 @@ namespace {
 
 // The deploy-log note keeps the end of a very chatty deploy.
 constexpr std::size_t k_max_log_note = 256 * 1024;
+constexpr int k_record_attempts = 5;
+constexpr std::chrono::milliseconds k_record_retry_pause{500};
 
 std::string short7(std::string_view commit) { return std::string(commit.substr(0, 7)); }
 
@@ -102,6 +105,18 @@ JobResult JobRunner::execute(git_repository* repo, const Dispatch& dispatch, Job
   return deploy_commit(ctx, 0);
 }
 
+bool JobRunner::record_with_retries(git_repository* repo, const Job& job, const std::string& commit,
+                                    const DeployRecord& record) {
+  for (int attempt = 1;; ++attempt) {
+    auto written = append_record(repo, commit, record);
+    if (written) return true;
+    log_event("job {}: cannot write the deploy note (attempt {} of {}): {}", job.id, attempt,
+              k_record_attempts, written.error().message);
+    if (attempt == k_record_attempts) return false;
+    std::this_thread::sleep_for(k_record_retry_pause);
+  }
+}
+
 void JobRunner::conclude(git_repository* repo, const Job& job, const JobResult& result, JobLog& log,
                          std::chrono::steady_clock::time_point started) {
   const char* status = to_string(result.status);
@@ -116,8 +131,12 @@ void JobRunner::conclude(git_repository* repo, const Job& job, const JobResult& 
     // takes the job as done and would not write the log any more.
     if (auto written = append_log(repo, result.record_on, record, log.contents(k_max_log_note)); !written)
       log_event("job {}: cannot write the deploy-log note: {}", job.id, written.error().message);
-    if (auto written = append_record(repo, result.record_on, record); !written)
-      log_event("job {}: cannot write the deploy note: {}", job.id, written.error().message);
+    if (!record_with_retries(repo, job, result.record_on, record)) {
+      // No accepted push without its record: the job stays in active/, and
+      // the next start takes it as interrupted and records it then.
+      log_event("job {}: left unfinished so that a restart records it", job.id);
+      return;
+    }
   }
   finish(job, status, result.release, result.message);
 }

@@ -31,6 +31,9 @@ class JobRunner {
  private:
   void supersede(git_repository* repo, const Job& old, const Job& newest);
   JobResult execute(git_repository* repo, const Dispatch& dispatch, JobLog& log);
+  // Appends the final record, retrying a few times; false when it could not.
+  bool record_with_retries(git_repository* repo, const Job& job, const std::string& commit,
+                           const DeployRecord& record);
   void conclude(git_repository* repo, const Job& job, const JobResult& result, JobLog& log,
                 std::chrono::steady_clock::time_point started);
   // Takes a job whose final record is already in the notes out of the spool.

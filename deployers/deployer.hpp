@@ -57,6 +57,10 @@ class Deployer {
   virtual std::optional<LiveRelease> live() const = 0;
   // Releases kept on the target, newest first.
   virtual std::vector<LiveRelease> releases() const = 0;
+  // Removes kept release `release`, one that must never be rolled back to
+  // (a deploy a crash cut off before it was verified). The live release is
+  // never removed: that is an error, as is one that cannot be removed.
+  virtual Expected<bool> discard(const std::string& release) = 0;
 };
 
 // The deployer `env` configures for repository `repo` (its git directory,

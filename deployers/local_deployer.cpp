@@ -167,6 +167,8 @@ std::optional<LiveRelease> LocalDeployer::live() const {
   return LiveRelease{live->id, live->commit};
 }
 
+Expected<bool> LocalDeployer::discard(const std::string& release) { return m_folder.remove(release); }
+
 std::vector<LiveRelease> LocalDeployer::releases() const {
   std::vector<LiveRelease> out;
   for (const auto& r : m_folder.releases()) out.push_back({r.id, r.commit});

@@ -35,6 +35,7 @@ class LocalDeployer : public Deployer {
   DeployOutcome rollback(const DeployRequest& request, const std::string& to_commit) override;
   std::optional<LiveRelease> live() const override;
   std::vector<LiveRelease> releases() const override;
+  Expected<bool> discard(const std::string& release) override;
 
  protected:
   // What makes a release the running one besides DIR/current, run after

@@ -54,6 +54,44 @@ TEST_CASE("live_from_history names what the newest effective record made live") 
   }
 }
 
+TEST_CASE("release_before_live goes back one successful release at a time") {
+  const std::string c4(40, '4');
+  std::vector<CommitRecord> history{
+      rec(c1, "2026-11-26T07:00:00Z env=production status=succeeded job=1 release=r1"),
+      rec(c2, "2026-11-26T07:10:00Z env=production status=succeeded job=2 release=r2"),
+      rec(c4, "2026-11-26T07:15:00Z env=production status=rolled-back job=3 release=r3 live=222222222222"),
+      rec(c3, "2026-11-26T07:20:00Z env=production status=succeeded job=4 release=r4"),
+  };
+  auto before = [&](const std::string& commit, const std::string& release) {
+    auto found = release_before_live(history, commit, release);
+    return found ? found->commit : std::string("none");
+  };
+  CHECK(before(c3, "r4") == c2);
+  SECTION("a second rollback goes further back, not forth again") {
+    history.push_back(rec(c3, "2026-11-26T07:30:00Z env=production status=rolled-back job=5 live=222222222222"));
+    CHECK(before(c2, "r2") == c1);
+    CHECK(before(c1, "r1") == "none");
+  }
+  SECTION("a commit deployed twice is placed by its live release") {
+    history.push_back(rec(c1, "2026-11-26T07:40:00Z env=production status=succeeded job=6 release=r6"));
+    CHECK(before(c1, "r6") == c3);
+    CHECK(before(c1, "r1") == "none");
+  }
+  SECTION("a release the notes do not name is placed by its commit's newest success") {
+    CHECK(before(c2, "r9-made-again") == c1);
+    CHECK(before(c2, "") == c1);
+  }
+  SECTION("a live commit with no success at all falls back to the newest success") {
+    CHECK(before(c4, "r3") == c3);
+  }
+  SECTION("failed, rolled-back and interrupted attempts are never targets") {
+    history.insert(history.begin() + 1,
+                   rec(c4, "2026-11-26T07:05:00Z env=production status=failed job=7 release=r7"));
+    CHECK(before(c2, "r2") == c1);
+  }
+  CHECK_FALSE(release_before_live({}, c1, "r1"));
+}
+
 TEST_CASE("last_attempt skips superseded records, which have no log") {
   std::vector<CommitRecord> history{
       rec(c1, "2026-11-26T07:00:00Z env=production status=failed job=1"),

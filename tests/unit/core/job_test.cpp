@@ -60,3 +60,22 @@ TEST_CASE("job_from_json treats absent optional fields as empty") {
 TEST_CASE("utc_now is RFC 3339 UTC with seconds") {
   CHECK(std::regex_match(utc_now(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
 }
+
+TEST_CASE("describe_job says what a job asks for in words") {
+  Job job;
+  job.env = "production";
+  job.commit = "e6fd235a1b2c3d4e5f60718293a4b5c6d7e8f901";
+  SECTION("a pushed or manual deploy names the commit and where it goes") {
+    job.kind = GENERATE(JobKind::push, JobKind::deploy);
+    CHECK(describe_job(job) == "deploy of e6fd235 to production");
+  }
+  SECTION("a rollback with --to names the environment, then the commit") {
+    job.kind = JobKind::rollback;
+    CHECK(describe_job(job) == "rollback of production to e6fd235");
+  }
+  SECTION("a rollback without --to goes to the previous successful release") {
+    job.kind = JobKind::rollback;
+    job.commit.clear();
+    CHECK(describe_job(job) == "rollback of production to the previous successful release");
+  }
+}

@@ -195,16 +195,29 @@ TEST_CASE("append_note errors name the ref") {
   CHECK_THAT(bad.error().message, Catch::Contains("refs/notes/bad..name"));
 }
 
-TEST_CASE("append_note names a stale ref lock left by a crashed git") {
+TEST_CASE("append_note names a ref lock that another writer holds") {
   NotesRepo r;
   r.append(r.c1, "first\n");
   std::filesystem::path lock = r.dir() / ".git" / (k_ref + ".lock");
   pushgate::test::spit(lock, "");
+  // Fresh for the whole test, however slow the machine: a lock held now.
+  std::filesystem::last_write_time(lock, std::filesystem::file_time_type::clock::now() + std::chrono::minutes(1));
   auto blocked = append_note(r.repo(), k_ref, r.c1, "second\n");
   REQUIRE_FALSE(blocked);
   CHECK_THAT(blocked.error().message, Catch::Contains("stale lock file") && Catch::Contains(lock.string()));
   std::filesystem::remove(lock);
   r.append(r.c1, "second\n");
+  CHECK(r.show(r.c1_hex) == "first\nsecond\n");
+}
+
+TEST_CASE("append_note removes a ref lock that a writer killed mid-update left long ago") {
+  NotesRepo r;
+  r.append(r.c1, "first\n");
+  std::filesystem::path lock = r.dir() / ".git" / (k_ref + ".lock");
+  pushgate::test::spit(lock, "");
+  std::filesystem::last_write_time(lock, std::filesystem::file_time_type::clock::now() - std::chrono::minutes(1));
+  REQUIRE(append_note(r.repo(), k_ref, r.c1, "second\n"));
+  CHECK_FALSE(std::filesystem::exists(lock));
   CHECK(r.show(r.c1_hex) == "first\nsecond\n");
 }
 

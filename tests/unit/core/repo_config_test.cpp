@@ -86,3 +86,20 @@ environments:
     CHECK_THAT(m, Catch::Contains("environments.prod needs a branch"));
   }
 }
+
+TEST_CASE("find_environment finds an environment or names the known ones") {
+  RepoConfig config;
+  config.environments.resize(2);
+  config.environments[0].name = "production";
+  config.environments[1].name = "staging";
+  auto found = find_environment(config, "staging", "/srv/git/app.git");
+  REQUIRE(found);
+  CHECK(*found == &config.environments[1]);
+
+  auto missing = find_environment(config, "nope", "/srv/git/app.git");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == ErrorCode::usage);
+  CHECK(missing.error().message == "'/srv/git/app.git' has no environment 'nope' (known: production, staging)");
+  CHECK_THAT(find_environment(RepoConfig{}, "production", "/srv/git/app.git").error().message,
+             Catch::Contains("(known: none)"));
+}

@@ -78,6 +78,52 @@ TEST_CASE("Spool creates its folders group-writable") {
   CHECK(spool.log_path(5) == tmp / "deep/spool/logs/5.log");
 }
 
+TEST_CASE("Spool keeps SPOOL/seq and job files group-writable under a tight umask") {
+  TempDir tmp;
+  mode_t saved = ::umask(027);
+  Spool spool(tmp / "spool");
+  auto queued = spool.enqueue(sample());
+  ::umask(saved);
+  REQUIRE(queued);
+  // Another user of the group must be able to take the next id and read the job.
+  for (const char* file : {"seq", "new/1.json"}) {
+    struct stat st;
+    REQUIRE(::stat((tmp / "spool" / file).c_str(), &st) == 0);
+    INFO(file);
+    CHECK((st.st_mode & 07777) == 0660);
+  }
+
+  SECTION("a seq left 0640 by an earlier run is repaired") {
+    REQUIRE(::chmod((tmp / "spool/seq").c_str(), 0640) == 0);
+    REQUIRE(spool.enqueue(sample()));
+    struct stat st;
+    REQUIRE(::stat((tmp / "spool/seq").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0660);
+  }
+}
+
+TEST_CASE("Spool keeps the setgid bit of a setgid spool on its folders") {
+  TempDir tmp;
+  mode_t saved = ::umask(022);
+  SECTION("the spool's parent is setgid") {
+    REQUIRE(::chmod(tmp.path().c_str(), 02770) == 0);
+    Spool spool(tmp / "spool");
+  }
+  SECTION("the administrator made the spool folder setgid") {
+    REQUIRE(::mkdir((tmp / "spool").c_str(), 0770) == 0);
+    REQUIRE(::chmod((tmp / "spool").c_str(), 02770) == 0);
+    Spool spool(tmp / "spool");
+  }
+  ::umask(saved);
+  // Files made in these folders take the spool's group, not their creator's.
+  for (const char* folder : {"", "tmp", "new", "active", "done", "logs", "bad"}) {
+    struct stat st;
+    REQUIRE(::stat((tmp / "spool" / folder).c_str(), &st) == 0);
+    INFO("folder: spool/" << folder);
+    CHECK((st.st_mode & 07777) == 02770);
+  }
+}
+
 TEST_CASE("Spool::enqueue stores whole jobs with increasing ids") {
   TempDir tmp;
   Spool spool(tmp / "spool");
