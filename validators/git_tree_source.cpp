@@ -62,20 +62,41 @@ std::uint64_t GitTreeSource::size(const ManifestEntry& entry) const {
   return size;
 }
 
-std::vector<std::string> changed_paths(git_repository* repo, git_tree* old_tree, git_tree* new_tree) {
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  // Only which paths changed matters: skip content inspection entirely.
-  options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-  git_diff* raw = nullptr;
-  git::check(git_diff_tree_to_tree(&raw, repo, old_tree, new_tree, &options),
-             "cannot compare the old and new trees");
-  git::DiffPtr diff(raw);
-  std::vector<std::string> paths;
-  for (size_t i = 0, n = git_diff_num_deltas(raw); i < n; ++i) {
-    const git_diff_delta* d = git_diff_get_delta(raw, i);
-    if (d->status == GIT_DELTA_DELETED) continue;
-    paths.emplace_back(d->new_file.path);
+namespace {
+
+git::TreePtr subtree(git_repository* repo, const git_tree_entry* entry) {
+  git_tree* raw = nullptr;
+  git::check(git_tree_lookup(&raw, repo, git_tree_entry_id(entry)),
+             fmt::format("cannot read folder '{}'", git_tree_entry_name(entry)));
+  return git::TreePtr(raw);
+}
+
+// Descends only into folders whose ids differ, so a push that changes ten
+// files of a large tree reads a handful of folders, not every entry (which
+// libgit2's general-purpose diff does).
+void collect_changes(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree,
+                     const std::string& prefix, std::vector<std::string>& out) {
+  for (std::size_t i = 0, n = git_tree_entrycount(new_tree); i < n; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(new_tree, i);
+    const char* name = git_tree_entry_name(entry);
+    const git_tree_entry* before = old_tree ? git_tree_entry_byname(old_tree, name) : nullptr;
+    if (before && git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(entry)) &&
+        git_tree_entry_filemode(before) == git_tree_entry_filemode(entry))
+      continue;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+      out.push_back(prefix + name);
+      continue;
+    }
+    git::TreePtr old_sub = before && git_tree_entry_type(before) == GIT_OBJECT_TREE ? subtree(repo, before) : nullptr;
+    collect_changes(repo, old_sub.get(), subtree(repo, entry).get(), prefix + name + "/", out);
   }
+}
+
+}  // namespace
+
+std::vector<std::string> changed_paths(git_repository* repo, git_tree* old_tree, git_tree* new_tree) {
+  std::vector<std::string> paths;
+  collect_changes(repo, old_tree, new_tree, "", paths);
   std::sort(paths.begin(), paths.end());
   return paths;
 }
