@@ -4,10 +4,18 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace pushgate::cli {
 
 // Exit codes shared by all subcommands.
 enum class ExitCode { ok = 0, findings = 1, usage = 2, failure = 3 };
+
+// The REPO.git argument of every subcommand that acts on a server repository.
+void add_repo_argument(CLI::App* cmd, std::string& repo);
+// --daemon-config FILE of the subcommands that talk to pushgated, with the
+// lookup order in its help.
+void add_daemon_config_option(CLI::App* cmd, std::string& file);
 
 // Registers `pushgate validate`; its result goes to `exit_code`.
 void add_validate_command(CLI::App& app, ExitCode& exit_code);

@@ -14,13 +14,12 @@ void add_deploy_command(CLI::App& app, ExitCode& exit_code) {
       "Queue a deploy of REV to ENV, run by pushgated in order with pushed deploys.\n"
       "Exit status: 0 queued (with --wait: succeeded), 1 with --wait: it failed or was\n"
       "rolled back, 2 usage or config error, 3 pushgated cannot be followed.");
-  cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
+  add_repo_argument(cmd, args->repo);
   cmd->add_option("env", args->env, "an environment of its pushgate.yaml")->required();
   cmd->add_option("rev", args->rev, "the commit, branch or tag to deploy (must be on a branch or tag)")
       ->required();
   cmd->add_flag("--wait", args->wait, "stream the deploy's log and wait for its outcome");
-  cmd->add_option("--daemon-config", args->daemon_config,
-                  "pushgated.yaml of the daemon (default: $PUSHGATE_DAEMON_CONFIG, else /etc/pushgate/)");
+  add_daemon_config_option(cmd, args->daemon_config);
   cmd->callback([args, &exit_code] { exit_code = queue_job(JobKind::deploy, *args); });
 }
 

@@ -174,7 +174,7 @@ void add_install_command(CLI::App& app, ExitCode& exit_code) {
       "install",
       "Install pushgate's pre-receive and post-receive hooks into a repository, write a starter\n"
       "pushgate.yaml if it has none, and advertise push options. Running it again changes nothing.");
-  cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
+  add_repo_argument(cmd, args->repo);
   cmd->add_option("--layout", args->layout,
                   "bare (hooks/), gitolite (LOCAL_CODE/hooks/common/), gitea or forgejo "
                   "(hooks/pre-receive.d/), gitlab (custom_hooks/pre-receive.d/)");

@@ -71,12 +71,11 @@ void add_log_command(CLI::App& app, ExitCode& exit_code) {
       "in refs/notes/deploy-log/ENV; or, with --follow JOB, stream a running job's log.\n"
       "Exit status: 0 printed (with --follow: the job did what it was for), 1 no log (with\n"
       "--follow: the job failed), 2 usage or config error, 3 failure.");
-  cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
+  add_repo_argument(cmd, args->repo);
   cmd->add_option("env", args->env, "an environment of its pushgate.yaml")->required();
   cmd->add_option("rev", args->rev, "the deployed commit, branch or tag");
   cmd->add_option("--follow", args->follow, "stream job JOB's log from pushgated until it ends");
-  cmd->add_option("--daemon-config", args->daemon_config,
-                  "pushgated.yaml of the daemon (default: $PUSHGATE_DAEMON_CONFIG, else /etc/pushgate/)");
+  add_daemon_config_option(cmd, args->daemon_config);
   cmd->callback([args, &exit_code] { exit_code = run_log(*args); });
 }
 

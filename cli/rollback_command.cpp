@@ -15,12 +15,11 @@ void add_rollback_command(CLI::App& app, ExitCode& exit_code) {
       "where the release is still kept on the target.\n"
       "Exit status: 0 queued (with --wait: rolled back), 1 with --wait: it failed, 2 usage or\n"
       "config error, 3 pushgated cannot be followed.");
-  cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
+  add_repo_argument(cmd, args->repo);
   cmd->add_option("env", args->env, "an environment of its pushgate.yaml")->required();
   cmd->add_option("--to", args->rev, "the commit, branch or tag to make live again");
   cmd->add_flag("--wait", args->wait, "stream the rollback's log and wait for its outcome");
-  cmd->add_option("--daemon-config", args->daemon_config,
-                  "pushgated.yaml of the daemon (default: $PUSHGATE_DAEMON_CONFIG, else /etc/pushgate/)");
+  add_daemon_config_option(cmd, args->daemon_config);
   cmd->callback([args, &exit_code] { exit_code = queue_job(JobKind::rollback, *args); });
 }
 

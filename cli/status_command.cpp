@@ -85,11 +85,10 @@ void add_status_command(CLI::App& app, ExitCode& exit_code) {
       "attempt, and the jobs running or waiting. Reads the deploy notes and the spool, so it\n"
       "works while pushgated is down.\n"
       "Exit status: 0 shown, 2 usage or config error (unknown environment), 3 failure.");
-  cmd->add_option("repo", args->repo, "the server's repository, e.g. /srv/git/app.git")->required();
+  add_repo_argument(cmd, args->repo);
   cmd->add_option("env", args->env, "only this environment");
   cmd->add_flag("--json", args->json, "one JSON object instead of text");
-  cmd->add_option("--daemon-config", args->daemon_config,
-                  "pushgated.yaml of the daemon (default: $PUSHGATE_DAEMON_CONFIG, else /etc/pushgate/)");
+  add_daemon_config_option(cmd, args->daemon_config);
   cmd->callback([args, &exit_code] { exit_code = run_status(*args); });
 }
 

@@ -43,8 +43,10 @@ const char* to_string(JobKind kind) {
   return "unknown";
 }
 
+std::string abbreviate(std::string_view commit) { return std::string(commit.substr(0, 7)); }
+
 std::string describe_job(const Job& job) {
-  std::string commit = job.commit.substr(0, 7);
+  std::string commit = abbreviate(job.commit);
   if (job.kind != JobKind::rollback) return fmt::format("deploy of {} to {}", commit, job.env);
   return fmt::format("rollback of {} to {}", job.env,
                      commit.empty() ? std::string("the previous successful release") : commit);

@@ -25,6 +25,9 @@ struct Job {
 
 const char* to_string(JobKind kind);
 
+// The 7-hex abbreviation of a commit id used in every message.
+std::string abbreviate(std::string_view commit);
+
 // What `job` asks for, in words for messages: "deploy of 1a2b3c4 to
 // production" (push and deploy jobs), "rollback of production to 1a2b3c4",
 // "rollback of production to the previous successful release".

@@ -12,6 +12,7 @@
 #include "core/control_protocol.hpp"
 #include "core/deploy_status.hpp"
 #include "core/git.hpp"
+#include "core/job.hpp"
 #include "core/manual_job.hpp"
 #include "core/repo_config.hpp"
 #include "daemon/event_log.hpp"
@@ -85,9 +86,7 @@ std::string enqueue_reply(Spool& spool, const ControlRequest& request, const std
   if (!job) return reply_error(job.error().message);
   auto queued = spool.enqueue(std::move(*job));
   if (!queued) return reply_error(queued.error().message);
-  log_event("job {}: queued {} of {} to {} in {} for {}", queued->id, to_string(kind),
-            queued->commit.empty() ? "the previous release" : queued->commit.substr(0, 7), queued->env,
-            queued->repo, queued->pusher);
+  log_event("job {}: queued {} in {} for {}", queued->id, describe_job(*queued), queued->repo, queued->pusher);
   return reply_job(queued->id);
 }
 

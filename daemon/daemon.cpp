@@ -10,6 +10,7 @@
 
 #include "core/control_protocol.hpp"
 #include "core/daemon_config.hpp"
+#include "core/job.hpp"
 #include "core/spool.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/event_log.hpp"
@@ -24,8 +25,6 @@
 namespace pushgate::daemon {
 
 namespace {
-
-std::string short7(const std::string& commit) { return commit.empty() ? "the previous release" : commit.substr(0, 7); }
 
 // Everything a running daemon holds; members are built in the order start-up
 // needs them and torn down in reverse.
@@ -61,8 +60,7 @@ class Daemon {
   void recover() {
     auto active = m_spool.active();
     for (const Job& job : active) {
-      log_event("job {}: was cut off while running ({} of {} to {}); recovering it", job.id,
-                to_string(job.kind), short7(job.commit), job.env);
+      log_event("job {}: was cut off while running ({}); recovering it", job.id, describe_job(job));
       m_scheduler.add_recovered(job);
     }
   }
@@ -71,8 +69,7 @@ class Daemon {
   void intake() {
     for (const Job& job : m_spool.waiting()) {
       if (m_scheduler.knows(job.id)) continue;
-      log_event("job {}: queued {} of {} to {} in {} by {}", job.id, to_string(job.kind), short7(job.commit),
-                job.env, job.repo, job.pusher);
+      log_event("job {}: queued {} in {} by {}", job.id, describe_job(job), job.repo, job.pusher);
       m_scheduler.add_waiting(job);
     }
   }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/deploy_status.hpp"
+#include "core/job.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/release_id.hpp"
 #include "deployers/release_folder.hpp"
@@ -17,7 +18,6 @@ namespace {
 
 using std::chrono::system_clock;
 
-std::string short7(std::string_view commit) { return std::string(commit.substr(0, 7)); }
 
 std::string live_short(const Deployer& deployer) {
   auto live = deployer.live();
@@ -105,7 +105,7 @@ JobResult roll_back_cut_off(const JobContext& ctx, std::size_t rerun) {
                                            "to roll back to; live: {}",
                                            ctx.env->name, live ? live->release : "nothing"));
   std::string id = make_release_id(system_clock::now(), good->commit, job.id, release_suffix(1, rerun));
-  ctx.log->write(fmt::format("pushgate: rolling back {} to {}", ctx.env->name, short7(good->commit)));
+  ctx.log->write(fmt::format("pushgate: rolling back {} to {}", ctx.env->name, abbreviate(good->commit)));
   DeployOutcome outcome =
       ctx.deployer->rollback(request_for(ctx, good->commit, live ? live->commit : "", id), good->commit);
   JobResult r;
@@ -114,7 +114,7 @@ JobResult roll_back_cut_off(const JobContext& ctx, std::size_t rerun) {
   r.record_on = job.commit;
   r.release = outcome.release;
   r.message = ok ? fmt::format("the deploy was cut off by a stop of pushgated; {} is live again",
-                               short7(good->commit))
+                               abbreviate(good->commit))
                  : ctx.log->redact(outcome.message);
   r.fields = {{"target", outcome.target},
               {"release", outcome.release},
@@ -140,7 +140,7 @@ JobResult deploy_commit(const JobContext& ctx, std::size_t rerun) {
   int attempt = 1;
   for (;; ++attempt) {
     std::string id = make_release_id(system_clock::now(), job.commit, job.id, release_suffix(attempt, rerun));
-    ctx.log->write(fmt::format("pushgate: deploying {} to {} as release {}{}", short7(job.commit),
+    ctx.log->write(fmt::format("pushgate: deploying {} to {} as release {}{}", abbreviate(job.commit),
                                ctx.env->name, id,
                                attempts > 1 ? fmt::format(" (attempt {} of {})", attempt, attempts) : ""));
     outcome = ctx.deployer->deploy(request_for(ctx, job.commit, previous, id));
@@ -173,13 +173,13 @@ JobResult rollback_job(const JobContext& ctx) {
     if (!before)
       return failure("", fmt::format("{} has no successful release older than the live one ({}, release {}) "
                                      "to roll back to; name a commit with --to",
-                                     env, short7(live->commit), live->release));
+                                     env, abbreviate(live->commit), live->release));
     target = before->commit;
   }
   if (target == live->commit)
-    return failure(target, fmt::format("{} is already live in {}; nothing to roll back", short7(target), env));
+    return failure(target, fmt::format("{} is already live in {}; nothing to roll back", abbreviate(target), env));
 
-  ctx.log->write(fmt::format("pushgate: rolling back {} from {} to {}", env, short7(live->commit), short7(target)));
+  ctx.log->write(fmt::format("pushgate: rolling back {} from {} to {}", env, abbreviate(live->commit), abbreviate(target)));
   std::string id = make_release_id(system_clock::now(), target, job.id, "");
   DeployOutcome outcome = ctx.deployer->rollback(request_for(ctx, target, live->commit, id), target);
   JobResult r;
@@ -191,7 +191,7 @@ JobResult rollback_job(const JobContext& ctx) {
   r.release = outcome.release;
   r.message = ctx.log->redact(outcome.message);
   if (ok && r.message.empty())
-    r.message = fmt::format("rolled back to {} by {}", short7(target), job.pusher);
+    r.message = fmt::format("rolled back to {} by {}", abbreviate(target), job.pusher);
   r.fields = {{"target", outcome.target},
               {"release", outcome.release},
               {"previous", short_commit(live->commit)},

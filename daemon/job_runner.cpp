@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <thread>
 
 #include "core/git.hpp"
+#include "core/job.hpp"
 #include "core/process.hpp"
 #include "core/redactor.hpp"
 #include "core/repo_config.hpp"
@@ -21,7 +21,6 @@ constexpr std::size_t k_max_log_note = 256 * 1024;
 constexpr int k_record_attempts = 5;
 constexpr std::chrono::milliseconds k_record_retry_pause{500};
 
-std::string short7(std::string_view commit) { return std::string(commit.substr(0, 7)); }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
@@ -58,8 +57,7 @@ void JobRunner::run(const Dispatch& dispatch) {
     for (const Job& old : dispatch.superseded) supersede(repo->get(), old, job);
     if (finish_if_recorded(repo->get(), job)) return;
     JobLog log(m_spool.log_path(job.id), m_board);
-    log_event("job {}: {} {} of {} to {} in {}", job.id, dispatch.recovered ? "recovering" : "starting",
-              to_string(job.kind), job.commit.empty() ? "the previous release" : short7(job.commit), job.env,
+    log_event("job {}: {} {} in {}", job.id, dispatch.recovered ? "recovering" : "starting", describe_job(job),
               job.repo);
     JobResult result = execute(repo->get(), dispatch, log);
     conclude(repo->get(), job, result, log, started);
@@ -71,7 +69,7 @@ void JobRunner::run(const Dispatch& dispatch) {
 
 void JobRunner::supersede(git_repository* repo, const Job& old, const Job& newest) {
   if (finish_if_recorded(repo, old)) return;
-  std::string message = fmt::format("{} (job {}) is deployed instead", short7(newest.commit), newest.id);
+  std::string message = fmt::format("{} (job {}) is deployed instead", abbreviate(newest.commit), newest.id);
   DeployRecord record = make_record(old, DeployStatus::superseded,
                                     {{"superseded_by", short_commit(newest.commit)}, {"message", message}});
   if (auto written = append_record(repo, old.commit, record); !written)
@@ -86,10 +84,10 @@ JobResult JobRunner::execute(git_repository* repo, const Dispatch& dispatch, Job
   auto config = load_repo_config(job.repo);
   if (!config)
     return failed(job, fmt::format("{}/pushgate.yaml is invalid: {}", job.repo, first_line(config.error().message)));
-  auto env = std::find_if(config->environments.begin(), config->environments.end(),
-                          [&](const Environment& e) { return e.name == job.env; });
-  if (env == config->environments.end())
-    return failed(job, fmt::format("environment '{}' is no longer in {}/pushgate.yaml", job.env, job.repo));
+  auto found = find_environment(*config, job.env, job.repo);
+  if (!found)
+    return failed(job, fmt::format("{}, so the job queued for it cannot run", found.error().message));
+  const Environment* env = *found;
   log.set_redact(redactor_for(*env));
 
   SystemProcessRunner runner;
@@ -99,7 +97,7 @@ JobResult JobRunner::execute(git_repository* repo, const Dispatch& dispatch, Job
   } catch (const Failure& e) {
     return failed(job, fmt::format("cannot set up the {} deployer: {}", job.env, e.what()));
   }
-  JobContext ctx{repo, &job, &*env, deployer.get(), &log, &m_stopping};
+  JobContext ctx{repo, &job, env, deployer.get(), &log, &m_stopping};
   if (dispatch.recovered) return recover_interrupted(ctx);
   if (job.kind == JobKind::rollback) return rollback_job(ctx);
   return deploy_commit(ctx, 0);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/job.hpp"
 #include "deployers/release_tree.hpp"
 
 namespace pushgate {
@@ -10,7 +11,6 @@ namespace {
 
 constexpr std::size_t k_min_commit_prefix = 7;
 
-std::string short_id(const std::string& commit) { return commit.substr(0, 7); }
 
 DeployOutcome outcome(DeployStatus status, std::string release, const std::filesystem::path& target,
                       std::string message) {
@@ -32,7 +32,7 @@ std::optional<std::string> LocalDeployer::activate(const StepRunner&, const Step
 std::string LocalDeployer::describe_live() const {
   auto live = m_folder.live();
   if (!live) return "nothing is live";
-  return fmt::format("release {} ({}) is live", live->id, short_id(live->commit));
+  return fmt::format("release {} ({}) is live", live->id, abbreviate(live->commit));
 }
 
 std::string LocalDeployer::switch_back(const StepRunner& steps, const std::string& why,
@@ -87,7 +87,7 @@ DeployOutcome LocalDeployer::deploy(const DeployRequest& request) {
   std::optional<Release> previous = m_folder.live();
 
   steps.note(fmt::format("pushgate: writing {} of {} to {}",
-                         m_env.path.empty() ? "the whole tree" : "'" + m_env.path + "'", short_id(request.commit),
+                         m_env.path.empty() ? "the whole tree" : "'" + m_env.path + "'", abbreviate(request.commit),
                          m_folder.release_path(id).string()));
   auto written = materialize_tree(request.repo, request.commit, m_env.path, m_folder.partial_path(id));
   if (!written) return fail(fmt::format("cannot make release {}: {}", id, written.error().message));
@@ -117,7 +117,7 @@ DeployOutcome LocalDeployer::deploy(const DeployRequest& request) {
     steps.note(fmt::format("pushgate: removed old release {}", removed));
   return outcome(
       DeployStatus::succeeded, id, m_folder.root(),
-      fmt::format("release {} of {} is live in {}", id, short_id(request.commit), m_folder.root().string()));
+      fmt::format("release {} of {} is live in {}", id, abbreviate(request.commit), m_folder.root().string()));
 }
 
 DeployOutcome LocalDeployer::rollback(const DeployRequest& request, const std::string& to_commit) {
@@ -140,7 +140,7 @@ DeployOutcome LocalDeployer::rollback(const DeployRequest& request, const std::s
       if (!target && same_commit(r.commit, to_commit)) target = r;
   }
   if (!target) {
-    steps.note(fmt::format("pushgate: no release of {} is kept; deploying it again", short_id(to_commit)));
+    steps.note(fmt::format("pushgate: no release of {} is kept; deploying it again", abbreviate(to_commit)));
     DeployRequest again = request;
     again.commit = to_commit;
     DeployOutcome redeployed = deploy(again);
@@ -149,15 +149,15 @@ DeployOutcome LocalDeployer::rollback(const DeployRequest& request, const std::s
   }
   if (live && live->id == target->id)
     return outcome(DeployStatus::succeeded, target->id, m_folder.root(),
-                   fmt::format("release {} ({}) is live already", target->id, short_id(target->commit)));
+                   fmt::format("release {} ({}) is live already", target->id, abbreviate(target->commit)));
 
-  steps.note(fmt::format("pushgate: rolling back to release {} ({})", target->id, short_id(target->commit)));
+  steps.note(fmt::format("pushgate: rolling back to release {} ({})", target->id, abbreviate(target->commit)));
   StepContext context{m_folder.release_path(target->id), target->commit, live ? live->commit : ""};
   SwitchResult switched = go_live(steps, *target, context, live);
   if (switched.result != Switch::done)
     return outcome(DeployStatus::failed, target->id, m_folder.root(), switched.message);
   return outcome(DeployStatus::succeeded, target->id, m_folder.root(),
-                 fmt::format("release {} ({}) is live again in {}", target->id, short_id(target->commit),
+                 fmt::format("release {} ({}) is live again in {}", target->id, abbreviate(target->commit),
                              m_folder.root().string()));
 }
 

@@ -22,7 +22,6 @@ namespace {
 // A running daemon answers within microseconds; a hung one must not hold the push.
 constexpr std::chrono::milliseconds k_ping_timeout{300};
 
-std::string short7(const std::string& commit) { return commit.substr(0, 7); }
 
 std::string format_duration(std::chrono::milliseconds d) {
   auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
@@ -130,8 +129,7 @@ class PostReceive {
         print_error(m_out, fmt::format("cannot queue the deploy to {}: {}", t.env->name, queued.error().message));
         continue;
       }
-      m_out << fmt::format("pushgate: queued deploy of {} to {} (job {})\n", short7(queued->commit),
-                           queued->env, queued->id);
+      m_out << fmt::format("pushgate: queued {} (job {})\n", describe_job(*queued), queued->id);
       jobs.push_back(std::move(*queued));
     }
     return jobs;
