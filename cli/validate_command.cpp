@@ -15,6 +15,7 @@
 #include "validators/git_tree_source.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
+#include "validators/tree_diff.hpp"
 
 namespace pushgate::cli {
 
@@ -59,7 +60,7 @@ ExitCode run_validate(const ValidateArgs& args) {
   if (auto bad = check_rule_overrides(config.validate)) throw Failure(*bad);
   PathFilter filter(config.validate.include, config.validate.exclude);
   std::unique_ptr<ManifestSource> source;
-  if (tree) source = std::make_unique<GitTreeSource>(repo.get(), tree.get(), filter);
+  if (tree) source = std::make_unique<GitTreeSource>(repo.get(), diff_trees(repo.get(), nullptr, tree.get(), filter).changed);
   else source = std::make_unique<DirectorySource>(
            args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
 

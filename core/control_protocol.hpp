@@ -16,10 +16,9 @@
 
 #include "core/error.hpp"
 #include "core/spool.hpp"
+#include "core/version.hpp"
 
 namespace pushgate {
-
-inline constexpr std::string_view k_pushgate_version = "0.1.0";
 
 // Longest request or reply line either side accepts.
 inline constexpr std::size_t k_max_control_line = 1 << 20;

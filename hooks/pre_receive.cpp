@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -17,12 +19,16 @@
 #include "validators/git_tree_source.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
+#include "validators/tree_diff.hpp"
+#include "validators/tree_index.hpp"
+#include "validators/tree_index_store.hpp"
 
 namespace pushgate {
 
 namespace {
 
-constexpr std::size_t k_cache_slack = 20'000;
+// Saved indexes tried as the base of a tree's index before reading it whole.
+constexpr std::size_t k_base_candidates = 3;
 
 constexpr std::string_view k_protected_prefixes[] = {"refs/notes/deploy/", "refs/notes/deploy-log/"};
 
@@ -42,6 +48,38 @@ git::TreePtr fork_point_tree(git_repository* repo, const git_oid& new_commit) {
   if (git_merge_base(&base, repo, &head, &new_commit) < 0) return nullptr;
   auto tree = git::tree_of_commit(repo, base);
   return tree ? std::move(tree).value() : nullptr;
+}
+
+struct IndexBase {
+  git::TreePtr tree;
+  TreeIndex index;
+};
+
+// A saved index to start from: the old tree's, else a recent one (another
+// branch's tip, most likely close to this tree). Its tree must still exist:
+// an index outlives the objects of a push that was refused after all.
+std::optional<IndexBase> find_base(git_repository* repo, const git_tree* old_tree, const TreeIndexStore& store) {
+  std::vector<git_oid> candidates{*git_tree_id(old_tree)};
+  for (const git_oid& id : store.recent()) {
+    if (candidates.size() == k_base_candidates) break;
+    if (!git_oid_equal(&id, &candidates.front())) candidates.push_back(id);
+  }
+  for (const git_oid& id : candidates) {
+    auto index = store.load(id);
+    git_tree* raw = nullptr;
+    if (index && git_tree_lookup(&raw, repo, &id) == 0) return IndexBase{git::TreePtr(raw), std::move(*index)};
+  }
+  return std::nullopt;
+}
+
+// Both sorted by path; a path in both is the same file of the new tree.
+std::vector<ManifestEntry> merge_by_path(std::vector<ManifestEntry> a, std::vector<ManifestEntry> b) {
+  std::vector<ManifestEntry> out;
+  auto by_path = [](const ManifestEntry& x, const ManifestEntry& y) { return x.path < y.path; };
+  std::set_union(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()),
+                 std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()), std::back_inserter(out),
+                 by_path);
+  return out;
 }
 
 // GitLab's web editor shows a hook's message only on lines that start with
@@ -96,27 +134,20 @@ class PreReceive {
       }
     }
 
-    std::string cache_file = git_dir + "pushgate/object-cache";
-    ObjectCache cache = ObjectCache::load(cache_file);
+    TreeIndexStore store(git_dir, index_fingerprint(settings));
     Engine engine(settings);
     PathFilter filter(settings.include, settings.exclude);
     std::size_t files = 0;
     bool timed_out = false;
-    std::vector<std::string> live;
     for (const RefUpdate* u : branches) {
       if (branches.size() > 1) m_out << fmt::format("pushgate: checking {}\n", u->ref);
-      Report report = check_branch(repo.get(), *u, engine, filter, cache, deadline, live);
+      Report report = check_branch(repo.get(), *u, engine, filter, store, deadline);
       print_findings(report, settings.max_findings, m_out);
       files += report.files_checked;
       m_errors += report.errors;
       m_warnings += report.warnings;
       timed_out |= report.timed_out;
     }
-    // Other branches' files stay cached until the cache is far larger than
-    // what this push needs; then only this push's files are kept.
-    if (cache.size() > 2 * live.size() + k_cache_slack) cache.retain(live);
-    if (cache.dirty()) (void)cache.save(cache_file);  // a lost cache only costs time
-
     if (timed_out) {
       return fail(PreReceiveResult::internal_error,
                   fmt::format("the time budget of {} ms (validate.time_budget) ran out before all "
@@ -143,23 +174,47 @@ class PreReceive {
   }
 
  private:
-  // Validates one branch; appends the content keys of its tree to `live`.
+  // Validates the files the update changes, and the cross-file checks over
+  // its whole tree; saves the tree's index when the branch passes.
   Report check_branch(git_repository* repo, const RefUpdate& u, const Engine& engine,
-                      const PathFilter& filter, ObjectCache& cache,
-                      std::chrono::steady_clock::time_point deadline, std::vector<std::string>& live) {
+                      const PathFilter& filter, const TreeIndexStore& store,
+                      std::chrono::steady_clock::time_point deadline) {
     git_oid new_oid = git::parse_oid(u.new_oid).value();
     git::TreePtr new_tree = git::tree_of_commit(repo, new_oid).value();
     git::TreePtr old_tree = u.change() == RefChange::create
                                 ? fork_point_tree(repo, new_oid)
                                 : git::tree_of_commit(repo, git::parse_oid(u.old_oid).value()).value();
-    std::vector<std::string> changed = changed_paths(repo, old_tree.get(), new_tree.get());
-    GitTreeSource source(repo, new_tree.get(), filter);
-    for (const auto& e : source.entries()) live.push_back(e.key);
+    TreeDiff pushed = diff_trees(repo, old_tree.get(), new_tree.get(), filter);
+    std::vector<std::string> changed;
+    for (const ManifestEntry& e : pushed.changed) changed.push_back(e.path);
+
+    // The rest of the tree comes from a saved index where there is one:
+    // then only the files that differ from its tree are read.
+    std::optional<TreeIndex> rest;
+    std::vector<ManifestEntry> to_read = std::move(pushed.changed);
+    if (old_tree) {
+      if (auto base = find_base(repo, old_tree.get(), store)) {
+        rest = std::move(base->index);
+        TreeDiff since = git_oid_equal(git_tree_id(base->tree.get()), git_tree_id(old_tree.get()))
+                             ? TreeDiff{{}, std::move(pushed.removed)}
+                             : diff_trees(repo, base->tree.get(), new_tree.get(), filter);
+        std::vector<std::string> stale = std::move(since.removed);
+        stale.insert(stale.end(), changed.begin(), changed.end());
+        rest->erase(std::move(stale));
+        to_read = merge_by_path(std::move(to_read), std::move(since.changed));
+      } else {
+        to_read = diff_trees(repo, nullptr, new_tree.get(), filter).changed;
+      }
+    }
+    GitTreeSource source(repo, std::move(to_read));
     EngineOptions options;
     options.threads = std::max(1u, std::thread::hardware_concurrency());
     options.deadline = deadline;
-    options.cache = &cache;
-    return engine.run(source, &changed, options);
+    options.rest = rest ? &*rest : nullptr;
+    Report report = engine.run(source, &changed, options);
+    if (report.errors == 0 && !report.timed_out && report.objects.complete())
+      store.save(*git_tree_id(new_tree.get()), report.objects);
+    return report;
   }
 
   std::ostream& m_out;

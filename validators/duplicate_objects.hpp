@@ -3,14 +3,10 @@
 // namespace and name) anywhere in the tree, in two files or in one. Applying
 // the tree would let one silently replace the other.
 //
-// The finding is at the later definition (in path order, then line) and
-// names the first as a related place. It is reported only when one of the
-// two files is changed, so a push is not blamed for what it did not touch.
-//
-// Namespaces, for identity: a cluster-scoped kind (k8s_kinds.hpp) has none,
-// whatever metadata.namespace says; any other object without
-// metadata.namespace counts as being in "default", where kubectl puts it
-// when no namespace is given on its command line.
+// Findings are reported only on files the push changes, so a push is not
+// blamed for what it did not touch: at each later definition (in path order,
+// then line), naming the first as a related place; and at the first one when
+// it is the only one changed, naming the next. Identity is identity_of().
 
 #include <vector>
 

@@ -11,6 +11,7 @@
 
 #include "validators/duplicate_objects.hpp"
 #include "validators/encoding_rules.hpp"
+#include "validators/file_findings.hpp"
 #include "validators/k8s_rules.hpp"
 #include "validators/yaml_rules.hpp"
 
@@ -23,7 +24,7 @@ namespace {
 struct EntryResult {
   bool done = false;       // reached before the deadline
   bool checked = false;    // validated, not only indexed
-  bool parsed = false;     // `objects` come from parsing here, not from the cache
+  bool unreadable = false; // so its objects are unknown
   std::vector<Finding> findings;
   std::vector<ObjectRef> objects;
 };
@@ -33,22 +34,16 @@ struct EntryResult {
 // when it would pass the byte and syntax checks; their findings are dropped.
 void process(const ManifestSource& source, const ManifestEntry& entry, bool check,
              const ValidateSettings& settings,
-             const std::vector<std::unique_ptr<FileValidator>>& validators,
-             const ObjectCache* cache, EntryResult& result) {
+             const std::vector<std::unique_ptr<FileValidator>>& validators, EntryResult& result) {
   result.checked = check;
   result.done = true;
-  if (!check && cache && !entry.key.empty()) {
-    if (const auto* objects = cache->find(entry.key)) {
-      result.objects = *objects;
-      return;
-    }
-  }
   std::vector<Finding> dropped;
   std::vector<Finding>& findings = check ? result.findings : dropped;
   if (!check_size(entry, source.size(entry), settings.file_size, findings)) return;
   Expected<std::string> bytes = source.read(entry);
   if (!bytes) {
-    findings.push_back({{entry.path, 0, 0}, Severity::error, "file.read", bytes.error().message, {}});
+    result.unreadable = true;
+    FileFindings(entry.path, findings).add("file.read", Severity::error, {}, bytes.error().message);
     return;
   }
   if (!check_size(entry, bytes->size(), settings.file_size, findings)) return;
@@ -59,7 +54,6 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
     for (const auto& validator : validators) validator->check(file, findings);
   }
   if (!loaded.complete) return;  // a file that does not parse defines no objects
-  result.parsed = true;
   for (const yaml::Document& doc : loaded.documents) {
     std::vector<ObjectRef> objects = objects_of(doc);
     std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
@@ -110,7 +104,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
           return;
         }
         bool check = !changed || changed_paths.contains(entries[i].path);
-        process(source, entries[i], check, m_settings, m_file_validators, options.cache, results[i]);
+        process(source, entries[i], check, m_settings, m_file_validators, results[i]);
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);
@@ -126,19 +120,17 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   if (failure) std::rethrow_exception(failure);
 
   Report report;
-  ObjectIndex index;
+  report.objects = ObjectIndex(options.rest);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
+    if (!r.done || r.unreadable) report.objects.mark_incomplete();
     if (!r.done) continue;
     if (r.checked) ++report.files_checked;
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
-    const std::string& key = entries[i].key;
-    if (r.parsed && options.cache && !key.empty() && !options.cache->find(key))
-      options.cache->put(key, r.objects);
-    index.add(entries[i].path, std::move(r.objects), r.checked);
+    report.objects.add(entries[i].path, std::move(r.objects), r.checked);
   }
-  report.files_indexed = index.files().size();
-  for (const auto& validator : m_tree_validators) validator->check(index, report.findings);
+  report.files_indexed = report.objects.file_count();
+  for (const auto& validator : m_tree_validators) validator->check(report.objects, report.findings);
 
   apply_rule_settings(m_settings, report.findings);
   std::sort(report.findings.begin(), report.findings.end());

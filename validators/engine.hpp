@@ -12,6 +12,7 @@
 #include "core/repo_config.hpp"
 #include "validators/manifest.hpp"
 #include "validators/object_index.hpp"
+#include "validators/tree_index.hpp"
 #include "validators/validator.hpp"
 
 namespace pushgate {
@@ -20,8 +21,9 @@ struct EngineOptions {
   unsigned threads = 1;  // file validation runs on this many threads
   // Stop starting new work after this instant; nullopt runs to the end.
   std::optional<std::chrono::steady_clock::time_point> deadline;
-  // Content-keyed cache for the cross-file index; null disables caching.
-  ObjectCache* cache = nullptr;
+  // The tree's files that are not in the source, as an earlier push indexed
+  // them; null when the source is the whole tree.
+  const TreeIndex* rest = nullptr;
 };
 
 struct Report {
@@ -31,6 +33,7 @@ struct Report {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   bool timed_out = false;         // the deadline passed before all work was done
+  ObjectIndex objects;            // what the cross-file checks saw, for TreeIndex::serialize
 };
 
 class Engine {
@@ -40,13 +43,11 @@ class Engine {
   ~Engine();
 
   // Validates the entries of `source` whose paths are in `changed` (all of
-  // them when `changed` is null) and runs the cross-file checks over every
-  // entry of `source`, re-reading only what the cache does not hold. Objects
-  // of files parsed here are put into `options.cache`; saving it, and
-  // trimming it with ObjectCache::retain, is the caller's choice. A file
-  // that cannot be read is a [file.read] finding. Files are checked on
-  // `options.threads` threads; the report is the same for any thread count.
-  // Throws only what a ManifestSource or allocation throws.
+  // them when `changed` is null), reads the objects of every entry, and runs
+  // the cross-file checks over them and `options.rest`. A file that cannot
+  // be read is a [file.read] finding. Files are checked on `options.threads`
+  // threads; the report is the same for any thread count. Throws only what a
+  // ManifestSource or allocation throws.
   Report run(const ManifestSource& source, const std::vector<std::string>* changed,
              const EngineOptions& options) const;
 

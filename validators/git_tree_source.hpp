@@ -8,19 +8,16 @@
 #include <vector>
 
 #include "core/git.hpp"
-#include "core/glob.hpp"
 #include "validators/manifest.hpp"
 
 namespace pushgate {
 
 class GitTreeSource : public ManifestSource {
  public:
-  // Lists the regular files of `tree` that `filter` selects; neither their
-  // contents nor their sizes are read until asked for, since a push reads
-  // only the few files it changed. Symbolic links and submodules are not
-  // manifests and are left out. Throws Failure when the tree cannot be read.
-  // `repo` must outlive this object.
-  GitTreeSource(git_repository* repo, git_tree* tree, const PathFilter& filter);
+  // Files of a tree listed by diff_trees (tree_diff.hpp), sorted by path,
+  // with blob ids as keys; neither their contents nor their sizes are read
+  // until asked for. `repo` must outlive this object.
+  GitTreeSource(git_repository* repo, std::vector<ManifestEntry> entries);
 
   const std::vector<ManifestEntry>& entries() const override { return m_entries; }
   Expected<std::string> read(const ManifestEntry& entry) const override;
@@ -33,9 +30,5 @@ class GitTreeSource : public ManifestSource {
   git::OdbPtr m_odb;
   std::vector<ManifestEntry> m_entries;
 };
-
-// Paths of files that differ between two trees (added or modified; deleted
-// files need no validation). `old_tree` may be null: every file then counts.
-std::vector<std::string> changed_paths(git_repository* repo, git_tree* old_tree, git_tree* new_tree);
 
 }  // namespace pushgate

@@ -1,6 +1,8 @@
 #include "validators/object_index.hpp"
 
+#include "validators/k8s_kinds.hpp"
 #include "validators/k8s_object.hpp"
+#include "validators/tree_index.hpp"
 
 namespace pushgate {
 
@@ -45,14 +47,25 @@ std::vector<ObjectRef> objects_of(const yaml::Document& doc) {
   return out;
 }
 
-void ObjectIndex::add(const std::string& path, std::vector<ObjectRef> objects, bool changed) {
-  m_files[path] = std::move(objects);
-  m_changed[path] = changed;
+std::string identity_of(const ObjectRef& o) {
+  // Every branch must be a string_view: mixing in the std::string member
+  // would make the whole expression a temporary string and leave ns dangling.
+  std::string_view ns = is_cluster_scoped(o.kind)  ? std::string_view()
+                        : o.namespace_.empty()     ? std::string_view("default")
+                                                   : std::string_view(o.namespace_);
+  std::string id;
+  id.reserve(o.group.size() + o.kind.size() + ns.size() + o.name.size() + 3);
+  id.append(o.group).append(1, '\0').append(o.kind).append(1, '\0').append(ns).append(1, '\0').append(o.name);
+  return id;
 }
 
-bool ObjectIndex::is_changed(const std::string& path) const {
-  auto it = m_changed.find(path);
-  return it != m_changed.end() && it->second;
+void ObjectIndex::add(const std::string& path, std::vector<ObjectRef> objects, bool changed) {
+  m_files[path] = std::move(objects);
+  if (changed) m_changed.insert(path);
+}
+
+std::size_t ObjectIndex::file_count() const {
+  return m_files.size() + (m_rest ? m_rest->files().size() : 0);
 }
 
 }  // namespace pushgate

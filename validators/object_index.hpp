@@ -1,20 +1,20 @@
 #pragma once
-// The Kubernetes objects of every manifest in a tree, by file: what
-// cross-file checks read. Built incrementally: a file's objects depend only
-// on its content, so they are cached by blob id and a push re-reads only the
-// files it changes.
+// The Kubernetes objects of the manifests of a tree, by file: what cross-file
+// checks read. The files read in this run are held here; when the run read
+// only part of the tree, the rest comes from the TreeIndex an earlier push
+// saved (tree_index.hpp), so a push re-reads only the files it changes.
 
-#include <cstdint>
+#include <cstddef>
 #include <map>
 #include <string>
-#include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include "core/error.hpp"
 #include "core/yaml_tree.hpp"
 
 namespace pushgate {
+
+class TreeIndex;
 
 // Identity of a Kubernetes object, and where it is defined.
 struct ObjectRef {
@@ -30,42 +30,37 @@ struct ObjectRef {
 // objects with kind and metadata.name are returned.
 std::vector<ObjectRef> objects_of(const yaml::Document& doc);
 
+// Group, kind, effective namespace and name joined by NUL (which no valid
+// key holds): equal exactly when applying both objects would let one replace
+// the other. A cluster-scoped kind (k8s_kinds.hpp) has no namespace whatever
+// metadata.namespace says; any other object without one is in "default",
+// where kubectl puts it when no namespace is given on its command line.
+std::string identity_of(const ObjectRef& object);
+
 class ObjectIndex {
  public:
+  // `rest`: the tree's other files, none of them changed; it must outlive
+  // this index and hold none of the paths add() is given.
+  explicit ObjectIndex(const TreeIndex* rest = nullptr) : m_rest(rest) {}
+
   void add(const std::string& path, std::vector<ObjectRef> objects, bool changed);
-  // path -> objects, sorted by path.
+  // A file of the tree could not be read, so this index lacks its objects.
+  void mark_incomplete() { m_complete = false; }
+
+  // The files read in this run: path -> objects, sorted by path.
   const std::map<std::string, std::vector<ObjectRef>>& files() const { return m_files; }
-  bool is_changed(const std::string& path) const;
+  bool is_changed(const std::string& path) const { return m_changed.contains(path); }
+  // The rest of the tree, or null when files() is the whole tree.
+  const TreeIndex* rest() const { return m_rest; }
+  bool complete() const { return m_complete; }
+  // Files in the whole tree: files() and rest().
+  std::size_t file_count() const;
 
  private:
+  const TreeIndex* m_rest;
   std::map<std::string, std::vector<ObjectRef>> m_files;
-  std::unordered_map<std::string, bool> m_changed;
-};
-
-// Objects by content key (blob id), persisted in one journal file: a push
-// appends the few entries it adds instead of rewriting the whole cache. Load
-// and save never fail the caller: a missing or unreadable cache is an empty
-// cache, and a damaged entry is just not cached.
-class ObjectCache {
- public:
-  // Reads `file` if it exists and has this format's header.
-  static ObjectCache load(const std::string& file);
-  const std::vector<ObjectRef>* find(const std::string& key) const;
-  void put(const std::string& key, std::vector<ObjectRef> objects);
-  // Keeps only the keys in `live`, so the cache does not grow without bound.
-  void retain(const std::vector<std::string>& live);
-  // Appends what put() added since load() with one O_APPEND write, so
-  // concurrent pushes never interleave inside an entry; after retain(), or
-  // when there is no file yet, writes a whole new file and renames it over
-  // `file`, so readers see the old or the new cache, never half of one.
-  Expected<bool> save(const std::string& file);
-  bool dirty() const { return m_compact || !m_added.empty(); }
-  std::size_t size() const { return m_entries.size(); }
-
- private:
-  std::unordered_map<std::string, std::vector<ObjectRef>> m_entries;
-  std::vector<std::string> m_added;  // keys put() since load or the last save
-  bool m_compact = false;            // the file must be rewritten whole
+  std::unordered_set<std::string> m_changed;
+  bool m_complete = true;
 };
 
 }  // namespace pushgate

@@ -26,9 +26,9 @@ class FileValidator {
 class TreeValidator {
  public:
   virtual ~TreeValidator() = default;
-  // Appends findings about the whole tree. `index` holds every manifest of
-  // the tree; findings are reported only where they involve at least one
-  // path for which `index.is_changed(path)` holds, so a push is not blamed
+  // Appends findings about the whole tree: `index` holds the files read in
+  // this run and, in index.rest(), the others. Findings are reported only at
+  // paths for which `index.is_changed(path)` holds, so a push is not blamed
   // for what it did not touch.
   virtual void check(const ObjectIndex& index, std::vector<Finding>& out) const = 0;
 };

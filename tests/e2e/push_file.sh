@@ -175,9 +175,50 @@ reset_to_server
 manifest_deployment web | write_file "$dev" deploy/copy-of-web.yaml
 commit_all "$dev" "copy web"
 expect_push_rejected k8s.duplicate -- "$dev" origin main
-# One finding, at either place, naming the other.
-expect_remote_line '^(deploy/web\.yaml:4:[0-9]+: error: \[k8s\.duplicate\].*deploy/copy-of-web\.yaml:4:|deploy/copy-of-web\.yaml:4:[0-9]+: error: \[k8s\.duplicate\].*deploy/web\.yaml:4:)'
+# One finding, at the pushed file, naming the other.
+expect_remote_line '^deploy/copy-of-web\.yaml:4:[0-9]+: error: \[k8s\.duplicate\].*deploy/web\.yaml:4:'
 assert_ref_equals "$bare" refs/heads/main "$main"
+
+# The hook reads only what a push changes, taking the rest of the tree from
+# an index saved by an earlier push (REPO.git/pushgate/trees/). Without it,
+# or with a damaged one, the check must still cover the whole tree.
+test_case "k8s.duplicate sees the whole tree with the saved index gone, damaged or unusable"
+reset_to_server
+[[ -n $(ls "$bare/pushgate/trees") ]] || fail "no tree index was saved by the accepted pushes"
+manifest_configmap far-away | write_file "$dev" other/far-away.yaml
+commit_all "$dev" "an object in another folder"
+push_main_ok
+copy_rejected() {  # LABEL: a copy of other/far-away.yaml pushed now is refused
+  manifest_configmap far-away | write_file "$dev" "deploy/copy-$1.yaml"
+  commit_all "$dev" "copy far-away ($1)"
+  expect_push_rejected k8s.duplicate -- "$dev" origin main
+  expect_remote_line "^deploy/copy-$1\\.yaml:4:[0-9]+: error: \\[k8s\\.duplicate\\].*other/far-away\\.yaml:4:"
+  assert_ref_equals "$bare" refs/heads/main "$main"
+  reset_to_server
+}
+copy_rejected indexed
+for f in "$bare"/pushgate/trees/*; do printf 'garbage' >"$f"; done
+copy_rejected damaged
+rm -rf "$bare/pushgate/trees"
+copy_rejected none
+manifest_configmap after-index | write_file "$dev" deploy/after-index.yaml
+commit_all "$dev" "a good change after the index was lost"
+push_main_ok
+[[ -n $(ls "$bare/pushgate/trees") ]] || fail "the tree index was not saved again"
+# A branch from an older commit, whose tree has no index of its own.
+git -C "$dev" checkout -q -b from-old "$main~2"
+manifest_configmap far-away | write_file "$dev" deploy/copy-old.yaml
+manifest_configmap web-config | write_file "$dev" deploy/copy-config.yaml
+commit_all "$dev" "copy on an old branch"
+expect_push_rejected k8s.duplicate -- "$dev" origin from-old
+expect_remote_line '^deploy/copy-config\.yaml:4:[0-9]+: error: \[k8s\.duplicate\].*deploy/config\.yaml:4:'
+if grep -q 'copy-old\.yaml' <<<"$E2E_OUT"; then
+  fail "other/far-away.yaml is not on that branch, yet its copy was reported" "$E2E_OUT"
+else
+  pass "only what is on the branch counts"
+fi
+git -C "$dev" checkout -q main
+git -C "$dev" branch -q -D from-old
 
 test_case "k8s.duplicate: two new files naming the same object are rejected"
 reset_to_server

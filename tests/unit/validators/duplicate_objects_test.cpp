@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/unit/validators/test_support.hpp"
+#include "validators/tree_index.hpp"
 
 using namespace pushgate;
 using pushgate::test::MemorySource;
@@ -82,8 +83,13 @@ TEST_CASE("k8s.duplicate finds one object defined twice", "[validators][duplicat
     source.add("b.yaml", config_map("web"));
     source.add("c.yaml", config_map("other"));
     std::vector<std::string> first{"a.yaml"}, second{"b.yaml"}, neither{"c.yaml"};
-    CHECK(only(run(source, &first), "k8s.duplicate").where.path == "b.yaml");
-    CHECK(only(run(source, &second), "k8s.duplicate").where.path == "b.yaml");
+    Finding at_first = only(run(source, &first), "k8s.duplicate");
+    CHECK(at_first.where.path == "a.yaml");  // where the push made it
+    CHECK(at_first.related.at(0).path == "b.yaml");
+    CHECK(at_first.message.find("is also defined at b.yaml:4:9") != std::string::npos);
+    Finding at_second = only(run(source, &second), "k8s.duplicate");
+    CHECK(at_second.where.path == "b.yaml");
+    CHECK(at_second.message.find("is already defined at a.yaml:4:9") != std::string::npos);
     CHECK(with_rule(run(source, &neither), "k8s.duplicate").empty());
   }
   SECTION("a file that does not parse defines no objects") {
@@ -91,5 +97,43 @@ TEST_CASE("k8s.duplicate finds one object defined twice", "[validators][duplicat
     source.add("a.yaml", config_map("web"));
     source.add("b.yaml", config_map("web") + "data: [\n");
     CHECK(with_rule(run(source), "k8s.duplicate").empty());
+  }
+}
+
+TEST_CASE("k8s.duplicate sees the rest of the tree through a saved index", "[validators][duplicate]") {
+  // The tree's other files, as an earlier push indexed them.
+  MemorySource earlier;
+  earlier.add("apps/web.yaml", config_map("web", "prod"));
+  earlier.add("apps/zz-twice.yaml", config_map("old", "prod") + "---\n" + config_map("old", "prod"));
+  std::string saved = TreeIndex::serialize("fp", Engine(ValidateSettings{}).run(earlier, nullptr, {}).objects);
+  TreeIndex rest = TreeIndex::parse(std::vector<char>(saved.begin(), saved.end()), "fp").value();
+  EngineOptions options;
+  options.rest = &rest;
+
+  SECTION("a pushed file defining an object of the rest is reported there") {
+    MemorySource pushed;
+    pushed.add("a-copy.yaml", "# copy\n" + config_map("web", "prod"));
+    Report report = Engine(ValidateSettings{}).run(pushed, nullptr, options);
+    CHECK(report.files_indexed == 3);
+    Finding f = only(report, "k8s.duplicate");
+    CHECK(f.where.path == "a-copy.yaml");
+    CHECK(f.where.line == 5);
+    REQUIRE(f.related.size() == 1);
+    CHECK(f.related[0].path == "apps/web.yaml");
+    CHECK(f.related[0].line == 4);
+    CHECK(f.message.find("ConfigMap 'web' in namespace 'prod' is also defined at apps/web.yaml:4:9") !=
+          std::string::npos);
+  }
+  SECTION("duplicates within the rest are not the push's doing") {
+    MemorySource pushed;
+    pushed.add("new.yaml", config_map("new", "prod"));
+    CHECK(with_rule(Engine(ValidateSettings{}).run(pushed, nullptr, options), "k8s.duplicate").empty());
+  }
+  SECTION("a file read again but not changed is not blamed") {
+    MemorySource pushed;
+    pushed.add("b.yaml", config_map("web", "prod"));
+    pushed.add("c.yaml", config_map("fine", "prod"));
+    std::vector<std::string> changed{"c.yaml"};
+    CHECK(with_rule(Engine(ValidateSettings{}).run(pushed, &changed, options), "k8s.duplicate").empty());
   }
 }

@@ -109,22 +109,12 @@ TEST_CASE("Engine checks changed files and indexes the rest", "[validators][engi
     CHECK(report.findings[0].rule == "k8s.duplicate");
     CHECK(report.findings[0].where.path == "c.yaml");
   }
-  SECTION("the cache saves reading unchanged files again") {
-    TempDir dir;
-    ObjectCache cache;
-    EngineOptions options;
-    options.cache = &cache;
-    Report first = Engine(ValidateSettings{}).run(source, &changed, options);
-    CHECK(source.reads() == 3);
-    CHECK(cache.dirty());
-    REQUIRE(cache.save((dir / "cache").string()).has_value());
-
-    ObjectCache reloaded = ObjectCache::load((dir / "cache").string());
-    options.cache = &reloaded;
-    Report second = Engine(ValidateSettings{}).run(source, &changed, options);
-    CHECK(source.reads() == 4);  // only c.yaml, the changed file
-    CHECK_FALSE(reloaded.dirty());
-    CHECK(describe(first) == describe(second));
+  SECTION("the objects it saw, for the tree's saved index") {
+    Report report = Engine(ValidateSettings{}).run(source, &changed, {});
+    CHECK(report.objects.complete());
+    CHECK(report.objects.files().size() == 3);
+    CHECK(report.objects.is_changed("c.yaml"));
+    CHECK_FALSE(report.objects.is_changed("a.yaml"));
   }
 }
 
@@ -136,6 +126,7 @@ TEST_CASE("Engine stops at the deadline", "[validators][engine]") {
   Report report = Engine(ValidateSettings{}).run(source, nullptr, options);
   CHECK(report.timed_out);
   CHECK(report.files_checked == 0);
+  CHECK_FALSE(report.objects.complete());  // so no index is saved from it
 }
 
 TEST_CASE("Engine reports a file it cannot read", "[validators][engine]") {
@@ -147,9 +138,11 @@ TEST_CASE("Engine reports a file it cannot read", "[validators][engine]") {
   };
   Unreadable source;
   source.add("secret.yaml", "a: 1\n");
-  Finding f = only(Engine(ValidateSettings{}).run(source, nullptr, {}), "file.read");
+  Report report = Engine(ValidateSettings{}).run(source, nullptr, {});
+  Finding f = only(report, "file.read");
   CHECK(f.severity == Severity::error);
   CHECK(f.message.find("permission denied") != std::string::npos);
+  CHECK_FALSE(report.objects.complete());
 }
 
 TEST_CASE("check_rule_overrides names a misspelt rule at its line and column", "[validators][rules]") {
