@@ -25,7 +25,8 @@ HookPaths hook_paths(Layout layout, const std::filesystem::path& git_dir,
 // The line that marks a hook file as pushgate's own.
 inline constexpr std::string_view k_hook_marker = "# pushgate-managed";
 
-// A POSIX sh script that execs `binary`. When `chained` is not empty, the
+// A POSIX sh script that execs `binary`, for a hook that cannot simply be a
+// symbolic link to it (`pushgate install` links when it can). When `chained` is not empty, the
 // script first feeds its standard input to that hook (the one that was
 // there before) and stops if it fails. `daemon_config` is passed on in
 // PUSHGATE_DAEMON_CONFIG when not empty.

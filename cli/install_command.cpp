@@ -40,8 +40,17 @@ fs::path own_directory() {
   return self.parent_path();
 }
 
-bool is_ours(const std::string& content) {
-  return content.find(k_hook_marker) != std::string::npos;
+// A script with the marker, or a symbolic link to one of pushgate's programs.
+bool is_ours(const fs::path& hook) {
+  std::error_code ec;
+  if (fs::is_symlink(hook, ec)) return fs::read_symlink(hook, ec).filename().string().starts_with("pushgate-");
+  return read_file(hook.string()).value().find(k_hook_marker) != std::string::npos;
+}
+
+// A hook file, or a symbolic link even when it points nowhere.
+bool hook_exists(const fs::path& hook) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(hook, ec));
 }
 
 // Writes `content` to `path` through a temporary file and rename, so a hook
@@ -59,14 +68,22 @@ void write_atomically(const fs::path& path, const std::string& content, fs::perm
   fs::rename(temp, path);
 }
 
+// Points `path` at `target` the same way: a new link renamed over the old file.
+void link_atomically(const fs::path& path, const fs::path& target) {
+  fs::create_directories(path.parent_path());
+  fs::path temp = path;
+  temp += fmt::format(".pushgate-tmp-{}", ::getpid());
+  fs::create_symlink(target, temp);
+  fs::rename(temp, path);
+}
+
 class Installer {
  public:
-  Installer(const InstallArgs& args, Foreign foreign) : m_args(args), m_foreign(foreign) {}
+  explicit Installer(Foreign foreign) : m_foreign(foreign) {}
 
   // Refuses, before writing anything, when a foreign hook is in the way.
   void check(const fs::path& hook) const {
-    if (!fs::exists(hook) || m_foreign != Foreign::refuse) return;
-    if (is_ours(read_file(hook.string()).value())) return;
+    if (!hook_exists(hook) || m_foreign != Foreign::refuse || is_ours(hook)) return;
     throw Failure(ErrorCode::usage,
                   fmt::format("'{}' is not pushgate's hook. Run again with --chain to run it "
                               "before pushgate's, or --force to replace it (it is kept as "
@@ -74,35 +91,42 @@ class Installer {
                               hook.string(), hook.filename().string()));
   }
 
-  void install(const fs::path& hook, const fs::path& binary) const {
+  // `daemon_config`: what the hook must export (empty: nothing).
+  void install(const fs::path& hook, const fs::path& binary, const std::string& daemon_config) const {
     fs::path chained = hook;
     chained += ".pushgate-chained";
-    bool exists = fs::exists(hook);
-    std::string current = exists ? read_file(hook.string()).value() : "";
-    if (exists && !is_ours(current)) {
+    bool exists = hook_exists(hook);
+    if (exists && !is_ours(hook)) {
       fs::path keep = hook;
       keep += m_foreign == Foreign::chain ? ".pushgate-chained" : ".pushgate-backup";
-      if (fs::exists(keep))
+      if (hook_exists(keep))
         throw Failure(ErrorCode::usage, fmt::format("'{}' already exists; move it away first", keep.string()));
       fs::rename(hook, keep);
+      exists = false;
       std::cout << fmt::format("pushgate: kept the previous hook as {}\n", keep.string());
     }
-    std::string script = hook_script(binary, fs::exists(chained) ? chained : fs::path(),
-                                     m_args.daemon_config.empty()
-                                         ? fs::path()
-                                         : fs::absolute(m_args.daemon_config));
-    if (exists && current == script) {
-      std::cout << fmt::format("pushgate: {} is up to date\n", hook.string());
-      return;
+    bool linked = exists && fs::is_symlink(hook);
+    // git starts a linked program directly, saving a shell on every push; a
+    // script is needed only to run a chained hook first or to pass the
+    // daemon's config on.
+    if (!hook_exists(chained) && daemon_config.empty()) {
+      if (linked && fs::read_symlink(hook) == binary) return up_to_date(hook);
+      link_atomically(hook, binary);
+    } else {
+      std::string script = hook_script(binary, hook_exists(chained) ? chained : fs::path(),
+                                       daemon_config.empty() ? fs::path() : fs::absolute(daemon_config));
+      if (exists && !linked && read_file(hook.string()).value() == script) return up_to_date(hook);
+      write_atomically(hook, script, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                         fs::perms::others_read | fs::perms::others_exec);
     }
-    write_atomically(hook, script, fs::perms::owner_all | fs::perms::group_read |
-                                       fs::perms::group_exec | fs::perms::others_read |
-                                       fs::perms::others_exec);
     std::cout << fmt::format("pushgate: wrote {}\n", hook.string());
   }
 
  private:
-  const InstallArgs& m_args;
+  static void up_to_date(const fs::path& hook) {
+    std::cout << fmt::format("pushgate: {} is up to date\n", hook.string());
+  }
+
   Foreign m_foreign;
 };
 
@@ -154,11 +178,12 @@ ExitCode run_install(const InstallArgs& args) {
   // Hooks run from the repository's folder: every path they name is absolute.
   HookPaths paths = hook_paths(layout, git_dir,
                                args.local_code.empty() ? fs::path() : fs::absolute(args.local_code));
-  Installer installer(args, args.chain ? Foreign::chain : args.force ? Foreign::replace : Foreign::refuse);
+  Installer installer(args.chain ? Foreign::chain : args.force ? Foreign::replace : Foreign::refuse);
   installer.check(paths.pre_receive);
   installer.check(paths.post_receive);
-  installer.install(paths.pre_receive, pre_binary);
-  installer.install(paths.post_receive, post_binary);
+  // Only post-receive talks to the daemon.
+  installer.install(paths.pre_receive, pre_binary, "");
+  installer.install(paths.post_receive, post_binary, args.daemon_config);
   advertise_push_options(repo.get());
   bool config_ok = ensure_config(git_dir);
   if (layout == Layout::gitolite)

@@ -14,7 +14,8 @@ run_install() {
 
 # snapshot REPO: what install may touch (hooks, pushgate.yaml, git config).
 snapshot() {
-  (cd "$1" && find hooks -type f ! -name '*.sample' | sort | xargs -r sha256sum &&
+  (cd "$1" && find hooks \( -type f -o -type l \) ! -name '*.sample' -printf '%p %y %l %T@\n' | sort &&
+    find hooks -type f ! -name '*.sample' | sort | xargs -r sha256sum &&
     sha256sum pushgate.yaml config)
 }
 
@@ -42,6 +43,24 @@ if [[ $(snapshot "$E2E_SRV/twice.git") == "$before" ]]; then
 else
   fail "the second install changed files" "$before" "$(snapshot "$E2E_SRV/twice.git")" "$E2E_OUT"
 fi
+
+test_case "hooks are links to the programs; a script only to pass --daemon-config on"
+linked=$E2E_SRV/twice.git
+pre_target=$(readlink "$linked/hooks/pre-receive")
+check "pre-receive links to pushgate-pre-receive" test "$pre_target" = "$(readlink -f "$PUSHGATE_BIN_DIR")/pushgate-pre-receive"
+check "post-receive links to pushgate-post-receive" \
+  test "$(readlink "$linked/hooks/post-receive")" = "$(readlink -f "$PUSHGATE_BIN_DIR")/pushgate-post-receive"
+run_install "$linked" --daemon-config "$E2E_TMP/pushgated.yaml"
+check "install --daemon-config exits 0" test "$E2E_RC" = 0
+check "post-receive is now a script" test ! -L "$linked/hooks/post-receive"
+check "pre-receive, which needs no daemon, stays a link" test -L "$linked/hooks/pre-receive"
+check "the script exports the daemon's config" \
+  grep -q "PUSHGATE_DAEMON_CONFIG='$E2E_TMP/pushgated.yaml'" "$linked/hooks/post-receive"
+check "the script is marked as pushgate's" grep -q '^# pushgate-managed' "$linked/hooks/post-receive"
+good_push_and_bad_push "$linked" linked
+run_install "$linked"
+check "install without it links again" test -L "$linked/hooks/post-receive"
+check "and leaves nothing behind" test -z "$(find "$linked/hooks" -name '*.pushgate-*')"
 
 test_case "an administrator's pushgate.yaml is kept"
 git init -q --bare "$E2E_SRV/own.git"
