@@ -80,10 +80,13 @@ new_bare() {  # NAME HOOKED(yes|no)
 # Replaces an installed pre-receive with one that records the hook binary's
 # elapsed time and peak RSS (KiB), tagged with the phase in $bench_tmp/phase.
 wrap_hook_with_time() {
-  cat >"$bench_tmp/$1.git/hooks/pre-receive" <<EOF
+  local hook=$bench_tmp/$1.git/hooks/pre-receive
+  rm -f "$hook"  # a link to the program: writing through it would overwrite the program
+  cat >"$hook" <<EOF
 #!/bin/sh
 exec /usr/bin/time -a -o '$hook_file' -f "\$(cat '$bench_tmp/phase') %e %M" '$bench_bin/pushgate-pre-receive' "\$@"
 EOF
+  chmod +x "$hook"
 }
 
 push() {  # LABEL URL: times one `git push`; a refused push ends the benchmark
