@@ -3,6 +3,9 @@
 //   "pushgate-tree-index 1\n" u32 n fingerprint[n] u32 files
 //   per file, by path:   u32 n path[n] u32 objects
 //   per object:          u32 line u32 column u32 n identity[n]
+//   u64 checksum of all the bytes before it
+// The checksum matters: damage that keeps every length and the path order
+// would otherwise be trusted, and each new index copies the old one's files.
 
 #include "validators/tree_index.hpp"
 
@@ -19,7 +22,27 @@ namespace pushgate {
 
 namespace {
 
-constexpr std::string_view k_magic = "pushgate-tree-index 1\n";
+constexpr std::string_view k_magic = "pushgate-tree-index 2\n";
+
+// Eight bytes per step, so checking a large index costs next to nothing;
+// it detects damage, it is no defence against forgery (only the server's
+// own user can write the file).
+std::uint64_t checksum(std::string_view bytes) {
+  constexpr std::uint64_t k_multiplier = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = bytes.size() * k_multiplier;
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    h = (h ^ word) * k_multiplier;
+    h ^= h >> 29;
+  }
+  for (; i < bytes.size(); ++i) {
+    h = (h ^ static_cast<unsigned char>(bytes[i])) * k_multiplier;
+    h ^= h >> 29;
+  }
+  return h;
+}
 
 void put_u32(std::string& out, std::size_t value) {
   auto v = static_cast<std::uint32_t>(value);
@@ -83,7 +106,13 @@ void put_object(std::string& out, std::string_view identity, int line, int colum
 std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_view fingerprint) {
   TreeIndex index;
   index.m_bytes = std::move(bytes);
-  Reader in(std::string_view(index.m_bytes.data(), index.m_bytes.size()));
+  std::string_view all(index.m_bytes.data(), index.m_bytes.size());
+  std::uint64_t stored = 0;
+  if (all.size() < sizeof stored) return std::nullopt;
+  std::memcpy(&stored, all.data() + all.size() - sizeof stored, sizeof stored);
+  all.remove_suffix(sizeof stored);
+  if (stored != checksum(all)) return std::nullopt;
+  Reader in(all);
   if (!in.skip(k_magic) || in.text() != fingerprint) return std::nullopt;
   std::uint32_t files = in.u32();
   // Each file takes at least 8 bytes: a damaged count must not reserve gigabytes.
@@ -129,6 +158,8 @@ std::string TreeIndex::serialize(std::string_view fingerprint, const ObjectIndex
     for (const ObjectRef& o : objects) put_object(out, identity_of(o), o.line, o.column);
   }
   put_old_until(nullptr);
+  std::uint64_t sum = checksum(out);
+  out.append(reinterpret_cast<const char*>(&sum), sizeof sum);
   return out;
 }
 

@@ -70,6 +70,9 @@ TEST_CASE("TreeIndex saves a tree's objects and reads them back", "[validators][
     CHECK_FALSE(TreeIndex::parse(bytes_of(saved + "x"), "fp"));
     CHECK_FALSE(TreeIndex::parse(bytes_of("pushgate-object-cache 2\n"), "fp"));
     CHECK_FALSE(TreeIndex::parse({}, "fp"));
+    std::string flipped = saved;  // lengths and order intact: only the checksum tells
+    flipped[flipped.find("web-2")] ^= 0x20;
+    CHECK_FALSE(TreeIndex::parse(bytes_of(flipped), "fp"));
     std::string huge_count = saved;
     huge_count.replace(huge_count.find("fp") + 2, 4, std::string("\xff\xff\xff\x7f", 4));
     CHECK_FALSE(TreeIndex::parse(bytes_of(huge_count), "fp"));
