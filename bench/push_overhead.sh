@@ -8,7 +8,11 @@
 # changed per push, ROUNDS=15 measured pushes per repository.
 # Targets: hooked/plain median ratio <= 1.10 over ssh://, <= 1.5 over file://.
 
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/common.sh"
+# start_loopback_sshd, the sshd the ssh:// end-to-end suites use too.
+# shellcheck source-path=SCRIPTDIR/..
+source "$bench_repo/tests/support/loopback_sshd.sh"
 
 FILES=${FILES:-5000}
 CHANGED=${CHANGED:-10}
@@ -22,51 +26,6 @@ work=$bench_tmp/work
 printf '[user]\n\tname = bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n' \
   >"$bench_tmp/gitconfig"
 export GIT_CONFIG_GLOBAL=$bench_tmp/gitconfig GIT_CONFIG_NOSYSTEM=1
-
-# A private sshd on a free loopback port: its own host key, one authorized
-# client key, and a known_hosts file that the client verifies strictly.
-start_sshd() {
-  local dir=$bench_tmp/ssh port user
-  mkdir -p "$dir"
-  user=$(id -un)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
-  ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
-  cp "$dir/client_key.pub" "$dir/authorized_keys"
-  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" >"$dir/known_hosts"
-  cat >"$dir/sshd_config" <<EOF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $dir/host_key
-PidFile $dir/sshd.pid
-AuthorizedKeysFile $dir/authorized_keys
-AllowUsers $user
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-StrictModes no
-UsePAM no
-PermitRootLogin $([[ $(id -u) == 0 ]] && echo prohibit-password || echo no)
-AcceptEnv GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
-LogLevel ERROR
-EOF
-  # Privilege separation needs this folder when sshd runs as root.
-  if [[ $(id -u) == 0 ]]; then mkdir -p /run/sshd && chmod 755 /run/sshd; fi
-  "$(command -v sshd || echo /usr/sbin/sshd)" -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
-  bench_pids+=($!)
-  export GIT_SSH_COMMAND="ssh -F /dev/null -i $dir/client_key -o IdentitiesOnly=yes \
--o UserKnownHostsFile=$dir/known_hosts -o GlobalKnownHostsFile=/dev/null \
--o StrictHostKeyChecking=yes -o BatchMode=yes -o ControlMaster=no \
--o SendEnv=GIT_CONFIG_GLOBAL -o SendEnv=GIT_CONFIG_NOSYSTEM"
-  ssh_base="ssh://$user@127.0.0.1:$port"
-  local i
-  for i in $(seq 50); do
-    if $GIT_SSH_COMMAND -p "$port" "$user@127.0.0.1" true 2>/dev/null; then return; fi
-    sleep 0.1
-  done
-  cat "$dir/sshd.log" >&2
-  die "sshd on 127.0.0.1:$port did not accept the benchmark's key within 5 s"
-}
 
 new_bare() {  # NAME HOOKED(yes|no)
   local repo=$bench_tmp/$1.git
@@ -123,11 +82,12 @@ git -C "$work" commit -q -m "initial tree"
 mapfile -t manifests < <(git -C "$work" ls-files)
 echo "tree: $summary; each push changes $CHANGED manifests; $ROUNDS rounds"
 
-start_sshd
+# A private sshd on a loopback port; the git settings above travel with each push.
+start_loopback_sshd "$bench_tmp/ssh" bench_pids die GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
 for name in file-plain ssh-plain; do new_bare "$name" no; done
 for name in file-hooked ssh-hooked rss; do new_bare "$name" yes; done
 wrap_hook_with_time rss
-url() { if [[ $1 == file-* || $1 == rss ]]; then echo "file://$bench_tmp/$1.git"; else echo "$ssh_base$bench_tmp/$1.git"; fi; }
+url() { if [[ $1 == file-* || $1 == rss ]]; then echo "file://$bench_tmp/$1.git"; else echo "$SSH_URL$bench_tmp/$1.git"; fi; }
 
 # The first push carries the whole tree: timed once, for information. The
 # hooked repositories' object caches fill here, as on a real server.

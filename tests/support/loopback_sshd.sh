@@ -1,0 +1,110 @@
+# shellcheck shell=bash disable=SC2034  # SSH_URL and SSH_DIR are read by the caller
+# A private OpenSSH sshd on a loopback port, for the ssh:// end-to-end suites
+# (tests/e2e/servers.sh) and bench/push_overhead.sh. Sourced, never run; the
+# caller provides `die MESSAGE [CONTEXT...]`, which must not return.
+
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/loopback_ports.sh"
+
+# loopback_sshd_wait PIDFILE PID: waits (at most 10 s) until sshd PID has
+# written PIDFILE, which it does only once it listens; fails early when it has
+# exited. Probing the port instead would be fooled by another process that
+# took the port first.
+loopback_sshd_wait() {
+  for _ in $(seq 200); do
+    if [[ -s $1 && $(<"$1") == "$2" ]]; then return 0; fi
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+# start_loopback_sshd DIR PIDS CANNOT_RUN [ENV_NAME...]: runs /usr/sbin/sshd
+# on a free port of 127.0.0.1 with its own host key, accepting one new client
+# key for the current user, and exports GIT_SSH_COMMAND so that ssh (and git)
+# log in with that key and verify that host key, never accepting an unknown
+# one. Sets SSH_URL (ssh://USER@127.0.0.1:PORT) and SSH_DIR (DIR).
+#   DIR         folder for keys, config, known_hosts and sshd.log; created,
+#               owned and removed by the caller
+#   PIDS        name of the caller's array that gets sshd's pid: the caller
+#               kills it on exit
+#   CANNOT_RUN  function called with the reason when this machine cannot run
+#               sshd (missing programs, an account sshd refuses); must not return
+#   ENV_NAME    variables the client sends and the server accepts (SendEnv,
+#               AcceptEnv), so git on both ends sees the same settings
+# Any other failure (sshd will not start, rejects its configuration, or
+# refuses the login) calls die with sshd's log.
+start_loopback_sshd() {
+  local dir=$1 cannot_run=$3 sshd=/usr/sbin/sshd user name
+  local -n loopback_sshd_pids=$2
+  local env_names=("${@:4}")
+  for name in "${env_names[@]}"; do
+    [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "start_loopback_sshd: '$name' is not a variable name"
+  done
+  [[ -x $sshd ]] || "$cannot_run" "no OpenSSH server at $sshd (Debian: apt-get install openssh-server)"
+  command -v ssh >/dev/null || "$cannot_run" "no ssh client (Debian: apt-get install openssh-client)"
+  command -v ssh-keygen >/dev/null || "$cannot_run" "no ssh-keygen (Debian: apt-get install openssh-client)"
+  user=$(id -un)
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  ssh-keygen -q -t ed25519 -N '' -C loopback-host -f "$dir/host_key" </dev/null || die "ssh-keygen (host key in $dir)"
+  ssh-keygen -q -t ed25519 -N '' -C loopback-client -f "$dir/client_key" </dev/null || die "ssh-keygen (client key in $dir)"
+  cp "$dir/client_key.pub" "$dir/authorized_keys"
+  # As root, sshd separates privileges and needs its empty chroot folder.
+  if [[ $(id -u) == 0 ]]; then mkdir -p /run/sshd; fi
+
+  local port pid out log=$dir/sshd.log
+  for _ in 1 2 3; do
+    port=$(free_port) || die "no free TCP port on 127.0.0.1 for sshd"
+    cat >"$dir/sshd_config" <<CONFIG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+AllowUsers $user
+StrictModes no
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+X11Forwarding no
+AllowTcpForwarding no
+PrintMotd no
+LogLevel VERBOSE
+CONFIG
+    if ((${#env_names[@]} > 0)); then echo "AcceptEnv ${env_names[*]}" >>"$dir/sshd_config"; fi
+    out=$("$sshd" -t -f "$dir/sshd_config" 2>&1) || die "sshd rejects the configuration $dir/sshd_config" "$out"
+    rm -f "$dir/sshd.pid"
+    "$sshd" -D -f "$dir/sshd_config" -E "$log" &
+    pid=$!
+    loopback_sshd_pids+=("$pid")
+    # The port may have been taken since free_port: then sshd exits, and we
+    # try another.
+    loopback_sshd_wait "$dir/sshd.pid" "$pid" || continue
+
+    echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" >"$dir/known_hosts"
+    # -F /dev/null keeps the user's ssh config out; ControlMaster=no makes each
+    # connection do its own handshake, as a real pusher's does.
+    local ssh_command=(ssh -F /dev/null -p "$port" -i "$dir/client_key" -o IdentitiesOnly=yes
+      -o "UserKnownHostsFile=$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null
+      -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -o ControlMaster=no)
+    for name in "${env_names[@]}"; do ssh_command+=(-o "SendEnv=$name"); done
+    GIT_SSH_COMMAND=$(printf '%q ' "${ssh_command[@]}")
+    export GIT_SSH_COMMAND
+    SSH_URL=ssh://$user@127.0.0.1:$port
+    SSH_DIR=$dir
+    # sshd refuses some accounts whatever the key (a locked password, a
+    # nologin shell): then this machine cannot run sshd for us. Any other
+    # refusal is the set-up's fault.
+    if ! out=$(timeout 30 "${ssh_command[@]}" "$user@127.0.0.1" true 2>&1 </dev/null); then
+      if grep -q 'not allowed because' "$log"; then
+        "$cannot_run" "sshd will not let $user log in here: $(grep 'not allowed because' "$log" | head -n 1)"
+      fi
+      die "cannot log in as $user through the sshd on 127.0.0.1:$port" "$out" "$(cat "$log")"
+    fi
+    return 0
+  done
+  die "sshd did not start (3 tries)" "$(cat "$log")"
+}
