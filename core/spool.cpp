@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config_reader.hpp"
+#include "core/durable.hpp"
 #include "core/unique_fd.hpp"
 
 namespace pushgate {
@@ -39,15 +40,6 @@ Expected<bool> write_all(int fd, std::string_view data, const fs::path& path) {
     if (n < 0) return io_error("write", path);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
-  return true;
-}
-
-// A rename is only durable once the folder holding the new name is on disk.
-// On journaling file systems this also commits the removal of the old name,
-// which the same transaction holds, so a job is never seen in two folders.
-Expected<bool> sync_dir(const fs::path& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd || ::fsync(fd.get()) < 0) return io_error("sync folder", dir);
   return true;
 }
 

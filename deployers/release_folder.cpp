@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string_view>
 
+#include "core/durable.hpp"
+
 namespace pushgate {
 
 namespace fs = std::filesystem;
@@ -113,10 +115,12 @@ Expected<bool> ReleaseFolder::complete(const std::string& id, const std::string&
     out << commit << '\n';
     if (!out.flush()) return fs_error("write", file, std::make_error_code(std::errc::io_error));
   }
+  // The files first, then the name that says they are complete.
+  if (auto synced = sync_filesystem(partial_path(id)); !synced) return synced;
   std::error_code ec;
   fs::rename(partial_path(id), release_path(id), ec);
   if (ec) return fs_error("rename", partial_path(id), ec);
-  return true;
+  return sync_dir(m_root / k_releases);
 }
 
 Expected<bool> ReleaseFolder::switch_to(const std::string& id) const {
@@ -128,7 +132,7 @@ Expected<bool> ReleaseFolder::switch_to(const std::string& id) const {
   // rename(2) replaces `current` in one step: readers see the old or the new.
   fs::rename(tmp, m_root / k_current, ec);
   if (ec) return fs_error("switch", m_root / k_current, ec);
-  return true;
+  return sync_dir(m_root);
 }
 
 Expected<bool> ReleaseFolder::clear_live() const {

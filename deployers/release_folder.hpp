@@ -7,9 +7,10 @@
 //   ROOT/releases/.<release id>.partial a release still being written
 //   ROOT/current -> releases/<id>      what is live (a relative symlink)
 //
-// A release gets its final name only when it is complete, and `current` is
-// switched with rename(2), so a crash at any instant leaves either the old or
-// the new release live, never a half-written one.
+// A release gets its final name only when it is complete and on disk, and
+// `current` is switched with rename(2) and then synced, so a crash or a power
+// cut at any instant leaves either the old or the new release live, never a
+// half-written one.
 
 #include <cstdint>
 #include <filesystem>
