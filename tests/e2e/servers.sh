@@ -12,14 +12,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/../support/loopback_sshd.sh"
 # start_git_daemon: serves $E2E_SRV over git:// with receive-pack enabled and
 # sets GIT_DAEMON_URL (git://127.0.0.1:PORT).
 start_git_daemon() {
-  local port pid log=$E2E_TMP/git-daemon.log
+  local port pid log
   for _ in 1 2 3; do
     port=$(free_port) || die "no free TCP port for git daemon"
-    git daemon --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$E2E_SRV" \
+    log=$E2E_TMP/git-daemon-$port.log
+    # --verbose: "Ready to rumble" in the log says it has bound the port.
+    git daemon --verbose --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$E2E_SRV" \
       --export-all --enable=receive-pack --informative-errors "$E2E_SRV" >>"$log" 2>&1 &
     pid=$!
     E2E_PIDS+=("$pid")
-    if wait_for_port "$port" "$pid"; then
+    if wait_until_listening "$pid" grep -q "Ready to rumble" "$log"; then
       GIT_DAEMON_URL=git://127.0.0.1:$port
       return
     fi

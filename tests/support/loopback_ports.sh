@@ -17,12 +17,16 @@ free_port() {
   return 1
 }
 
-# wait_for_port PORT PID: waits (at most 10 s) until 127.0.0.1:PORT accepts
-# connections; fails early when process PID has exited.
-wait_for_port() {
+# wait_until_listening PID COMMAND...: waits (at most 10 s) until COMMAND
+# succeeds, COMMAND being how the server with process PID says it listens (a
+# pid file, a log line); fails early when PID has exited. Probing the port
+# instead would be fooled by another process that took the port first.
+wait_until_listening() {
+  local pid=$1
+  shift
   for _ in $(seq 200); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    kill -0 "$2" 2>/dev/null || return 1
+    if "$@" 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.05
   done
   return 1

@@ -6,18 +6,8 @@
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/loopback_ports.sh"
 
-# loopback_sshd_wait PIDFILE PID: waits (at most 10 s) until sshd PID has
-# written PIDFILE, which it does only once it listens; fails early when it has
-# exited. Probing the port instead would be fooled by another process that
-# took the port first.
-loopback_sshd_wait() {
-  for _ in $(seq 200); do
-    if [[ -s $1 && $(<"$1") == "$2" ]]; then return 0; fi
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.05
-  done
-  return 1
-}
+# loopback_sshd_pid_file_holds FILE PID: sshd writes its pid file only once it listens.
+loopback_sshd_pid_file_holds() { [[ -s $1 && $(<"$1") == "$2" ]]; }
 
 # start_loopback_sshd DIR PIDS CANNOT_RUN [ENV_NAME...]: runs /usr/sbin/sshd
 # on a free port of 127.0.0.1 with its own host key, accepting one new client
@@ -82,7 +72,7 @@ CONFIG
     loopback_sshd_pids+=("$pid")
     # The port may have been taken since free_port: then sshd exits, and we
     # try another.
-    loopback_sshd_wait "$dir/sshd.pid" "$pid" || continue
+    wait_until_listening "$pid" loopback_sshd_pid_file_holds "$dir/sshd.pid" "$pid" || continue
 
     echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" >"$dir/known_hosts"
     # -F /dev/null keeps the user's ssh config out; ControlMaster=no makes each
