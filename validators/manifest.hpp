@@ -16,7 +16,7 @@ namespace pushgate {
 struct ManifestEntry {
   std::string path;       // '/'-separated, relative to the tree root
   std::uint64_t size = 0; // bytes, when the source knows them up front; see ManifestSource::size
-  std::string key;        // content identity (blob id) for caching; "" when there is none
+  std::string key;        // content identity (the blob id a GitTreeSource reads); "" when there is none
 };
 
 // Where manifests come from: a git tree, or files on disk. read() may be

@@ -17,7 +17,7 @@
 
 namespace pushgate::test {
 
-// Manifests held in memory; counts reads so tests can see what the cache saved.
+// Manifests held in memory; counts reads so tests can see what was not read.
 class MemorySource : public ManifestSource {
  public:
   // Adds a file, keeping entries sorted by path as real sources do; `key`
