@@ -55,19 +55,25 @@ struct IndexBase {
   TreeIndex index;
 };
 
+std::optional<IndexBase> load_base(git_repository* repo, const TreeIndexStore& store, const git_oid& tree) {
+  auto index = store.load(tree);
+  git_tree* raw = nullptr;
+  if (!index || git_tree_lookup(&raw, repo, &tree) < 0) return std::nullopt;
+  return IndexBase{git::TreePtr(raw), std::move(*index)};
+}
+
 // A saved index to start from: the old tree's, else a recent one (another
 // branch's tip, most likely close to this tree). Its tree must still exist:
 // an index outlives the objects of a push that was refused after all.
 std::optional<IndexBase> find_base(git_repository* repo, const git_tree* old_tree, const TreeIndexStore& store) {
-  std::vector<git_oid> candidates{*git_tree_id(old_tree)};
+  const git_oid& old_id = *git_tree_id(old_tree);
+  if (auto base = load_base(repo, store, old_id)) return base;
+  std::size_t tried = 1;
   for (const git_oid& id : store.recent()) {
-    if (candidates.size() == k_base_candidates) break;
-    if (!git_oid_equal(&id, &candidates.front())) candidates.push_back(id);
-  }
-  for (const git_oid& id : candidates) {
-    auto index = store.load(id);
-    git_tree* raw = nullptr;
-    if (index && git_tree_lookup(&raw, repo, &id) == 0) return IndexBase{git::TreePtr(raw), std::move(*index)};
+    if (tried == k_base_candidates) break;
+    if (git_oid_equal(&id, &old_id)) continue;
+    ++tried;
+    if (auto base = load_base(repo, store, id)) return base;
   }
   return std::nullopt;
 }
