@@ -16,6 +16,7 @@
 #include "core/config_reader.hpp"
 #include "core/durable.hpp"
 #include "core/unique_fd.hpp"
+#include "core/write_all.hpp"
 
 namespace pushgate {
 
@@ -33,21 +34,11 @@ Error io_error(std::string_view what, const fs::path& path) {
   return {ErrorCode::io, fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno))};
 }
 
-Expected<bool> write_all(int fd, std::string_view data, const fs::path& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("write", path);
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 Expected<bool> write_durably(const fs::path& path, std::string_view text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, k_file_mode));
   if (!fd) return io_error("create", path);
   if (::fchmod(fd.get(), k_file_mode) < 0) return io_error("set the mode of", path);
-  if (auto w = write_all(fd.get(), text, path); !w) return w;
+  if (!write_all(fd.get(), text)) return io_error("write", path);
   if (::fsync(fd.get()) < 0) return io_error("sync", path);
   return true;
 }

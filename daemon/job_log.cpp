@@ -9,6 +9,7 @@
 
 #include "core/config_reader.hpp"
 #include "core/error.hpp"
+#include "core/write_all.hpp"
 
 namespace pushgate::daemon {
 
@@ -47,13 +48,7 @@ void JobLog::write(std::string_view text) {
     }
     // One write per call: a follower never reads half a line group, and
     // O_APPEND keeps lines whole even beside another writer.
-    std::string_view rest = out;
-    while (!rest.empty()) {
-      ssize_t n = ::write(m_fd.get(), rest.data(), rest.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    (void)write_all(m_fd.get(), out);  // a log that cannot be written loses lines, not the deploy
   }
   m_board.announce();
 }

@@ -13,6 +13,7 @@
 
 #include "core/git.hpp"
 #include "core/unique_fd.hpp"
+#include "core/write_all.hpp"
 
 namespace pushgate {
 
@@ -31,17 +32,6 @@ Error io_error(const std::string& path, std::string_view what) {
 // A name git would never write itself, but a crafted tree object can hold.
 bool safe_name(std::string_view name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos;
-}
-
-bool write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 // Whether `target`, read from the folder `parent` (relative to the release),
@@ -136,7 +126,7 @@ class TreeWriter {
       return io_error(path, "create");
     }
     auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-    if (!write_all(fd.get(), static_cast<const char*>(git_blob_rawcontent(blob.get())), size))
+    if (!write_all(fd.get(), {static_cast<const char*>(git_blob_rawcontent(blob.get())), size}))
       return io_error(path, "write");
     ++m_copy.files;
     m_copy.bytes += size;

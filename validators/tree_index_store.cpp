@@ -12,6 +12,7 @@
 
 #include "core/git.hpp"
 #include "core/unique_fd.hpp"
+#include "core/write_all.hpp"
 
 namespace pushgate {
 
@@ -40,13 +41,7 @@ std::optional<std::vector<char>> read_whole(const std::string& file) {
 bool write_whole(const std::string& file, std::string_view data) {
   UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) return false;
-  while (!data.empty()) {
-    ssize_t n = ::write(fd.get(), data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
+  return write_all(fd.get(), data);
 }
 
 struct Saved {
