@@ -1,0 +1,71 @@
+# shellcheck shell=bash
+# Real accounts for the trust-boundary suites: source after lib.sh (and
+# deploy_lib.sh where a daemon is needed). Needs root, which CI is; elsewhere
+# the suite skips saying so.
+#
+#   E2E_DAEMON_USER   runs pushgated; owns the spool, state and socket
+#   E2E_PUSHER        a pusher: in E2E_GROUP, the repositories' group
+#   E2E_OUTSIDER      a local account in no group of pushgate's
+#   E2E_OWNER         owns the repositories (the "git" account of a server)
+#   as_user USER CMD...   runs CMD as USER with its own HOME under $E2E_TMP
+#
+# The accounts are made once per machine (useradd --system) and kept: users
+# cannot be removed while a process of theirs may still run, and another
+# suite may be using them.
+
+[[ $(id -u) == 0 ]] || skip "the trust suites create real accounts and switch to them; run as root (CI does)"
+command -v runuser >/dev/null || skip "runuser (util-linux) is missing"
+
+E2E_GROUP=pgteam
+E2E_DAEMON_USER=pgdaemon
+E2E_PUSHER=pgpusher
+E2E_PUSHER2=pgpusher2
+E2E_OUTSIDER=pgoutsider
+E2E_OWNER=pggit
+
+e2e_make_accounts() {
+  getent group "$E2E_GROUP" >/dev/null || groupadd --system "$E2E_GROUP" 2>/dev/null ||
+    getent group "$E2E_GROUP" >/dev/null || die "groupadd $E2E_GROUP failed"
+  local user groups
+  for user in "$E2E_OWNER" "$E2E_DAEMON_USER" "$E2E_PUSHER" "$E2E_PUSHER2" "$E2E_OUTSIDER"; do
+    groups=$E2E_GROUP
+    [[ $user == "$E2E_OUTSIDER" ]] && groups=""
+    if ! id "$user" >/dev/null 2>&1; then
+      useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh \
+        ${groups:+--groups "$groups"} "$user" 2>/dev/null || id "$user" >/dev/null 2>&1 ||
+        die "useradd $user failed"
+    fi
+  done
+}
+e2e_make_accounts
+
+# Other accounts must reach the suite's folders: the temporary folder is made
+# 0700 by mktemp.
+chmod 0755 "$E2E_TMP" "$E2E_SRV" "$E2E_WORK"
+[[ -d $E2E_TMP/bin ]] && chmod 0755 "$E2E_TMP/bin"
+
+# as_user USER CMD...: CMD as USER, with a HOME of its own (git identity set,
+# and safe.directory for the suite's repositories, which other accounts own).
+as_user() {
+  local user=$1 home=$E2E_TMP/home-$1
+  shift
+  if [[ ! -d $home ]]; then
+    mkdir -p "$home"
+    HOME=$home git config --global user.name "$user"
+    HOME=$home git config --global user.email "$user@example.invalid"
+    HOME=$home git config --global init.defaultBranch main
+    HOME=$home git config --global safe.directory '*'
+    chown -R "$user" "$home"
+  fi
+  runuser -u "$user" -- env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+    GIT_AUTHOR_NAME="$user" GIT_AUTHOR_EMAIL="$user@example.invalid" \
+    GIT_COMMITTER_NAME="$user" GIT_COMMITTER_EMAIL="$user@example.invalid" "$@"
+}
+
+# as_user_push USER CLONE [git-push arguments...]: `push` as USER.
+as_user_push() {
+  local user=$1 clone=$2
+  shift 2
+  E2E_OUT=$(as_user "$user" timeout -k 5 60 git -C "$clone" push "$@" 2>&1)
+  E2E_RC=$?
+}
