@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "core/config_reader.hpp"
+#include "core/glob.hpp"
 
 namespace pushgate {
 
@@ -63,7 +64,7 @@ Expected<DaemonConfig> load_daemon_config(const fs::path& file) {
   ConfigReader r(*text, absolute.string());
   yaml::NodeId root = r.root();
   if (root != yaml::k_no_node && r.mapping(root, "the top level")) {
-    r.only_keys(root, "the top level", {"spool", "state", "socket", "workers", "wait_limit"});
+    r.only_keys(root, "the top level", {"spool", "state", "socket", "workers", "wait_limit", "repositories"});
     fs::path base = absolute.parent_path();
     read_path(r, root, "spool", base, config.spool);
     read_path(r, root, "state", base, config.state);
@@ -72,9 +73,30 @@ Expected<DaemonConfig> load_daemon_config(const fs::path& file) {
       if (auto w = r.integer(n, "workers", 1, k_max_workers)) config.workers = static_cast<unsigned>(*w);
     if (yaml::NodeId n = r.find(root, "wait_limit"); n != yaml::k_no_node)
       if (auto d = r.duration(n, "wait_limit")) config.wait_limit = *d;
+    if (yaml::NodeId n = r.find(root, "repositories"); n != yaml::k_no_node)
+      if (auto list = r.string_list(n, "repositories")) {
+        for (const std::string& entry : *list) {
+          if (entry.empty()) {
+            r.error(n, "repositories: an entry is empty; name a git directory or a glob such as /srv/git/*.git");
+            continue;
+          }
+          // Relative entries are taken from the config's folder, like spool: and state:.
+          std::string pattern = (absolute.parent_path() / entry).lexically_normal().string();
+          while (pattern.size() > 1 && pattern.ends_with('/')) pattern.pop_back();
+          config.repositories.push_back(std::move(pattern));
+        }
+      }
   }
   if (!r.ok()) return r.failure();
   return config;
+}
+
+bool serves_repository(const DaemonConfig& config, const std::string& git_dir) {
+  std::string dir = git_dir;
+  while (dir.size() > 1 && dir.ends_with('/')) dir.pop_back();
+  for (const std::string& pattern : config.repositories)
+    if (pattern == dir || Glob(pattern).matches(dir)) return true;
+  return false;
 }
 
 Expected<DaemonConfig> find_daemon_config(const std::string& explicit_file) {

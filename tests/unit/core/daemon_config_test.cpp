@@ -94,3 +94,27 @@ TEST_CASE("find_daemon_config: explicit file, then PUSHGATE_DAEMON_CONFIG, then 
     CHECK(system->socket == "/run/pushgate/pushgated.sock");
   }
 }
+
+TEST_CASE("repositories: names the git directories pushgated serves, by path or glob") {
+  TempDir tmp;
+  spit(tmp / "pushgated.yaml", "repositories: [/srv/git/*.git, /srv/other/app.git/, repos/demo.git]\n");
+  auto c = load_daemon_config(tmp / "pushgated.yaml");
+  REQUIRE(c);
+  CHECK(serves_repository(*c, "/srv/git/app.git"));
+  CHECK(serves_repository(*c, "/srv/git/app.git/"));
+  CHECK(serves_repository(*c, "/srv/other/app.git"));
+  CHECK(serves_repository(*c, (tmp / "repos/demo.git").string()));
+  CHECK_FALSE(serves_repository(*c, "/srv/git/sub/app.git"));
+  CHECK_FALSE(serves_repository(*c, "/tmp/evil.git"));
+  CHECK_FALSE(serves_repository(*c, "/srv/git/app.gitx"));
+
+  spit(tmp / "none.yaml", "workers: 2\n");
+  auto none = load_daemon_config(tmp / "none.yaml");
+  REQUIRE(none);
+  CHECK_FALSE(serves_repository(*none, "/srv/git/app.git"));
+
+  spit(tmp / "bad.yaml", "repositories: ['']\n");
+  auto bad = load_daemon_config(tmp / "bad.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("bad.yaml:1:") != std::string::npos);
+}
