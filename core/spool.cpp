@@ -13,8 +13,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "core/config_reader.hpp"
 #include "core/durable.hpp"
+#include "core/spool_entry.hpp"
+#include "core/spool_id.hpp"
 #include "core/unique_fd.hpp"
 #include "core/write_all.hpp"
 
@@ -162,50 +163,56 @@ Expected<std::uint64_t> next_id(const fs::path& spool) {
   return id;
 }
 
-// Moves a file that cannot be read as a job out of the way, so it neither
-// stops the daemon nor is retried forever, and says where it went.
+// Moves a spool entry that is not a job out of the way, so it neither stops
+// the daemon nor is met again, and says where it went.
 void quarantine(const fs::path& spool, const fs::path& path, const std::string& why) {
-  fs::path target = spool / "bad" / path.filename();
-  if (::rename(path.c_str(), target.c_str()) == 0) {
-    std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); moved it to %s\n",
-                 path.c_str(), why.c_str(), target.c_str());
+  fs::path target = move_aside(path, spool / "bad");
+  if (!target.empty()) {
+    std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); moved it to %s\n", path.c_str(),
+                 why.c_str(), target.c_str());
   } else if (errno != ENOENT) {
     std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); cannot move it to %s: %s\n",
-                 path.c_str(), why.c_str(), target.c_str(), std::strerror(errno));
+                 path.c_str(), why.c_str(), (spool / "bad").c_str(), std::strerror(errno));
   }
 }
 
-// The text of a spool file. A file that is gone was claimed or finished
-// since it was listed; one that is there but unreadable (wrong owner, say)
-// would otherwise be skipped without a word.
-std::optional<std::string> read_spool_file(const fs::path& path) {
-  auto text = read_file(path.string());
-  if (text) return std::move(*text);
-  if (is_present(path)) std::fprintf(stderr, "pushgate: warning: %s\n", text.error().message.c_str());
+// The text of a spool file and its owner. A file that is gone was claimed
+// or finished since it was listed; one that is there but unreadable (wrong
+// owner, say) would otherwise be skipped without a word.
+std::optional<SpoolEntry> read_spool_file(const fs::path& spool, const fs::path& path) {
+  SpoolEntry entry = read_spool_entry(path, k_max_job_file);
+  switch (entry.state) {
+    case SpoolEntry::State::read: return entry;
+    case SpoolEntry::State::gone: break;
+    case SpoolEntry::State::not_a_job: quarantine(spool, path, entry.why); break;
+    case SpoolEntry::State::unreadable: std::fprintf(stderr, "pushgate: warning: %s\n", entry.why.c_str()); break;
+  }
   return std::nullopt;
 }
 
 // Reads a waiting or active job; a corrupt file is quarantined.
 std::optional<Job> load_job(const fs::path& spool, const fs::path& path) {
-  auto text = read_spool_file(path);
-  if (!text) return std::nullopt;
-  auto job = job_from_json(*text, path.string());
+  auto file = read_spool_file(spool, path);
+  if (!file) return std::nullopt;
+  auto job = job_from_json(file->text, path.string());
   if (job && job->id != id_of(path)) job = Error{ErrorCode::input, "its id does not match its name"};
   if (!job) {
     quarantine(spool, path, job.error().message);
     return std::nullopt;
   }
+  job->owner = file->owner;
   return std::move(*job);
 }
 
 std::optional<DoneRecord> load_done(const fs::path& spool, const fs::path& path) {
-  auto text = read_spool_file(path);
-  if (!text) return std::nullopt;
-  auto record = done_from_json(*text, path.string());
+  auto file = read_spool_file(spool, path);
+  if (!file) return std::nullopt;
+  auto record = done_from_json(file->text, path.string());
   if (!record) {
     quarantine(spool, path, record.error().message);
     return std::nullopt;
   }
+  record->job.owner = file->owner;
   return std::move(*record);
 }
 
@@ -247,6 +254,7 @@ Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
   };
   make(m_dir);
   for (const char* folder : k_folders) make(m_dir / folder);
+  m_id = load_or_make_spool_id(m_dir);
 }
 
 fs::path Spool::log_path(std::uint64_t id) const { return m_dir / "logs" / fmt::format("{}.log", id); }
