@@ -1,0 +1,41 @@
+#pragma once
+// Writes new objects as one pack instead of loose objects. libgit2 writes a
+// loose object into objects/xx/, making that folder with the umask's mode
+// and ignoring core.sharedRepository; a pack goes into objects/pack/, which
+// git made with the repository's shared mode, so no folder is ever created
+// and pushers of the group can always add objects after the daemon did.
+
+#include <git2.h>
+
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/git.hpp"
+
+namespace pushgate {
+
+class PackWriter {
+ public:
+  // A repository view of `repo`'s objects whose writes stay in memory.
+  // Throws Failure (ErrorCode::git) when it cannot be set up.
+  explicit PackWriter(git_repository* repo);
+  ~PackWriter();
+  PackWriter(const PackWriter&) = delete;
+  PackWriter& operator=(const PackWriter&) = delete;
+
+  // Reads every object of the repository; writes (blobs, trees, commits)
+  // are kept until flush(). Owned by this writer. It has no refs and no
+  // config: use the real repository for those.
+  git_repository* objects() const { return m_view.get(); }
+  // Stores what was written since the last flush as one pack in the real
+  // repository, then forgets it. Throws Failure naming what failed.
+  void flush();
+
+ private:
+  git_repository* m_repo;
+  git::OdbPtr m_odb;
+  git_odb_backend* m_memory = nullptr;  // owned by m_odb
+  git::RepositoryPtr m_view;
+};
+
+}  // namespace pushgate
