@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/config_reader.hpp"
+#include "core/deploy_dir.hpp"
 #include "core/environment_config.hpp"
 
 namespace pushgate {
@@ -76,7 +77,10 @@ Expected<RepoConfig> load_repo_config(const std::string& git_dir) {
   if (!std::filesystem::exists(file, ec)) return RepoConfig{};
   auto text = read_file(file.string());
   if (!text) return text.error();
-  return parse_repo_config(*text, file.string());
+  auto config = parse_repo_config(*text, file.string());
+  if (!config) return config;
+  if (auto outside = check_deploy_dirs_outside(config->environments, git_dir); !outside) return outside.error();
+  return config;
 }
 
 Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,

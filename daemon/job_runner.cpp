@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/deploy_dir.hpp"
 #include "core/git.hpp"
 #include "core/job.hpp"
 #include "core/process.hpp"
@@ -90,6 +91,7 @@ JobResult JobRunner::execute(git_repository* repo, const Dispatch& dispatch, Job
   const Environment* env = *found;
   log.set_redact(redactor_for(*env));
 
+  if (auto dir = check_deploy_dir(*env, m_spool.dir(), m_state_dir); !dir) return failed(job, dir.error().message);
   SystemProcessRunner runner;
   std::unique_ptr<Deployer> deployer;
   try {
