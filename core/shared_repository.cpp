@@ -39,7 +39,8 @@ std::optional<SharedRepository> SharedRepository::parse(std::string_view value, 
   if (text.empty() || *end != '\0') {
     auto flag = parse_bool(value);
     if (!flag) {
-      if (error) *error = fmt::format("core.sharedRepository '{}' is not group, all, umask, a boolean or an octal mode", text);
+      if (error)
+        *error = fmt::format("core.sharedRepository '{}' is not group, all, umask, a boolean or an octal mode", text);
       return std::nullopt;
     }
     return *flag ? SharedRepository(k_perm_group) : SharedRepository();
@@ -51,7 +52,10 @@ std::optional<SharedRepository> SharedRepository::parse(std::string_view value, 
     default: break;
   }
   if ((mode & 0600) != 0600) {
-    if (error) *error = fmt::format("core.sharedRepository '{}': the owner of files must always have read and write permissions", text);
+    if (error)
+      *error = fmt::format("core.sharedRepository '{}': the owner of files must always have read and write "
+                           "permissions",
+                           text);
     return std::nullopt;
   }
   // Others never get write permission; x bits come from r bits, for folders.

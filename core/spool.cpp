@@ -123,19 +123,41 @@ std::uint64_t highest_stored_id(const fs::path& spool) {
   return highest;
 }
 
+// Moves a spool entry that is not a job out of the way, so it neither stops
+// the daemon nor is met again, and says where it went.
+void quarantine(const fs::path& spool, const fs::path& path, const std::string& why) {
+  fs::path target = move_aside(path, spool / "bad");
+  if (!target.empty()) {
+    std::fprintf(stderr, "pushgate: warning: skipping corrupt spool file %s (%s); moved it to %s\n", path.c_str(),
+                 why.c_str(), target.c_str());
+  } else if (errno != ENOENT) {
+    std::fprintf(stderr, "pushgate: warning: skipping corrupt spool file %s (%s); cannot move it to %s: %s\n",
+                 path.c_str(), why.c_str(), (spool / "bad").c_str(), std::strerror(errno));
+  }
+}
+
 // Takes the next job id from SPOOL/seq under an exclusive flock, which
 // serialises hooks, CLI and daemon across processes. The new value is on disk
 // before the lock is released, so no id is handed out twice, even after a
 // crash; an id lost to a crash right after is merely skipped.
 Expected<std::uint64_t> next_id(const fs::path& spool) {
   fs::path seq = spool / "seq";
-  UniqueFd fd(::open(seq.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, k_file_mode));
+  // Anyone in the spool's group can put a FIFO or a link there: such a seq is
+  // moved aside once, and the next id is found from the folders.
+  constexpr int k_flags = O_RDWR | O_CREAT | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+  UniqueFd fd(::open(seq.c_str(), k_flags, k_file_mode));
+  struct stat st;
+  if ((!fd && errno == ELOOP) || (fd && ::fstat(fd.get(), &st) == 0 && !S_ISREG(st.st_mode))) {
+    fd.reset();
+    quarantine(spool, seq, "not a regular file");
+    fd = UniqueFd(::open(seq.c_str(), k_flags, k_file_mode));
+  }
   if (!fd) return io_error("open", seq);
   // open() applies the umask: a seq left 0640 would stop every other user of
   // the group from queueing. Only its owner can fix the mode, so one owned by
   // another user is left as it is.
-  struct stat st;
   if (::fstat(fd.get(), &st) < 0) return io_error("read the mode of", seq);
+  if (!S_ISREG(st.st_mode)) return Error{ErrorCode::io, fmt::format("'{}' is not a regular file", seq.string())};
   if (st.st_uid == ::geteuid() && (st.st_mode & 07777) != k_file_mode &&
       ::fchmod(fd.get(), k_file_mode) < 0)
     return io_error("set the mode of", seq);
@@ -161,19 +183,6 @@ Expected<std::uint64_t> next_id(const fs::path& spool) {
       ::ftruncate(fd.get(), static_cast<off_t>(text.size())) < 0 || ::fdatasync(fd.get()) < 0)
     return io_error("update", seq);
   return id;
-}
-
-// Moves a spool entry that is not a job out of the way, so it neither stops
-// the daemon nor is met again, and says where it went.
-void quarantine(const fs::path& spool, const fs::path& path, const std::string& why) {
-  fs::path target = move_aside(path, spool / "bad");
-  if (!target.empty()) {
-    std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); moved it to %s\n", path.c_str(),
-                 why.c_str(), target.c_str());
-  } else if (errno != ENOENT) {
-    std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); cannot move it to %s: %s\n",
-                 path.c_str(), why.c_str(), (spool / "bad").c_str(), std::strerror(errno));
-  }
 }
 
 // The text of a spool file and its owner. A file that is gone was claimed

@@ -32,7 +32,8 @@ const char* kind_of(mode_t mode) {
 SpoolEntry not_a_job(std::string why) { return {SpoolEntry::State::not_a_job, {}, 0, std::move(why)}; }
 
 SpoolEntry unreadable(const fs::path& path) {
-  return {SpoolEntry::State::unreadable, {}, 0, fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno))};
+  return {SpoolEntry::State::unreadable, {}, 0,
+          fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno))};
 }
 
 }  // namespace

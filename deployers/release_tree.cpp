@@ -133,8 +133,10 @@ class TreeWriter {
   std::optional<Error> blob_size(const git_oid& id, const std::string& path, std::uint64_t& size) {
     std::size_t len = 0;
     git_object_t type = GIT_OBJECT_INVALID;
-    if (git_odb_read_header(&len, &type, m_odb, &id) < 0) return git::git_failure(fmt::format("cannot read '{}'", path));
-    if (type != GIT_OBJECT_BLOB) return refused(path, fmt::format("its object is a {}, not a blob", git_object_type2string(type)));
+    if (git_odb_read_header(&len, &type, m_odb, &id) < 0)
+      return git::git_failure(fmt::format("cannot read '{}'", path));
+    if (type != GIT_OBJECT_BLOB)
+      return refused(path, fmt::format("its object is a {}, not a blob", git_object_type2string(type)));
     size = len;
     return std::nullopt;
   }

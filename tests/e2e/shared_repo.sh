@@ -89,7 +89,8 @@ push_release() {
   fi
   job=$(queued_jobs | sed -n 's/^production //p' | head -n 1)
   wait_for_final "$bare" production "$commit" "${job:-0}" 15
-  [[ $FINAL_STATUS == succeeded ]] || fail "release $n is not deployed (status '$FINAL_STATUS')" "$(tail -5 "$DAEMON_LOG")"
+  [[ $FINAL_STATUS == succeeded ]] ||
+    fail "release $n is not deployed (status '$FINAL_STATUS')" "$(tail -5 "$DAEMON_LOG")"
 }
 
 start_daemon

@@ -398,3 +398,19 @@ TEST_CASE("Spool has a random id, made once and shared by every user of the spoo
     CHECK_THROWS_WITH(Spool(tmp / "spool"), Catch::Contains((tmp / "spool/id").string()));
   }
 }
+
+TEST_CASE("Spool moves aside a SPOOL/seq that is not a regular file and keeps queueing") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  REQUIRE(spool.enqueue(sample()));
+  std::filesystem::remove(tmp / "spool/seq");
+  SECTION("a FIFO") { REQUIRE(::mkfifo((tmp / "spool/seq").c_str(), 0660) == 0); }
+  SECTION("a symlink") { std::filesystem::create_symlink(tmp / "elsewhere", tmp / "spool/seq"); }
+  StderrCapture err(tmp / "stderr.txt");
+  auto queued = spool.enqueue(sample());
+  REQUIRE(queued);
+  CHECK(queued->id == 2);
+  CHECK_THAT(err.text(), Catch::Contains((tmp / "spool/seq").string()));
+  CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(tmp / "spool/seq")));
+  CHECK_FALSE(std::filesystem::exists(tmp / "elsewhere"));
+}

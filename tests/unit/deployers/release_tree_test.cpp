@@ -138,7 +138,8 @@ TEST_CASE("materialize_tree never deploys a .git entry, whatever its case") {
 TEST_CASE("materialize_tree refuses a file or a release over its cap, from the object header") {
   TestRepo repo;
   std::string big(3000, 'x');
-  git_oid tree = repo.tree({{"100644", "a.txt", repo.blob(big)}, {"40000", "sub", repo.tree({{"100644", "b.bin", repo.blob(big + "y")}})}});
+  git_oid sub = repo.tree({{"100644", "b.bin", repo.blob(big + "y")}});
+  git_oid tree = repo.tree({{"100644", "a.txt", repo.blob(big)}, {"40000", "sub", sub}});
   TempDir dir;
   SECTION("one file over max_file") {
     auto copy = materialize_tree(repo.get(), repo.commit(tree), "", dir / "release", {3000, 1u << 20});
