@@ -7,9 +7,10 @@
 #   - a local deployer `dir` of `/`, inside the repository, or shared by two
 #     environments is refused with file:line:col; one inside the daemon's
 #     state folder fails the job, naming it;
-#   - a blob over the file cap, pushed small because it compresses well, fails
-#     the deploy naming its path, size and the cap, and the daemon's memory
-#     does not grow by the blob's size;
+#   - a blob under the file cap is streamed into the release; one over it,
+#     pushed small because it compresses well, fails the deploy naming its
+#     path, size and the cap; in neither case does the daemon's memory grow
+#     by the blob's size;
 #   - a `.GIT` folder in the pushed tree is never deployed.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -143,6 +144,16 @@ write_repo_config "$target"
 # vm_hwm PID: the process's peak resident set, in KiB.
 vm_hwm() { sed -nE 's/^VmHWM:[[:space:]]+([0-9]+) kB/\1/p' "/proc/$1/status"; }
 
+test_case "a 64 MiB blob under the cap is streamed into the release"
+before=$(vm_hwm "$DAEMON_PID")
+head -c $((64 << 20)) /dev/zero >"$dev/deploy/prod/big.bin"
+push_and_wait streamed
+after=$(vm_hwm "$DAEMON_PID")
+check "it is deployed" test "$FINAL_STATUS" = succeeded
+check "whole" test "$(stat -c %s "$target/current/big.bin" 2>&1)" = $((64 << 20))
+echo "    pushgated VmHWM: $before KiB before, $after KiB after"
+check "the daemon's peak memory grew by less than 32 MiB ($before -> $after KiB)" test $((after - before)) -lt 32768
+
 # E2E_BIG_MIB=1024 measures with the 1 GiB blob of the report (slower).
 big_mib=${E2E_BIG_MIB:-200}
 test_case "a $big_mib MiB blob that compresses to little is refused from its header"
@@ -160,7 +171,7 @@ else
 fi
 echo "    pushgated VmHWM: $before KiB before, $after KiB after"
 check "the daemon's peak memory grew by less than 32 MiB ($before -> $after KiB)" test $((after - before)) -lt 32768
-check "the live release is still the last good one" test "$(cat "$target/current/index.html")" = "<h1>three</h1>"
+check "the live release is still the last good one" test "$(cat "$target/current/index.html")" = "<h1>streamed</h1>"
 git -C "$dev" rm -q deploy/prod/big.bin
 commit_all "$dev" "no big file"
 
