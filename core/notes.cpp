@@ -13,6 +13,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include <git2/sys/commit.h>
 
@@ -86,9 +87,9 @@ std::optional<git_oid> find_note(git_repository* repo, const git_tree* tree, std
 // to `blob`. The note stays where it was found, so there is never a second
 // copy; a new one goes under existing fan-out subtrees, or into a new 2/38
 // subtree at the top, so a write rewrites a few small trees whatever the
-// number of notes.
+// number of notes. Adds the ids of the trees it writes to `written`.
 git_oid write_note(git_repository* repo, const git_tree* tree, std::string_view hex,
-                   const git_oid& blob, bool top) {
+                   const git_oid& blob, bool top, std::vector<git_oid>& written) {
   git_treebuilder* raw = nullptr;
   git::check(git_treebuilder_new(&raw, repo, tree), "cannot build a notes tree");
   TreeBuilderPtr builder(raw);
@@ -101,12 +102,13 @@ git_oid write_note(git_repository* repo, const git_tree* tree, std::string_view 
                "cannot add a note");
   } else {
     git::TreePtr sub = is_subtree(fan) ? lookup_tree(repo, fan) : nullptr;
-    git_oid sub_oid = write_note(repo, sub.get(), hex.substr(2), blob, false);
+    git_oid sub_oid = write_note(repo, sub.get(), hex.substr(2), blob, false, written);
     git::check(git_treebuilder_insert(nullptr, builder.get(), prefix.c_str(), &sub_oid, GIT_FILEMODE_TREE),
                "cannot add a notes subtree");
   }
   git_oid out;
   git::check(git_treebuilder_write(&out, builder.get()), "cannot write a notes tree");
+  written.push_back(out);
   return out;
 }
 
@@ -147,14 +149,16 @@ Attempt try_append(git_repository* repo, const SharedRepository& shared, const s
   git_repository* objects = writer.objects();
   git_oid blob;
   git::check(git_blob_create_from_buffer(&blob, objects, note.data(), note.size()), "cannot write a note");
-  git_oid tree = write_note(objects, tip.tree.get(), hex, blob, true);
+  std::vector<git_oid> written{blob};
+  git_oid tree = write_note(objects, tip.tree.get(), hex, blob, true, written);
   const git_oid* parents[] = {tip.commit ? git_commit_id(tip.commit.get()) : nullptr};
   SignaturePtr who = signature(repo);
   git_oid new_commit;
   git::check(git_commit_create_from_ids(&new_commit, objects, nullptr, who.get(), who.get(), nullptr,
                                         k_commit_message, &tree, tip.commit ? 1 : 0, parents),
              "cannot write the notes commit");
-  writer.flush();
+  written.push_back(new_commit);
+  writer.flush(written);
 
   std::string common = git_repository_commondir(repo);
   if (auto made = shared.make_folders(common, std::filesystem::path(ref).parent_path()); !made)

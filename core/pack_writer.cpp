@@ -2,7 +2,6 @@
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
-#include <git2/sys/repository.h>
 
 #include <string>
 
@@ -34,9 +33,14 @@ PackWriter::PackWriter(git_repository* repo) : m_repo(repo) {
 
 PackWriter::~PackWriter() = default;
 
-void PackWriter::flush() {
+void PackWriter::flush(const std::vector<git_oid>& written) {
+  git_packbuilder* raw = nullptr;
+  git::check(git_packbuilder_new(&raw, m_view.get()), "cannot pack the new objects");
+  std::unique_ptr<git_packbuilder, git::Deleter<git_packbuilder, git_packbuilder_free>> builder(raw);
+  git_packbuilder_set_threads(raw, 1);
+  for (const git_oid& id : written) git::check(git_packbuilder_insert(raw, &id, nullptr), "cannot pack a new object");
   git_buf pack = GIT_BUF_INIT;
-  git::check(git_mempack_dump(&pack, m_view.get(), m_memory), "cannot pack the new objects");
+  git::check(git_packbuilder_write_buf(&pack, raw), "cannot pack the new objects");
   std::unique_ptr<git_buf, git::Deleter<git_buf, git_buf_dispose>> pack_owner(&pack);
   git_odb* target = nullptr;
   git::check(git_repository_odb(&target, m_repo), "cannot open the object database");

@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include <memory>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/git.hpp"
@@ -27,9 +28,11 @@ class PackWriter {
   // are kept until flush(). Owned by this writer. It has no refs and no
   // config: use the real repository for those.
   git_repository* objects() const { return m_view.get(); }
-  // Stores what was written since the last flush as one pack in the real
-  // repository, then forgets it. Throws Failure naming what failed.
-  void flush();
+  // Stores the objects `written` (ids of objects written through
+  // objects()) as one pack in the real repository, then forgets what was
+  // written. Only these are packed: git_mempack_dump would pack the whole
+  // tree of every commit, all notes included. Throws Failure naming what failed.
+  void flush(const std::vector<git_oid>& written);
 
  private:
   git_repository* m_repo;
