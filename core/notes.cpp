@@ -145,7 +145,7 @@ Attempt try_append(git_repository* repo, const SharedRepository& shared, const s
   if (!note.empty() && !note.ends_with('\n')) note += '\n';
   note += text;
 
-  PackWriter writer(repo);
+  PackWriter writer(repo, shared.adjusted(S_IFREG | 0444) & 07777);
   git_repository* objects = writer.objects();
   git_oid blob;
   git::check(git_blob_create_from_buffer(&blob, objects, note.data(), note.size()), "cannot write a note");

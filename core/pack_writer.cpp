@@ -3,6 +3,11 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 namespace pushgate {
@@ -14,7 +19,7 @@ constexpr int k_memory_priority = 1000;
 
 }  // namespace
 
-PackWriter::PackWriter(git_repository* repo) : m_repo(repo) {
+PackWriter::PackWriter(git_repository* repo, mode_t pack_mode) : m_repo(repo), m_pack_mode(pack_mode) {
   git_odb* odb = nullptr;
   git::check(git_odb_new(&odb), "cannot make an object database");
   m_odb.reset(odb);
@@ -39,19 +44,16 @@ void PackWriter::flush(const std::vector<git_oid>& written) {
   std::unique_ptr<git_packbuilder, git::Deleter<git_packbuilder, git_packbuilder_free>> builder(raw);
   git_packbuilder_set_threads(raw, 1);
   for (const git_oid& id : written) git::check(git_packbuilder_insert(raw, &id, nullptr), "cannot pack a new object");
-  git_buf pack = GIT_BUF_INIT;
-  git::check(git_packbuilder_write_buf(&pack, raw), "cannot pack the new objects");
-  std::unique_ptr<git_buf, git::Deleter<git_buf, git_buf_dispose>> pack_owner(&pack);
-  git_odb* target = nullptr;
-  git::check(git_repository_odb(&target, m_repo), "cannot open the object database");
-  git::OdbPtr target_owner(target);
-  git_odb_writepack* writer = nullptr;
-  git::check(git_odb_write_pack(&writer, target, nullptr, nullptr), "cannot write a pack");
-  git_indexer_progress stats{};
-  int rc = writer->append(writer, pack.ptr, pack.size, &stats);
-  if (rc == 0) rc = writer->commit(writer, &stats);
-  writer->free(writer);
-  git::check(rc, "cannot write the pack of new objects");
+  std::string folder = std::string(git_repository_commondir(m_repo)) + "objects/pack";
+  git::check(git_packbuilder_write(raw, folder.c_str(), m_pack_mode, nullptr, nullptr),
+             "cannot write the pack of new objects");
+  // The files were created through the umask; a tight one would hide them
+  // from the group.
+  for (const char* suffix : {".pack", ".idx"}) {
+    std::string file = fmt::format("{}/pack-{}{}", folder, git_packbuilder_name(raw), suffix);
+    if (::chmod(file.c_str(), m_pack_mode) < 0)
+      throw Failure(ErrorCode::io, fmt::format("cannot set the mode of '{}': {}", file, std::strerror(errno)));
+  }
   git::check(git_mempack_reset(m_memory), "cannot clear the in-memory object store");
 }
 

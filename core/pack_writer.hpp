@@ -6,6 +6,7 @@
 // and pushers of the group can always add objects after the daemon did.
 
 #include <git2.h>
+#include <sys/types.h>
 
 #include <memory>
 #include <vector>
@@ -18,8 +19,10 @@ namespace pushgate {
 class PackWriter {
  public:
   // A repository view of `repo`'s objects whose writes stay in memory.
-  // Throws Failure (ErrorCode::git) when it cannot be set up.
-  explicit PackWriter(git_repository* repo);
+  // Packs are written with `pack_mode` (git's is 0444, less what
+  // core.sharedRepository takes away). Throws Failure (ErrorCode::git) when
+  // it cannot be set up.
+  PackWriter(git_repository* repo, mode_t pack_mode);
   ~PackWriter();
   PackWriter(const PackWriter&) = delete;
   PackWriter& operator=(const PackWriter&) = delete;
@@ -36,6 +39,7 @@ class PackWriter {
 
  private:
   git_repository* m_repo;
+  mode_t m_pack_mode;
   git::OdbPtr m_odb;
   git_odb_backend* m_memory = nullptr;  // owned by m_odb
   git::RepositoryPtr m_view;

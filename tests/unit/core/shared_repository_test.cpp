@@ -75,7 +75,8 @@ TEST_CASE("notes written by the daemon keep a group-shared repository writable f
     return names;
   };
   std::set<std::string> before = objects();
-  mode_t saved = ::umask(022);
+  // A tight umask: what is made must still be shared.
+  mode_t saved = ::umask(077);
   for (int i = 0; i < 5; ++i) {
     REQUIRE(append_note(repo.get(), deploy_notes_ref("production"), commit, "line\n"));
     REQUIRE(append_note(repo.get(), deploy_log_notes_ref("production"), commit, "log\n"));
@@ -95,6 +96,9 @@ TEST_CASE("notes written by the daemon keep a group-shared repository writable f
     }
   }
   CHECK((mode_of(repo_dir / "refs/notes/deploy") & 02070) == 02070);
+  // Packs are read-only, readable by whom core.sharedRepository says.
+  for (const auto& entry : fs::directory_iterator(repo_dir / "objects/pack"))
+    CHECK(mode_of(entry.path()) == (value == "0660" ? 0440 : 0444));
   CHECK((mode_of(repo_dir / "refs/notes/deploy-log/production") & 0060) == 0060);
   std::string show = "git -C '" + repo_dir.string() + "' notes --ref=deploy/production show " + hex + " >" +
                      (tmp / "shown").string();
