@@ -77,4 +77,29 @@ fs::path move_aside(const fs::path& path, const fs::path& bad_dir) {
   return {};
 }
 
+UniqueFd open_job_log(const fs::path& path) {
+  constexpr int k_flags = O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    UniqueFd fd(::open(path.c_str(), k_flags, 0640));
+    struct stat st {};
+    if (fd && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid()) return fd;
+    if (!fd && errno != ELOOP && errno != ENXIO && errno != EISDIR) return fd;
+    fs::path bad = path.parent_path().parent_path() / "bad";
+    fs::path target = move_aside(path, bad);
+    std::fprintf(stderr, "pushgate: warning: %s was there before its job started (a FIFO, a link or a file of "
+                         "another account); moved it to %s\n",
+                 path.c_str(), target.empty() ? bad.c_str() : target.c_str());
+    if (target.empty()) break;
+  }
+  errno = EEXIST;
+  return UniqueFd();
+}
+
+UniqueFd open_job_log_for_reading(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC));
+  struct stat st {};
+  if (fd && (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))) return UniqueFd();
+  return fd;
+}
+
 }  // namespace pushgate

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/unique_fd.hpp"
+
 namespace pushgate {
 
 struct SpoolEntry {
@@ -33,5 +35,17 @@ SpoolEntry read_spool_entry(const std::filesystem::path& path, std::size_t cap);
 // is lost and a bad entry is met once. Returns where it went, or "" with
 // errno set.
 std::filesystem::path move_aside(const std::filesystem::path& path, const std::filesystem::path& bad_dir);
+
+// Opens SPOOL/logs/<id>.log for appending, as pushgated. A pusher can make
+// that name before the job runs: anything there that is not a regular file
+// of this account (a FIFO would block the open, a link would have the daemon
+// write through it, a planted file would put lines in the job's log) is moved
+// to SPOOL/bad/ with one warning and a new log is made. An empty UniqueFd,
+// errno set, when it cannot be opened.
+UniqueFd open_job_log(const std::filesystem::path& path);
+
+// Opens a job log for reading without blocking or following a link; empty
+// when it is missing or not a regular file.
+UniqueFd open_job_log_for_reading(const std::filesystem::path& path);
 
 }  // namespace pushgate

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/control_protocol.hpp"
+#include "core/spool_entry.hpp"
 #include "core/unique_fd.hpp"
 
 namespace pushgate::daemon {
@@ -22,7 +23,7 @@ class LogTail {
   // False when the client is gone.
   bool send_new_lines() {
     // The log appears when the job starts; until then there is nothing to send.
-    if (!m_fd) m_fd = UniqueFd(::open(m_file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!m_fd) m_fd = open_job_log_for_reading(m_file);
     if (!m_fd) return true;
     char chunk[16384];
     for (;;) {

@@ -3,7 +3,8 @@
 # daemon do with odd input, and what a server's own config may not say:
 #   - a FIFO, a folder, a symlink and a huge file named spool/new/N.json are
 #     each moved to spool/bad/ with one log line; the daemon keeps serving and
-#     the next push is deployed;
+#     the next push is deployed; so are a FIFO and a symlink planted where the
+#     next jobs' logs go;
 #   - a local deployer `dir` of `/`, inside the repository, or shared by two
 #     environments is refused with file:line:col; one inside the daemon's
 #     state folder fails the job, naming it;
@@ -70,13 +71,18 @@ check "it succeeds" test "$FINAL_STATUS" = succeeded
 
 # ---------------------------------------------------------------- spool entries
 
-test_case "a FIFO, a folder, a symlink and a huge file in spool/new are moved aside once"
+test_case "FIFOs, folders, symlinks and huge files in the spool are moved aside once"
 new=$DAEMON_SPOOL/new
 mkfifo "$new/1001.json"
 mkdir "$new/1002.json"
 printf '{"id":1003,"kind":"push","repo":"%s","env":"production"}' "$bare" >"$E2E_TMP/planted.json"
 ln -s "$E2E_TMP/planted.json" "$new/1003.json"
 truncate -s 2M "$new/1004.json"
+# The logs of the next two jobs, made before the jobs: a FIFO and a link.
+next=$(($(cat "$DAEMON_SPOOL/seq") + 1))
+mkfifo "$DAEMON_SPOOL/logs/$next.log"
+printf 'precious\n' >"$E2E_TMP/precious"
+ln -s "$E2E_TMP/precious" "$DAEMON_SPOOL/logs/$((next + 1)).log"
 push_and_wait two
 if [[ $FINAL_STATUS == succeeded ]]; then
   pass "the next push is deployed"
@@ -84,6 +90,7 @@ else
   fail "the next push is not deployed (status '$FINAL_STATUS')" "$(tail -20 "$DAEMON_LOG")"
   # Today's daemon hangs in open() on the FIFO: let it go, so the suite ends.
   [[ -p $new/1001.json ]] && timeout 2 sh -c ": >'$new/1001.json'"
+  [[ -p $DAEMON_SPOOL/logs/$next.log ]] && timeout 2 cat "$DAEMON_SPOOL/logs/$next.log" >/dev/null
 fi
 push_and_wait three
 check "and so is the one after" test "$FINAL_STATUS" = succeeded
@@ -95,6 +102,8 @@ for n in 1001 1002 1003 1004; do
 done
 grep -E 'new/100[1-4].json' "$DAEMON_LOG" | sed 's/^/    /'
 check "the planted job's target is untouched" test -f "$E2E_TMP/planted.json"
+check "the planted logs are in spool/bad" test -p "$DAEMON_SPOOL/bad/$next.log" -a -L "$DAEMON_SPOOL/bad/$((next + 1)).log"
+check "the daemon did not write through the planted link" test "$(cat "$E2E_TMP/precious")" = precious
 check "the daemon still runs" kill -0 "$DAEMON_PID"
 
 # ---------------------------------------------------------------- deploy folders

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/spool.hpp"
+#include "core/spool_entry.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 
 using namespace pushgate;
@@ -413,4 +414,36 @@ TEST_CASE("Spool moves aside a SPOOL/seq that is not a regular file and keeps qu
   CHECK_THAT(err.text(), Catch::Contains((tmp / "spool/seq").string()));
   CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(tmp / "spool/seq")));
   CHECK_FALSE(std::filesystem::exists(tmp / "elsewhere"));
+}
+
+TEST_CASE("A job log that a pusher made before the job started is moved aside") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  std::filesystem::path log = spool.log_path(7);
+  SECTION("a FIFO, which would block the daemon") { REQUIRE(::mkfifo(log.c_str(), 0660) == 0); }
+  SECTION("a link, which the daemon would write through") {
+    spit(tmp / "target", "precious\n");
+    std::filesystem::create_symlink(tmp / "target", log);
+  }
+  SECTION("a folder") { std::filesystem::create_directory(log); }
+  StderrCapture err(tmp / "stderr.txt");
+  UniqueFd fd = open_job_log(log);
+  REQUIRE(fd);
+  REQUIRE(::write(fd.get(), "line\n", 5) == 5);
+  CHECK_THAT(err.text(), Catch::Contains(log.string()) && Catch::Contains("moved it to"));
+  CHECK(slurp(log) == "line\n");
+  CHECK(std::filesystem::exists(std::filesystem::symlink_status(tmp / "spool/bad/7.log")));
+  if (std::filesystem::exists(tmp / "target")) CHECK(slurp(tmp / "target") == "precious\n");
+}
+
+TEST_CASE("A job log is read without blocking on a FIFO") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  std::filesystem::path log = spool.log_path(7);
+  CHECK_FALSE(open_job_log_for_reading(log));
+  REQUIRE(::mkfifo(log.c_str(), 0660) == 0);
+  CHECK_FALSE(open_job_log_for_reading(log));
+  std::filesystem::remove(log);
+  spit(log, "x\n");
+  CHECK(open_job_log_for_reading(log));
 }
