@@ -44,16 +44,16 @@ std::string hook_script(const std::filesystem::path& binary, const std::filesyst
                         const std::filesystem::path& daemon_config) {
   std::string script = fmt::format("#!/bin/sh\n{}: written by `pushgate install`; run it again to update.\n",
                                    k_hook_marker);
-  if (!daemon_config.empty())
-    script += fmt::format("PUSHGATE_DAEMON_CONFIG={}\nexport PUSHGATE_DAEMON_CONFIG\n",
-                          shell_quote(daemon_config.string()));
-  if (chained.empty()) return script + fmt::format("exec {} \"$@\"\n", shell_quote(binary.string()));
+  // An argument, not the environment: hooks do not read variables a pusher sets.
+  std::string program = shell_quote(binary.string());
+  if (!daemon_config.empty()) program += " --daemon-config " + shell_quote(daemon_config.string());
+  if (chained.empty()) return script + fmt::format("exec {} \"$@\"\n", program);
   // Both hooks read the same ref lines from standard input.
   return script + fmt::format(
                       "input=$(cat)\n"
                       "printf '%s\\n' \"$input\" | {} \"$@\" || exit $?\n"
                       "printf '%s\\n' \"$input\" | {} \"$@\"\n",
-                      shell_quote(chained.string()), shell_quote(binary.string()));
+                      shell_quote(chained.string()), program);
 }
 
 }  // namespace pushgate::cli

@@ -28,8 +28,8 @@ inline constexpr std::string_view k_hook_marker = "# pushgate-managed";
 // A POSIX sh script that execs `binary`, for a hook that cannot simply be a
 // symbolic link to it (`pushgate install` links when it can). When `chained` is not empty, the
 // script first feeds its standard input to that hook (the one that was
-// there before) and stops if it fails. `daemon_config` is passed on in
-// PUSHGATE_DAEMON_CONFIG when not empty.
+// there before) and stops if it fails. `daemon_config` is passed on as
+// --daemon-config FILE when not empty.
 std::string hook_script(const std::filesystem::path& binary, const std::filesystem::path& chained,
                         const std::filesystem::path& daemon_config);
 

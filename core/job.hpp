@@ -2,6 +2,8 @@
 // A deploy job: what post-receive (or `pushgate deploy`/`rollback`) asks the
 // daemon to do for one environment of one repository.
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +23,10 @@ struct Job {
   std::string commit;       // hex id to deploy; for rollback the target, "" = previous good
   std::string pusher;       // who pushed or asked
   std::string enqueued_at;  // RFC 3339 UTC
+  // Who wrote the job file (fstat of the file Spool read it from; not
+  // stored in the file). k_unknown_owner for a job not read from a file.
+  uid_t owner = k_unknown_owner;
+  static constexpr uid_t k_unknown_owner = static_cast<uid_t>(-1);
 };
 
 const char* to_string(JobKind kind);

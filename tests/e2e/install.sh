@@ -54,8 +54,8 @@ run_install "$linked" --daemon-config "$E2E_TMP/pushgated.yaml"
 check "install --daemon-config exits 0" test "$E2E_RC" = 0
 check "post-receive is now a script" test ! -L "$linked/hooks/post-receive"
 check "pre-receive, which needs no daemon, stays a link" test -L "$linked/hooks/pre-receive"
-check "the script exports the daemon's config" \
-  grep -q "PUSHGATE_DAEMON_CONFIG='$E2E_TMP/pushgated.yaml'" "$linked/hooks/post-receive"
+check "the script passes the daemon's config as an argument" \
+  grep -q -- "--daemon-config '$E2E_TMP/pushgated.yaml'" "$linked/hooks/post-receive"
 check "the script is marked as pushgate's" grep -q '^# pushgate-managed' "$linked/hooks/post-receive"
 good_push_and_bad_push "$linked" linked
 run_install "$linked"
