@@ -327,7 +327,8 @@ chmod 0755 "$notes_dir"
 push_prod four
 C4=$HEAD_COMMIT
 wait_live "$C4" || fail "${C4:0:7} was not deployed" "$E2E_OUT"
-sleep 0.5
+# Longer than a few quick retries: the daemon must keep trying, not give up.
+sleep 3
 check "no record yet" test -z "$(deploy_note "$BARE" production "$C4" | grep ' status=succeeded ')"
 chown "$E2E_DAEMON_USER:$E2E_GROUP" "$notes_dir"
 chmod 2775 "$notes_dir"
@@ -363,7 +364,7 @@ stop_trusted_daemon
 check "pushgated stopped cleanly" test "$DAEMON_RC" = 0
 sed -i "s|^spool: .*|spool: $SPOOL|" "$CFG"
 chmod 2770 "$RUN"
-out=$(runuser -u "$E2E_DAEMON_USER" -- "$PUSHGATED" --config "$CFG" 2>&1)
+out=$(timeout 5 runuser -u "$E2E_DAEMON_USER" -- "$PUSHGATED" --config "$CFG" 2>&1)
 rc=$?
 if ((rc == 2)) && grep -q "chmod go-w" <<<"$out"; then pass "exit 2, naming the fix"; else fail "pushgated started: exit $rc" "$out"; fi
 
