@@ -105,13 +105,20 @@ std::string enqueue_reply(Spool& spool, const ControlRequest& request, const std
 
 }  // namespace
 
-ControlServer::ControlServer(std::filesystem::path socket, Spool& spool, LogBoard& board,
-                             unsigned connections_per_user)
-    : m_socket(std::move(socket)),
-      m_spool(spool),
-      m_board(board),
-      m_per_user(connections_per_user),
-      m_listener(listen_on(m_socket)) {}
+ControlServer::ControlServer(const DaemonConfig& config, Spool& spool, LogBoard& board)
+    : m_socket(config.socket), m_spool(spool), m_board(board), m_config(config), m_listener(listen_on(m_socket)) {}
+
+void ControlServer::set_config(const DaemonConfig& config) {
+  std::lock_guard lock(m_config_mutex);
+  m_config = config;
+}
+
+std::string ControlServer::unserved(const std::string& repo) const {
+  std::lock_guard lock(m_config_mutex);
+  if (serves_repository(m_config, repo_identity(repo))) return "";
+  return reply_error(fmt::format("pushgated does not serve {}: add it to repositories: in {}", repo_identity(repo),
+                                 m_config.source.empty() ? k_default_daemon_config : m_config.source.string()));
+}
 
 ControlServer::~ControlServer() {
   m_listener.reset();
@@ -139,7 +146,12 @@ void ControlServer::accept_pending() {
     uid_t uid = conn->peer_uid();
     auto held = static_cast<std::size_t>(
         std::count_if(m_clients.begin(), m_clients.end(), [&](const Client& c) { return c.uid == uid; }));
-    if (held >= m_per_user) {
+    unsigned per_user = 0;
+    {
+      std::lock_guard lock(m_config_mutex);
+      per_user = m_config.connections_per_user;
+    }
+    if (held >= per_user) {
       log_event("control socket: refusing a connection of {}: it holds {} already (connections_per_user)",
                 account_name(uid), held);
       conn->send(reply_error(fmt::format("pushgated: {} holds {} connections already (connections_per_user in "
@@ -169,6 +181,12 @@ void ControlServer::serve(Connection& client) {
       client.send(reply_error(request.error().message));
       return;
     }
+    // Nothing is read from a repository pushgated does not serve.
+    if (request->op == ControlOp::status || request->op == ControlOp::deploy || request->op == ControlOp::rollback)
+      if (std::string refused = unserved(request->repo); !refused.empty()) {
+        client.send(refused);
+        return;
+      }
     switch (request->op) {
       case ControlOp::ping: client.send(reply_pong(m_spool)); break;
       case ControlOp::status: client.send(status_reply(m_spool, *request)); break;

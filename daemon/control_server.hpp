@@ -12,8 +12,10 @@
 #include <filesystem>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <thread>
 
+#include "core/daemon_config.hpp"
 #include "core/spool.hpp"
 #include "core/unique_fd.hpp"
 #include "daemon/connection.hpp"
@@ -26,9 +28,10 @@ class ControlServer {
   // Listens on `socket`, replacing a stale socket file that no daemon
   // answers on. Throws Failure: ErrorCode::usage when another daemon answers
   // there, ErrorCode::io when the socket cannot be made.
-  // Throws Failure (ErrorCode::config) too when the socket's folder exists
-  // and others may write it.
-  ControlServer(std::filesystem::path socket, Spool& spool, LogBoard& board, unsigned connections_per_user);
+  // `config` gives the socket, the repositories it answers about and
+  // connections_per_user. Throws Failure (ErrorCode::config) too when the
+  // socket's folder exists and others may write it.
+  ControlServer(const DaemonConfig& config, Spool& spool, LogBoard& board);
   // Stops listening, waits for the clients' threads (close the board first,
   // so followers stop) and removes the socket file.
   ~ControlServer();
@@ -39,8 +42,8 @@ class ControlServer {
   int fd() const { return m_listener.get(); }
   // Accepts the waiting clients and starts serving each.
   void accept_pending();
-  // connections_per_user: as SIGHUP reloaded it.
-  void set_connections_per_user(unsigned limit) { m_per_user = limit; }
+  // repositories: and connections_per_user as SIGHUP reloaded them.
+  void set_config(const DaemonConfig& config);
 
  private:
   struct Client {
@@ -49,12 +52,15 @@ class ControlServer {
     uid_t uid;
   };
   void serve(Connection& client);
+  // An error reply when pushgated does not serve `repo`; "" when it does.
+  std::string unserved(const std::string& repo) const;
   void reap();
 
   std::filesystem::path m_socket;
   Spool& m_spool;
   LogBoard& m_board;
-  std::atomic<unsigned> m_per_user;
+  mutable std::mutex m_config_mutex;
+  DaemonConfig m_config;
   UniqueFd m_listener;
   std::list<Client> m_clients;
 };

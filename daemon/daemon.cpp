@@ -37,7 +37,7 @@ class Daemon {
         m_lock(std::move(lock)),
         m_spool(m_config.spool),
         m_watch(m_spool.new_dir()),
-        m_server(m_config.socket, m_spool, m_board, m_config.connections_per_user),
+        m_server(m_config, m_spool, m_board),
         m_scheduler(m_config.workers),
         m_runner(m_spool, m_config, m_board, m_stopping),
         m_pool([this](const Dispatch& d) { m_runner.run(d); }) {}
@@ -146,7 +146,7 @@ class Daemon {
     m_scheduler.set_workers(fresh->workers);
     m_config = std::move(*fresh);
     m_runner.set_config(m_config);
-    m_server.set_connections_per_user(m_config.connections_per_user);
+    m_server.set_config(m_config);
     log_event("SIGHUP: reloaded {}; {} worker(s), {} repository pattern(s)",
               m_config.source.empty() ? std::string("the built-in defaults") : m_config.source.string(),
               m_config.workers, m_config.repositories.size());

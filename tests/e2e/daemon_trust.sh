@@ -275,6 +275,14 @@ s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(sys.argv[1]); s.r
 elapsed=$((($(date +%s%N) - start) / 1000000))
 check "an idle connection is closed by the daemon within 5 s (${elapsed} ms)" test "$elapsed" -lt 5000
 
+test_case "the control socket answers nothing about a repository pushgated does not serve"
+reply=$(control "$E2E_PUSHER" "{\"op\":\"status\",\"repo\":\"$EVIL\"}" "{\"op\":\"deploy\",\"repo\":\"$EVIL\",\"env\":\"production\",\"commit\":\"$evil_commit\"}")
+if [[ $(grep -c '"ok":false' <<<"$reply") == 2 ]] && grep -q "does not serve" <<<"$reply"; then
+  pass "status and deploy are refused"
+else
+  fail "pushgated answered about $EVIL" "$reply"
+fi
+
 test_case "a follow names the spool: a job number of another spool is an error"
 reply=$(control "$E2E_PUSHER" '{"op":"follow","spool":"0000","job":900001}')
 if grep -q '"ok":false' <<<"$reply" && grep -q "another spool" <<<"$reply" && ! grep -q '"line"' <<<"$reply"; then
