@@ -19,8 +19,12 @@ int main(int argc, char** argv) {
       "pushgate CLI queues `deploy` and `rollback` jobs in the spool itself and follows\n"
       "them (--wait, `log --follow`) through the socket; `pushgate status` reads the\n"
       "notes and the spool, and asks the socket only whether pushgated runs.\n\n"
+      "It deploys only repositories that repositories: in pushgated.yaml names, and\n"
+      "takes from a job file only its repository and environment: the commit is the\n"
+      "environment branch's tip, the pusher the job file's owner (or SO_PEERCRED).\n\n"
       "Signals: SIGTERM/SIGINT finish the running deploys, then exit; SIGHUP reloads\n"
-      "the config (workers, wait_limit).\n\n"
+      "the config (workers, wait_limit, repositories, connections_per_user); a changed\n"
+      "spool, state or socket is refused until pushgated restarts.\n\n"
       "Exit status: 0 stopped by SIGTERM or SIGINT; 2 cannot start as configured\n"
       "(invalid config, or another pushgated holds the state folder or answers on the\n"
       "socket); 3 unexpected failure (see the message)",

@@ -28,7 +28,7 @@ chmod 0755 "$T" "$ETC" "$T/deploy"
 # socket folder only readable by it, both owned by the daemon's account.
 install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2770 "$SPOOL"
 install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2750 "$RUN"
-install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/state" "$DEPLOY"
+install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/state" "$DEPLOY" "$T/deploy/slow"
 cat >"$CFG" <<EOF
 spool: $SPOOL
 state: $T/state
@@ -58,6 +58,10 @@ environments:
     branch: main
     path: deploy/prod
     deployer: {type: local, dir: $DEPLOY, keep_releases: 20}
+  slow:
+    branch: slow
+    deployer: {type: local, dir: $T/deploy/slow}
+    health: {command: [sleep, "3"], timeout: 10s}
 EOF
 
 # pushgated as pgdaemon. umask 007: what it writes into the shared
@@ -354,6 +358,24 @@ kill -CONT "$DAEMON_PID" "$RUNUSER_PID"
 check "the push returned in ${took} s" test "$took" -lt 8
 expect_remote_line "pushgated does not answer"
 wait_live "$HEAD_COMMIT" && pass "the job runs once the daemon continues" || fail "not deployed after SIGCONT"
+
+test_case "a follower notices within seconds when pushgated stops answering mid-deploy"
+as_user "$E2E_PUSHER" git -C "$CLONE" push -q origin main:slow >/dev/null 2>&1
+for _ in $(seq 100); do spool_idle && break; sleep 0.05; done
+as_user "$E2E_PUSHER" sh -c "echo slow >'$CLONE/slow.txt' && git -C '$CLONE' add -A && git -C '$CLONE' commit -q -m slow" ||
+  die "commit slow"
+as_user "$E2E_PUSHER" timeout 60 git -C "$CLONE" push -o pushgate.wait origin HEAD:slow >"$T/slow.out" 2>&1 &
+slow_push=$!
+for _ in $(seq 200); do grep -q "deploying" "$T/slow.out" && break; sleep 0.05; done
+kill -STOP "$DAEMON_PID"
+start=$(date +%s)
+wait "$slow_push"
+took=$(($(date +%s) - start))
+kill -CONT "$DAEMON_PID" "$RUNUSER_PID"
+check "the waiting push gave up ${took} s after the daemon stopped" test "$took" -le 8
+if grep -q "stopped answering" "$T/slow.out"; then pass "it says pushgated stopped answering"; else
+  fail "it does not say pushgated stopped answering" "$(cat "$T/slow.out")"; fi
+for _ in $(seq 200); do spool_idle && break; sleep 0.05; done
 
 # ---------------------------------------------------------------- spool changes
 
