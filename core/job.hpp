@@ -23,10 +23,10 @@ struct Job {
   std::string commit;       // hex id to deploy; for rollback the target, "" = previous good
   std::string pusher;       // who pushed or asked
   std::string enqueued_at;  // RFC 3339 UTC
-  // Who wrote the job file (fstat of the file Spool read it from; not
-  // stored in the file). k_unknown_owner for a job not read from a file.
-  uid_t owner = k_unknown_owner;
-  static constexpr uid_t k_unknown_owner = static_cast<uid_t>(-1);
+  // Who wrote the job file, as the kernel says (its owner); filled by Spool
+  // when it reads the job from a file, never stored in or read from JSON.
+  // -1 for a job that was not read from a file.
+  uid_t owner = static_cast<uid_t>(-1);
 };
 
 const char* to_string(JobKind kind);

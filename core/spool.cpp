@@ -183,7 +183,7 @@ void quarantine(const fs::path& spool, const fs::path& path, const std::string& 
 
 struct SpoolFile {
   std::string text;
-  uid_t owner = Job::k_unknown_owner;
+  uid_t owner = static_cast<uid_t>(-1);
 };
 
 // Reads a small regular file without following links or blocking, and

@@ -42,7 +42,7 @@ void derive_push_commit(AdmittedJob& admitted, const std::string& tip) {
 }  // namespace
 
 std::string derived_pusher(const Job& job, uid_t repo_owner) {
-  if (job.owner == Job::k_unknown_owner) return "unknown";
+  if (job.owner == static_cast<uid_t>(-1)) return "unknown";
   bool vouched = job.owner == 0 || job.owner == repo_owner || job.owner == ::geteuid();
   if (vouched && !job.pusher.empty()) return job.pusher;
   return account_name(job.owner);

@@ -22,7 +22,7 @@ TEST_CASE("derived_pusher believes a job file's pusher only from root, the repos
     job.owner = stranger;
     CHECK(derived_pusher(job, repo_owner) == account_name(stranger));
   }
-  job.owner = Job::k_unknown_owner;
+  job.owner = static_cast<uid_t>(-1);
   CHECK(derived_pusher(job, repo_owner) == "unknown");
 }
 
