@@ -112,6 +112,20 @@ bool shared_repository(git_repository* repo) {
   return text != "false" && text != "umask" && text != "0";
 }
 
+// gitolite links each repository's hooks to LOCAL_CODE/hooks/common on
+// `gitolite setup --hooks-only`; until then the repository runs none of them.
+void check_gitolite_links(Checks& checks, const HookPaths& paths, const fs::path& git_dir) {
+  for (const auto& common : {paths.pre_receive, paths.post_receive}) {
+    fs::path hook = git_dir / "hooks" / common.filename();
+    std::error_code ec;
+    if (fs::equivalent(hook, common, ec))
+      checks.ok(fmt::format("{} leads to {}", hook.string(), common.string()));
+    else
+      checks.problem(fmt::format("{} does not lead to {}: gitolite has not linked it", hook.string(), common.string()),
+                     "run `gitolite setup --hooks-only` as the hosting user");
+  }
+}
+
 void check_owner_and_mode(Checks& checks, const fs::path& path, uid_t owner) {
   if (!fs::exists(fs::symlink_status(path))) return;
   auto trusted = check_trusted(path, {owner});
@@ -183,6 +197,7 @@ ExitCode run_install_check(const CheckArgs& args) {
   HookPaths paths = hook_paths(layout, git_dir, local_code);
   check_hook(checks, paths.pre_receive, reinstall);
   check_hook(checks, paths.post_receive, reinstall);
+  if (layout == Layout::gitolite) check_gitolite_links(checks, paths, git_dir);
 
   uid_t owner = owner_of(git_dir).value();
   check_git_dir(checks, repo.get(), git_dir, owner);

@@ -97,8 +97,8 @@ ExitCode run_uninstall(const UninstallArgs& args) {
                     "deploy notes (refs/notes/deploy*)",
                     git_dir.string()));
   if (layout == Layout::gitolite)
-    say("now run `gitolite setup --hooks-only`, and remove the links it left in the repositories: "
-        "find ~/repositories -path '*/hooks/*' -xtype l -delete");
+    say("these hooks served every repository of gitolite's: remove the links gitolite made to them with "
+        "`find ~/repositories -path '*/hooks/*' -xtype l -delete` as the hosting user");
   return ExitCode::ok;
 }
 

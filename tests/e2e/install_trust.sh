@@ -207,6 +207,14 @@ else
   pass "a second install (layout from the record) neither asks for setup nor warns"
 fi
 
+run_pushgate install --check "$E2E_SRV/gl.git"
+expect_output "^problem: $E2E_SRV/gl.git/hooks/pre-receive does not lead to $lc/hooks/common/pre-receive: gitolite has not linked it" \
+  "--check says gitolite has not linked the hooks yet"
+ln -s "$lc/hooks/common/pre-receive" "$E2E_SRV/gl.git/hooks/pre-receive"
+ln -s "$lc/hooks/common/post-receive" "$E2E_SRV/gl.git/hooks/post-receive"
+run_pushgate install --check "$E2E_SRV/gl.git"
+check "--check exits 0 once they are linked (what gitolite setup --hooks-only does)" test "$E2E_RC" = 0
+
 test_case "ssh://: a hook whose program is gone rejects the push"
 if command -v sshd >/dev/null || [[ -x /usr/sbin/sshd ]]; then
   # shellcheck source-path=SCRIPTDIR
