@@ -26,6 +26,7 @@
 #include "validators/tree_diff.hpp"
 #include "validators/tree_index.hpp"
 #include "validators/tree_index_store.hpp"
+#include "validators/tree_links.hpp"
 
 namespace pushgate {
 
@@ -127,6 +128,18 @@ std::vector<ManifestEntry> merge_by_path(std::vector<ManifestEntry> a, std::vect
   std::set_union(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()),
                  std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()), std::back_inserter(out),
                  by_path);
+  return out;
+}
+
+// The entries of the symbolic links at `paths` (sorted) of `tree`.
+std::vector<ManifestEntry> links_at(git_repository* repo, const git_tree* tree, const std::vector<std::string>& paths) {
+  std::vector<ManifestEntry> out;
+  for (const std::string& path : paths) {
+    git_tree_entry* raw = nullptr;
+    git::check(git_tree_entry_bypath(&raw, tree, path.c_str()), fmt::format("cannot find '{}' in the pushed tree", path));
+    std::unique_ptr<git_tree_entry, decltype(&git_tree_entry_free)> entry(raw, git_tree_entry_free);
+    out.push_back(link_entry(repo, tree, path, *git_tree_entry_id(raw)));
+  }
   return out;
 }
 
@@ -278,6 +291,15 @@ class PreReceive {
         to_read = diff_trees(repo, nullptr, new_tree.get(), filter).changed;
       }
     }
+    // A link stays the same while its target changes: every link of the
+    // tree is followed and validated again on every push (there are few).
+    if (rest) {
+      std::vector<std::string> links = rest->links();
+      rest->erase(links);
+      to_read = merge_by_path(std::move(to_read), links_at(repo, new_tree.get(), links));
+    }
+    for (const ManifestEntry& e : to_read)
+      if (!e.link.empty() || !e.problem.empty()) changed.push_back(e.path);
     GitTreeSource source(repo, std::move(to_read));
     EngineOptions options;
     options.threads = std::max(1u, std::thread::hardware_concurrency());
