@@ -188,4 +188,25 @@ out=$(cd "$dev" && "$PG" validate deploy 2>&1)
 [[ $out != *"$esc"* ]] && pass "pushgate validate escapes it too" || fail "an ESC byte in validate's output" "$(cat -v <<<"$out")"
 reset_dev
 
+test_case "pushgate status and log escape what deploy notes hold"
+# The daemon writes these notes; what they quote (pushers, messages, command
+# output) came from pushes.
+cat >>"$bare/pushgate.yaml" <<EOF
+environments:
+  production:
+    branch: main
+    deployer: {type: local, dir: $E2E_TMP/deployed}
+EOF
+printf 'spool: %s\nstate: %s\nsocket: %s\n' "$E2E_TMP/spool" "$E2E_TMP/state" "$E2E_TMP/sock" >"$E2E_TMP/daemon.yaml"
+head=$(rev "$bare" refs/heads/main)
+git --git-dir="$bare" notes --ref deploy/production add -m \
+  "2026-12-07T10:00:00Z env=production status=succeeded job=1 pusher=\"ev${esc}[2Jil\" message=\"x${esc}y\"" "$head"
+git --git-dir="$bare" notes --ref deploy-log/production add -m "step one${esc}[31m red"$'\nfake\rline' "$head"
+out=$("$PG" status "$bare" --daemon-config "$E2E_TMP/daemon.yaml" 2>&1)
+[[ $out != *"$esc"* && $out == *'by ev\x1b[2Jil'* ]] && pass "status shows the pusher escaped" ||
+  fail "status prints a raw ESC or no pusher" "$(cat -v <<<"$out")"
+out=$("$PG" log "$bare" production --daemon-config "$E2E_TMP/daemon.yaml" 2>&1)
+[[ $out != *"$esc"* && $out != *$'\r'* && $out == *'step one\x1b[31m red'* ]] && pass "log shows the deploy log escaped" ||
+  fail "log prints a raw ESC or CR" "$(cat -v <<<"$out")"
+
 finish
