@@ -170,7 +170,7 @@ class PreReceive {
     git::RepositoryPtr repo = git::open_from_environment();
     std::string git_dir = git::git_dir(repo.get());
     if (auto hooks = check_hooks_folder(git_dir); !hooks) {
-      m_out << hooks.error().message << '\n';
+      m_out << escape_lines(hooks.error().message) << '\n';
       return fail(PreReceiveResult::config_error,
                   "the server's hooks folder is not safe, so every push is refused until an "
                   "administrator fixes it");
@@ -180,7 +180,7 @@ class PreReceive {
       if (auto bad = check_rule_overrides(config->validate)) config = *bad;
     }
     if (!config) {
-      m_out << config.error().message << '\n';
+      m_out << escape_lines(config.error().message) << '\n';
       return fail(PreReceiveResult::config_error,
                   "the server's pushgate.yaml is invalid or not safe to use, so every push is "
                   "refused until an administrator fixes it");
@@ -257,7 +257,8 @@ class PreReceive {
   }
 
   PreReceiveResult fail(PreReceiveResult result, const std::string& why) {
-    m_out << web_prefix() << "error: pushgate: push rejected: " << why << '\n';
+    // `why` may quote a pushed path (a git error while reading the tree).
+    m_out << web_prefix() << "error: pushgate: push rejected: " << escape_control(why) << '\n';
     return result;
   }
 
