@@ -153,6 +153,24 @@ an_object_ever() {
 EDITS=()
 DUPLICATES=0   # edits so far that copied an object of the tree
 
+# some_object: ON and ONS name an object to write, and WHAT says which:
+# mostly a new one, sometimes a copy of one of the tree's (a duplicate) or
+# one seen before.
+some_object() {
+  rand 8
+  if ((R < 2)); then
+    an_existing_object
+    WHAT="a copy of $ON/$ONS"
+    DUPLICATES=$((DUPLICATES + 1))
+  elif ((R == 2)); then
+    an_object_ever
+    WHAT="$ON/$ONS, an object seen before"
+  else
+    new_object
+    WHAT="new $ON/$ONS"
+  fi
+}
+
 edit_add() {
   list_files
   a_folder
@@ -160,18 +178,8 @@ edit_add() {
   next_id=$((next_id + 1))
   local path=${dir:+$dir/}f$next_id.yaml
   can_create "$path" || return 0
-  rand 8
-  if ((R < 2)); then
-    an_existing_object
-    what="a copy of $ON/$ONS"
-    DUPLICATES=$((DUPLICATES + 1))
-  elif ((R == 2)); then
-    an_object_ever
-    what="$ON/$ONS, an object seen before"
-  else
-    new_object
-    what="new $ON/$ONS"
-  fi
+  some_object
+  what=$WHAT
   configmap "$ON" "$ONS" "v$next_id" | write_file "$dev" "$path"
   rand 6
   if ((R == 0)); then  # a second document in the same file
@@ -327,33 +335,16 @@ edit_folder_to_file() {
   EDITS+=("replace folder $dir/ ($n files) by a file $dir")
 }
 
-# link_object: ON and ONS name what a link's target defines: mostly a new
-# object, sometimes a copy of one of the tree's (a duplicate) or one seen before.
-link_object() {
-  rand 6
-  if ((R == 0)); then
-    an_existing_object
-    LINK_WHAT="a copy of $ON/$ONS"
-    DUPLICATES=$((DUPLICATES + 1))
-  elif ((R == 1)); then
-    an_object_ever
-    LINK_WHAT="$ON/$ONS, an object seen before"
-  else
-    new_object
-    LINK_WHAT="new $ON/$ONS"
-  fi
-}
-
 # A symbolic link links/lN.yaml to targets/tN.txt (no manifest name): the
 # hook validates the link as its target.
 edit_link_add() {
   next_id=$((next_id + 1))
   local n=$next_id
-  link_object
+  some_object
   configmap "$ON" "$ONS" "v$n" | write_file "$dev" "targets/t$n.txt"
   mkdir -p "$dev/links"
   ln -s "../targets/t$n.txt" "$dev/links/l$n.yaml"
-  EDITS+=("link links/l$n.yaml to targets/t$n.txt: $LINK_WHAT")
+  EDITS+=("link links/l$n.yaml to targets/t$n.txt: $WHAT")
 }
 
 # Only a link's target changes: the link is the same blob as before, so the
@@ -365,9 +356,9 @@ edit_link_retarget() {
   pick targets
   path=$P
   next_id=$((next_id + 1))
-  link_object
+  some_object
   configmap "$ON" "$ONS" "v$next_id" >"$dev/$path"
-  EDITS+=("only the link target $path changes: $LINK_WHAT")
+  EDITS+=("only the link target $path changes: $WHAT")
 }
 
 k_edits=(add add add change_data change_data rename_object rename_object delete_file delete_folder
