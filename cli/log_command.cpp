@@ -13,6 +13,7 @@
 #include "core/notes.hpp"
 #include "core/repo_config.hpp"
 #include "core/spool.hpp"
+#include "core/terminal_text.hpp"
 
 namespace pushgate::cli {
 
@@ -58,7 +59,9 @@ ExitCode run_log(const LogArgs& args) {
                              args.env);
     return ExitCode::findings;
   }
-  std::cout << log;
+  // The daemon escaped each line as it wrote the log (daemon/job_log.cpp);
+  // a control character here comes from elsewhere and must not reach the terminal.
+  std::cout << escape_lines(log, Backslash::keep);
   return ExitCode::ok;
 }
 

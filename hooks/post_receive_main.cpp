@@ -1,6 +1,5 @@
 // pushgate-post-receive: git's post-receive hook. See hooks/post_receive.hpp.
 
-#include <cstring>
 #include <iostream>
 #include <string_view>
 
