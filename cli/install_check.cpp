@@ -167,7 +167,8 @@ void check_daemon(Checks& checks, const fs::path& file, const fs::path& git_dir)
   if (!fs::exists(file))
     return checks.problem(fmt::format("{} does not exist: no deploy is queued", file.string()),
                           fmt::format("write it (INSTALL.md section 11) with `repositories: [{}]`", git_dir.string()));
-  auto config = load_daemon_config(file);
+  // As the hooks read it: believed when root's, the caller's or the repository owner's.
+  auto config = load_daemon_config(file, ConfigTrust::for_repository(git_dir));
   if (!config) return checks.problem(config.error().message, fmt::format("correct {}", file.string()));
   std::string identity = repo_identity(git_dir.string());
   if (serves_repository(*config, identity))

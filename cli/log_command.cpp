@@ -28,10 +28,11 @@ struct LogArgs {
 };
 
 ExitCode follow(const LogArgs& args) {
-  DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
-  auto job = Spool(daemon.spool).find(args.follow);
+  DaemonConfig daemon = find_daemon_config(args.daemon_config, ConfigTrust::for_repository(args.repo)).value();
+  Spool spool(daemon.spool);
+  auto job = spool.find(args.follow);
   if (!job) throw Failure(ErrorCode::usage, fmt::format("there is no job {} in {}", args.follow, daemon.spool.string()));
-  return follow_job_output(args.follow, job->kind, args.daemon_config);
+  return follow_job_output(daemon, spool.id(), args.follow, job->kind);
 }
 
 ExitCode run_log(const LogArgs& args) {

@@ -55,6 +55,8 @@ void print_text(const RepoStatus& status, const DaemonConfig& daemon) {
                              e.last->commit.substr(0, 12), r.field("job"), message.empty() ? "" : ": ", message));
     }
     for (const Job& job : e.active) print_line("  running: " + job_line(job));
+    for (const Job& job : e.record_pending)
+      print_line("  record pending: " + job_line(job) + "; deployed, the deploy note is not written yet (pushgated retries)");
     for (const Job& job : e.waiting) print_line("  waiting: " + job_line(job));
   }
   if (status.daemon_version)
@@ -66,7 +68,8 @@ void print_text(const RepoStatus& status, const DaemonConfig& daemon) {
 ExitCode run_status(const StatusArgs& args) {
   git::RepositoryPtr repo = git::open(args.repo).value();
   RepoConfig config = load_repo_config(git::git_dir(repo.get())).value();
-  DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
+  DaemonConfig daemon =
+      find_daemon_config(args.daemon_config, ConfigTrust::for_repository(git::git_dir(repo.get()))).value();
   // Reading the status must not create a spool where there is none.
   std::optional<Spool> spool;
   std::error_code ec;

@@ -2,6 +2,8 @@
 // A deploy job: what post-receive (or `pushgate deploy`/`rollback`) asks the
 // daemon to do for one environment of one repository.
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +23,10 @@ struct Job {
   std::string commit;       // hex id to deploy; for rollback the target, "" = previous good
   std::string pusher;       // who pushed or asked
   std::string enqueued_at;  // RFC 3339 UTC
+  // Who wrote the job file, as the kernel says (its owner); filled by Spool
+  // when it reads the job from a file, never stored in or read from JSON.
+  // -1 for a job that was not read from a file.
+  uid_t owner = static_cast<uid_t>(-1);
 };
 
 const char* to_string(JobKind kind);

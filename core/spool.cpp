@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +14,6 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "core/config_reader.hpp"
 #include "core/durable.hpp"
 #include "core/unique_fd.hpp"
 #include "core/write_all.hpp"
@@ -28,6 +28,12 @@ using Json = nlohmann::json;
 
 constexpr mode_t k_dir_mode = 0770;
 constexpr mode_t k_file_mode = 0660;
+// Job files are readable by the spool's group (the daemon) but writable by
+// their writer only: the daemon believes some of what a file says because of
+// who owns it, so no other member of the group may change it.
+constexpr mode_t k_job_file_mode = 0640;
+// A job file is a few hundred bytes; anything much larger is not one.
+constexpr std::size_t k_max_job_file = 64 * 1024;
 constexpr const char* k_folders[] = {"tmp", "new", "active", "done", "logs", "bad"};
 
 Error io_error(std::string_view what, const fs::path& path) {
@@ -35,9 +41,9 @@ Error io_error(std::string_view what, const fs::path& path) {
 }
 
 Expected<bool> write_durably(const fs::path& path, std::string_view text) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, k_file_mode));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, k_job_file_mode));
   if (!fd) return io_error("create", path);
-  if (::fchmod(fd.get(), k_file_mode) < 0) return io_error("set the mode of", path);
+  if (::fchmod(fd.get(), k_job_file_mode) < 0) return io_error("set the mode of", path);
   if (!write_all(fd.get(), text)) return io_error("write", path);
   if (::fsync(fd.get()) < 0) return io_error("sync", path);
   return true;
@@ -175,33 +181,63 @@ void quarantine(const fs::path& spool, const fs::path& path, const std::string& 
   }
 }
 
+struct SpoolFile {
+  std::string text;
+  uid_t owner = static_cast<uid_t>(-1);
+};
+
+// Reads a small regular file without following links or blocking, and
+// says who owns what was read (fstat of the very descriptor).
+Expected<SpoolFile> read_small_file(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+  if (!fd) return io_error("open", path);
+  struct stat st;
+  if (::fstat(fd.get(), &st) < 0) return io_error("read the mode of", path);
+  if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > k_max_job_file)
+    return Error{ErrorCode::input, fmt::format("'{}' is not a small regular file", path.string())};
+  SpoolFile file;
+  file.owner = st.st_uid;
+  char chunk[8192];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("read", path);
+    if (n == 0) break;
+    file.text.append(chunk, static_cast<std::size_t>(n));
+    if (file.text.size() > k_max_job_file)
+      return Error{ErrorCode::input, fmt::format("'{}' is not a small regular file", path.string())};
+  }
+  return file;
+}
+
 // The text of a spool file. A file that is gone was claimed or finished
 // since it was listed; one that is there but unreadable (wrong owner, say)
 // would otherwise be skipped without a word.
-std::optional<std::string> read_spool_file(const fs::path& path) {
-  auto text = read_file(path.string());
-  if (text) return std::move(*text);
-  if (is_present(path)) std::fprintf(stderr, "pushgate: warning: %s\n", text.error().message.c_str());
+std::optional<SpoolFile> read_spool_file(const fs::path& path) {
+  auto file = read_small_file(path);
+  if (file) return std::move(*file);
+  if (is_present(path)) std::fprintf(stderr, "pushgate: warning: %s\n", file.error().message.c_str());
   return std::nullopt;
 }
 
 // Reads a waiting or active job; a corrupt file is quarantined.
 std::optional<Job> load_job(const fs::path& spool, const fs::path& path) {
-  auto text = read_spool_file(path);
-  if (!text) return std::nullopt;
-  auto job = job_from_json(*text, path.string());
+  auto file = read_spool_file(path);
+  if (!file) return std::nullopt;
+  auto job = job_from_json(file->text, path.string());
   if (job && job->id != id_of(path)) job = Error{ErrorCode::input, "its id does not match its name"};
   if (!job) {
     quarantine(spool, path, job.error().message);
     return std::nullopt;
   }
+  job->owner = file->owner;
   return std::move(*job);
 }
 
 std::optional<DoneRecord> load_done(const fs::path& spool, const fs::path& path) {
-  auto text = read_spool_file(path);
-  if (!text) return std::nullopt;
-  auto record = done_from_json(*text, path.string());
+  auto file = read_spool_file(path);
+  if (!file) return std::nullopt;
+  auto record = done_from_json(file->text, path.string());
   if (!record) {
     quarantine(spool, path, record.error().message);
     return std::nullopt;
@@ -227,6 +263,47 @@ Error corrupt_job(const fs::path& spool, std::uint64_t id) {
   return {ErrorCode::input, fmt::format("job {} is corrupt; moved it to {}", id, (spool / "bad").string())};
 }
 
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  std::size_t got = 0;
+  while (got < bytes) {
+    ssize_t n = ::getrandom(raw.data() + got, bytes - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Failure(io_error("draw random bytes for", "the spool id"));
+    got += static_cast<std::size_t>(n);
+  }
+  std::string hex;
+  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
+  return hex;
+}
+
+// SPOOL/id: made once by whoever first opens the spool. link() publishes it
+// only if there is none, so two first users agree on one id.
+std::string load_or_make_id(const fs::path& spool) {
+  fs::path file = spool / "id";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto read = read_small_file(file)) {
+      std::string id = read->text.substr(0, read->text.find('\n'));
+      if (!id.empty()) return id;
+    }
+    fs::path tmp = spool / "tmp" / fmt::format("id.{}", random_hex(8));
+    auto written = write_durably(tmp, random_hex(16) + "\n");
+    if (!written) throw Failure(written.error());
+    int linked = ::link(tmp.c_str(), file.c_str());
+    int link_errno = errno;
+    ::unlink(tmp.c_str());
+    if (linked != 0 && link_errno != EEXIST) {
+      errno = link_errno;
+      throw Failure(io_error("create", file));
+    }
+  }
+  throw Failure(ErrorCode::io, fmt::format("cannot read '{}'; remove it and try again", file.string()));
+}
+
+fs::path pending_path(const fs::path& spool, std::uint64_t id) {
+  return spool / "active" / fmt::format("{}.pending", id);
+}
+
 }  // namespace
 
 Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
@@ -247,6 +324,19 @@ Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
   };
   make(m_dir);
   for (const char* folder : k_folders) make(m_dir / folder);
+  m_id = load_or_make_id(m_dir);
+}
+
+Expected<bool> Spool::set_pending_record(std::uint64_t id, std::string_view text) {
+  fs::path tmp = m_dir / "tmp" / fmt::format("{}.pending", id);
+  ::unlink(tmp.c_str());
+  return publish(tmp, pending_path(m_dir, id), text);
+}
+
+std::optional<std::string> Spool::pending_record(std::uint64_t id) const {
+  auto file = read_small_file(pending_path(m_dir, id));
+  if (!file) return std::nullopt;
+  return std::move(file->text);
 }
 
 fs::path Spool::log_path(std::uint64_t id) const { return m_dir / "logs" / fmt::format("{}.log", id); }
@@ -301,6 +391,7 @@ Expected<bool> Spool::finish(std::uint64_t id, const JobOutcome& outcome) {
   // Until this unlink is done the job is in two folders; listings skip it
   // because done/ wins.
   if (::unlink(from.c_str()) < 0 && errno != ENOENT) return io_error("remove", from);
+  ::unlink(pending_path(m_dir, id).c_str());
   return sync_dir(from.parent_path());
 }
 

@@ -148,8 +148,13 @@ Expected<bool> ReleaseFolder::remove(const std::string& id) const {
   if (auto live_release = live(); live_release && live_release->id == id)
     return Error{ErrorCode::internal, fmt::format("release {} is live; it cannot be removed", id)};
   std::error_code ec;
-  fs::remove_all(release_path(id), ec);
-  if (ec) return fs_error("remove", release_path(id), ec);
+  // Renamed to its partial name first: a removal cut off half-way must not
+  // leave a release with a whole name and half its files (prepare() clears
+  // partial ones).
+  fs::rename(release_path(id), partial_path(id), ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return fs_error("remove", release_path(id), ec);
+  fs::remove_all(partial_path(id), ec);
+  if (ec) return fs_error("remove", partial_path(id), ec);
   fs::remove(commit_file(id), ec);
   return true;
 }
