@@ -40,7 +40,7 @@ new_bare() {  # NAME HOOKED(yes|no)
 # elapsed time and peak RSS (KiB), tagged with the phase in $bench_tmp/phase.
 wrap_hook_with_time() {
   local hook=$bench_tmp/$1.git/hooks/pre-receive
-  rm -f "$hook"  # a link to the program: writing through it would overwrite the program
+  rm -f "$hook"  # never write through a link that may point at the program
   cat >"$hook" <<EOF
 #!/bin/sh
 exec /usr/bin/time -a -o '$hook_file' -f "\$(cat '$bench_tmp/phase') %e %M" '$bench_bin/pushgate-pre-receive' "\$@"

@@ -21,6 +21,8 @@ void add_daemon_config_option(CLI::App* cmd, std::string& file);
 void add_validate_command(CLI::App& app, ExitCode& exit_code);
 // Registers `pushgate install`; its result goes to `exit_code`.
 void add_install_command(CLI::App& app, ExitCode& exit_code);
+// Registers `pushgate uninstall`; its result goes to `exit_code`.
+void add_uninstall_command(CLI::App& app, ExitCode& exit_code);
 // Registers `pushgate status`, `deploy`, `rollback` and `log`; results go to `exit_code`.
 void add_status_command(CLI::App& app, ExitCode& exit_code);
 void add_deploy_command(CLI::App& app, ExitCode& exit_code);

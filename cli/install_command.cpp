@@ -4,15 +4,19 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cli/command.hpp"
 #include "cli/hook_script.hpp"
+#include "cli/install_check.hpp"
+#include "cli/install_files.hpp"
+#include "cli/install_record.hpp"
+#include "cli/repo_settings.hpp"
 #include "cli/starter_config.hpp"
 #include "core/config_reader.hpp"
 #include "core/git.hpp"
+#include "core/process.hpp"
 #include "core/repo_config.hpp"
 
 namespace fs = std::filesystem;
@@ -25,12 +29,14 @@ enum class Foreign { refuse, chain, replace };
 
 struct InstallArgs {
   std::string repo;
-  std::string layout = "bare";
+  std::string layout;  // empty: the one install recorded, else bare
   std::string local_code;
   std::string bin_dir;
   std::string daemon_config;
   bool chain = false;
   bool force = false;
+  bool check = false;
+  std::string format = "text";
 };
 
 fs::path own_directory() {
@@ -40,46 +46,12 @@ fs::path own_directory() {
   return self.parent_path();
 }
 
-// A script with the marker, or a symbolic link to one of pushgate's programs.
-bool is_ours(const fs::path& hook) {
-  std::error_code ec;
-  if (fs::is_symlink(hook, ec)) return fs::read_symlink(hook, ec).filename().string().starts_with("pushgate-");
-  return read_file(hook.string()).value().find(k_hook_marker) != std::string::npos;
-}
-
-// A hook file, or a symbolic link even when it points nowhere.
-bool hook_exists(const fs::path& hook) {
-  std::error_code ec;
-  return fs::exists(fs::symlink_status(hook, ec));
-}
-
-// Writes `content` to `path` through a temporary file and rename, so a hook
-// is never seen half-written by a push running at the same moment.
-void write_atomically(const fs::path& path, const std::string& content, fs::perms perms) {
-  fs::create_directories(path.parent_path());
-  fs::path temp = path;
-  temp += fmt::format(".pushgate-tmp-{}", ::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) throw Failure(ErrorCode::io, fmt::format("cannot write '{}'", temp.string()));
-  }
-  fs::permissions(temp, perms);
-  fs::rename(temp, path);
-}
-
-// Points `path` at `target` the same way: a new link renamed over the old file.
-void link_atomically(const fs::path& path, const fs::path& target) {
-  fs::create_directories(path.parent_path());
-  fs::path temp = path;
-  temp += fmt::format(".pushgate-tmp-{}", ::getpid());
-  fs::create_symlink(target, temp);
-  fs::rename(temp, path);
-}
+const fs::perms k_hook_perms = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec;
 
 class Installer {
  public:
-  explicit Installer(Foreign foreign) : m_foreign(foreign) {}
+  Installer(Foreign foreign, InstallRecord& record) : m_foreign(foreign), m_record(record) {}
 
   // Refuses, before writing anything, when a foreign hook is in the way.
   void check(const fs::path& hook) const {
@@ -91,64 +63,58 @@ class Installer {
                               hook.string(), hook.filename().string()));
   }
 
-  // `daemon_config`: what the hook must export (empty: nothing).
-  void install(const fs::path& hook, const fs::path& binary, const std::string& daemon_config) const {
+  // Writes the script that runs `spec` (a chained hook found next to it is
+  // added) to `hook`, replacing a symbolic link an older install made.
+  void install(const fs::path& hook, HookSpec spec) {
     fs::path chained = hook;
     chained += ".pushgate-chained";
-    bool exists = hook_exists(hook);
-    if (exists && !is_ours(hook)) {
-      fs::path keep = hook;
-      keep += m_foreign == Foreign::chain ? ".pushgate-chained" : ".pushgate-backup";
-      if (hook_exists(keep))
-        throw Failure(ErrorCode::usage, fmt::format("'{}' already exists; move it away first", keep.string()));
-      fs::rename(hook, keep);
-      exists = false;
-      std::cout << fmt::format("pushgate: kept the previous hook as {}\n", keep.string());
+    fs::path kept;
+    if (hook_exists(hook) && !is_ours(hook)) {
+      kept = hook;
+      kept += m_foreign == Foreign::chain ? ".pushgate-chained" : ".pushgate-backup";
+      if (hook_exists(kept))
+        throw Failure(ErrorCode::usage, fmt::format("'{}' already exists; move it away first", kept.string()));
+      fs::rename(hook, kept);
+      std::cout << fmt::format("pushgate: kept the previous hook as {}\n", kept.string());
     }
-    bool linked = exists && fs::is_symlink(hook);
-    // git starts a linked program directly, saving a shell on every push; a
-    // script is needed only to run a chained hook first or to pass the
-    // daemon's config on.
-    if (!hook_exists(chained) && daemon_config.empty()) {
-      if (linked && fs::read_symlink(hook) == binary) return up_to_date(hook);
-      link_atomically(hook, binary);
-    } else {
-      std::string script = hook_script(binary, hook_exists(chained) ? chained : fs::path(),
-                                       daemon_config.empty() ? fs::path() : fs::absolute(daemon_config));
-      if (exists && !linked && read_file(hook.string()).value() == script) return up_to_date(hook);
-      write_atomically(hook, script, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                         fs::perms::others_read | fs::perms::others_exec);
+    remember(hook, kept);
+    if (hook_exists(chained)) spec.chained = chained;
+    std::string script = hook_script(spec);
+    if (hook_exists(hook) && !fs::is_symlink(hook) && read_file(hook.string()).value() == script) {
+      std::cout << fmt::format("pushgate: {} is up to date\n", hook.string());
+      return;
     }
+    write_atomically(hook, script, k_hook_perms);
+    m_changed = true;
     std::cout << fmt::format("pushgate: wrote {}\n", hook.string());
   }
 
+  bool changed() const { return m_changed; }
+
  private:
-  static void up_to_date(const fs::path& hook) {
-    std::cout << fmt::format("pushgate: {} is up to date\n", hook.string());
+  void remember(const fs::path& hook, const fs::path& kept) {
+    for (auto& h : m_record.hooks)
+      if (h.path == hook) {
+        if (!kept.empty()) h.kept = kept;
+        return;
+      }
+    m_record.hooks.push_back({hook, kept});
   }
 
   Foreign m_foreign;
+  InstallRecord& m_record;
+  bool m_changed = false;
 };
-
-void advertise_push_options(git_repository* repo) {
-  git_config* raw = nullptr;
-  git::check(git_repository_config(&raw, repo), "cannot open the repository's config");
-  git::ConfigPtr config(raw);
-  int current = 0;
-  if (git_config_get_bool(&current, raw, "receive.advertisePushOptions") == 0 && current) return;
-  git::check(git_config_set_bool(raw, "receive.advertisePushOptions", 1),
-             "cannot set receive.advertisePushOptions");
-  std::cout << "pushgate: set receive.advertisePushOptions=true\n";
-}
 
 // Writes the starter config if there is none; reports an existing one's
 // errors. Returns false when the config is invalid.
-bool ensure_config(const fs::path& git_dir) {
+bool ensure_config(const fs::path& git_dir, InstallRecord& record) {
   fs::path file = git_dir / k_repo_config_name;
-  if (!fs::exists(file)) {
+  if (!fs::exists(fs::symlink_status(file))) {
     write_atomically(file, std::string(k_starter_config),
                      fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                          fs::perms::others_read);
+    record.wrote_starter_config = true;
     std::cout << fmt::format("pushgate: wrote {} (edit it to configure validation and deploys)\n",
                              file.string());
     return true;
@@ -161,13 +127,42 @@ bool ensure_config(const fs::path& git_dir) {
   return false;
 }
 
+// gitolite copies LOCAL_CODE/hooks/common only from its own LOCAL_CODE: say
+// so when --local-code is another folder. Silent when gitolite is not
+// installed here.
+void compare_local_code(const fs::path& local_code) {
+  SystemProcessRunner runner;
+  std::string output;
+  ProcessSpec spec{{"gitolite", "query-rc", "LOCAL_CODE"}, {}, {}, std::chrono::milliseconds(10'000)};
+  ProcessResult result = runner.run(spec, [&](std::string_view line) { output += line; });
+  if (!result.error.empty()) return;
+  if (!result.ok()) {
+    std::cout << fmt::format("pushgate: warning: `gitolite query-rc LOCAL_CODE` failed ({}): {}; check that "
+                             "--local-code {} is the LOCAL_CODE of ~/.gitolite.rc\n",
+                             result.describe(), output, local_code.string());
+    return;
+  }
+  if (output.empty()) {
+    std::cout << fmt::format("pushgate: warning: LOCAL_CODE is not set in ~/.gitolite.rc, so gitolite does not "
+                             "use the hooks in {}: set LOCAL_CODE => \"{}\" in its %RC block\n",
+                             local_code.string(), local_code.string());
+    return;
+  }
+  std::error_code ec;
+  if (fs::weakly_canonical(output, ec) == fs::weakly_canonical(local_code, ec)) return;
+  std::cout << fmt::format("pushgate: warning: --local-code {} is not gitolite's LOCAL_CODE ({}, from `gitolite "
+                           "query-rc LOCAL_CODE`): gitolite will not copy these hooks; run again with "
+                           "--local-code {}\n",
+                           local_code.string(), output, output);
+}
+
 ExitCode run_install(const InstallArgs& args) {
   if (args.chain && args.force) throw Failure(ErrorCode::usage, "give --chain or --force, not both");
-  Layout layout = parse_layout(args.layout);
-  if (layout == Layout::gitolite && args.local_code.empty())
-    throw Failure(ErrorCode::usage, "--layout gitolite needs --local-code DIR (gitolite's LOCAL_CODE)");
   git::RepositoryPtr repo = git::open(args.repo).value();
-  fs::path git_dir = git::git_dir(repo.get());
+  fs::path git_dir = absolute_git_dir(repo.get());
+  InstallRecord record = load_install_record(git_dir).value().value_or(InstallRecord{});
+  // Run again without --layout, install keeps the layout it recorded.
+  auto [layout, local_code] = choose_layout(args.layout, args.local_code, &record);
   fs::path bin_dir = args.bin_dir.empty() ? own_directory() : fs::absolute(args.bin_dir);
   fs::path pre_binary = bin_dir / "pushgate-pre-receive";
   fs::path post_binary = bin_dir / "pushgate-post-receive";
@@ -176,18 +171,33 @@ ExitCode run_install(const InstallArgs& args) {
       throw Failure(ErrorCode::usage, fmt::format("'{}' is not an executable; pass --bin-dir", b.string()));
 
   // Hooks run from the repository's folder: every path they name is absolute.
-  HookPaths paths = hook_paths(layout, git_dir,
-                               args.local_code.empty() ? fs::path() : fs::absolute(args.local_code));
-  Installer installer(args.chain ? Foreign::chain : args.force ? Foreign::replace : Foreign::refuse);
+  std::string daemon_config = args.daemon_config.empty() ? "" : fs::absolute(args.daemon_config).string();
+  HookPaths paths = hook_paths(layout, git_dir, local_code);
+  record.layout = layout_name(layout);
+  record.local_code = local_code;
+  Installer installer(args.chain ? Foreign::chain : args.force ? Foreign::replace : Foreign::refuse, record);
   installer.check(paths.pre_receive);
   installer.check(paths.post_receive);
-  // Only post-receive talks to the daemon.
-  installer.install(paths.pre_receive, pre_binary, "");
-  installer.install(paths.post_receive, post_binary, args.daemon_config);
-  advertise_push_options(repo.get());
-  bool config_ok = ensure_config(git_dir);
-  if (layout == Layout::gitolite)
-    std::cout << "pushgate: now run `gitolite setup --hooks-only` to copy the hooks into every repository\n";
+  std::string reinstall = install_command_line({layout, local_code}, git_dir, daemon_config);
+  installer.install(paths.pre_receive, {HookKind::pre_receive, pre_binary, {}, {}, {}, reinstall});
+  installer.install(paths.post_receive,
+                    {HookKind::post_receive, post_binary, {},
+                     daemon_config.empty() ? fs::path(k_default_hook_daemon_config) : fs::path(daemon_config),
+                     std::string(identity_variable(layout)), reinstall});
+  for (const auto& folder : hook_folders(layout, git_dir, local_code)) remove_group_other_write(folder);
+  for (const auto& hook : {paths.pre_receive, paths.post_receive}) {
+    remove_group_other_write(hook);
+    fs::path chained = hook;
+    remove_group_other_write(chained += ".pushgate-chained");
+  }
+  for (const auto& key : k_install_settings) set_repo_setting(repo.get(), key, record);
+  bool config_ok = ensure_config(git_dir, record);
+  save_install_record(git_dir, record);
+  if (layout == Layout::gitolite) {
+    compare_local_code(local_code);
+    if (installer.changed())
+      std::cout << "pushgate: now run `gitolite setup --hooks-only` to copy the hooks into every repository\n";
+  }
   return config_ok ? ExitCode::ok : ExitCode::usage;
 }
 
@@ -198,19 +208,31 @@ void add_install_command(CLI::App& app, ExitCode& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "install",
       "Install pushgate's pre-receive and post-receive hooks into a repository, write a starter\n"
-      "pushgate.yaml if it has none, and advertise push options. Running it again changes nothing.");
+      "pushgate.yaml if it has none, and set receive.fsckObjects and receive.advertisePushOptions.\n"
+      "Running it again changes nothing. With --check, change nothing and report what is wrong.");
   add_repo_argument(cmd, args->repo);
   cmd->add_option("--layout", args->layout,
-                  "bare (hooks/), gitolite (LOCAL_CODE/hooks/common/), gitea or forgejo "
-                  "(hooks/pre-receive.d/), gitlab (custom_hooks/pre-receive.d/)");
+                  "bare (hooks/), http (hooks/, pusher from REMOTE_USER), gitolite (LOCAL_CODE/hooks/common/), "
+                  "gitea or forgejo (hooks/pre-receive.d/), gitlab (custom_hooks/pre-receive.d/)");
   cmd->add_option("--local-code", args->local_code, "gitolite's LOCAL_CODE folder (with --layout gitolite)");
   cmd->add_option("--bin-dir", args->bin_dir,
                   "where pushgate-pre-receive and pushgate-post-receive are (default: next to pushgate)");
   cmd->add_option("--daemon-config", args->daemon_config,
-                  "the pushgated.yaml of the daemon this repository's hooks hand jobs to");
+                  "the pushgated.yaml of the daemon this repository's hooks hand jobs to "
+                  "(default: /etc/pushgate/pushgated.yaml)");
   cmd->add_flag("--chain", args->chain, "keep an existing foreign hook and run it before pushgate's");
   cmd->add_flag("--force", args->force, "replace an existing foreign hook (kept as *.pushgate-backup)");
-  cmd->callback([args, &exit_code] { exit_code = run_install(*args); });
+  cmd->add_flag("--check", args->check,
+                "change nothing: check the hooks, owners and modes, settings and the daemon; exit 1 on a problem");
+  cmd->add_option("--format", args->format, "text or json (with --check)")->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([args, &exit_code] {
+    if (!args->check) {
+      exit_code = run_install(*args);
+      return;
+    }
+    exit_code = run_install_check({args->repo, args->layout, args->local_code, args->daemon_config,
+                                   args->format == "json" ? CheckFormat::json : CheckFormat::text});
+  });
 }
 
 }  // namespace pushgate::cli

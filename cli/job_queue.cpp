@@ -18,8 +18,8 @@ constexpr std::chrono::milliseconds k_connect_timeout{1000};
 
 }  // namespace
 
-ExitCode follow_job_output(std::uint64_t job, JobKind kind, const std::string& daemon_config) {
-  DaemonConfig daemon = find_daemon_config(daemon_config).value();
+ExitCode follow_job_output(const DaemonConfig& daemon, const std::string& spool_id, std::uint64_t job,
+                           JobKind kind) {
   auto client = ControlClient::connect(daemon.socket, k_connect_timeout);
   if (!client) {
     std::cerr << fmt::format("pushgate: error: pushgated is not running (no answer on {}); job {} waits for it\n",
@@ -27,7 +27,7 @@ ExitCode follow_job_output(std::uint64_t job, JobKind kind, const std::string& d
     return ExitCode::failure;
   }
   auto result = client->follow(
-      job, [](std::string_view line) { std::cout << line << '\n' << std::flush; },
+      spool_id, job, [](std::string_view line) { std::cout << line << '\n' << std::flush; },
       ControlClient::Clock::now() + daemon.wait_limit);
   switch (result.end) {
     case ControlClient::FollowEnd::done:
@@ -39,6 +39,9 @@ ExitCode follow_job_output(std::uint64_t job, JobKind kind, const std::string& d
     case ControlClient::FollowEnd::timed_out:
       std::cerr << fmt::format("pushgate: stopped waiting for job {} (wait_limit); it goes on\n", job);
       return ExitCode::failure;
+    case ControlClient::FollowEnd::silent:
+      std::cerr << fmt::format("pushgate: error: {}; job {} goes on when it answers again\n", result.error, job);
+      return ExitCode::failure;
     case ControlClient::FollowEnd::lost:
       break;
   }
@@ -47,8 +50,8 @@ ExitCode follow_job_output(std::uint64_t job, JobKind kind, const std::string& d
 }
 
 ExitCode queue_job(JobKind kind, const QueueArgs& args) {
-  Job job = make_manual_job(kind, args.repo, args.env, args.rev, pusher_identity()).value();
-  DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
+  Job job = make_manual_job(kind, args.repo, args.env, args.rev, pusher_identity("")).value();
+  DaemonConfig daemon = find_daemon_config(args.daemon_config, ConfigTrust::for_repository(job.repo)).value();
   Spool spool(daemon.spool);
   Job queued = spool.enqueue(std::move(job)).value();
   std::cout << fmt::format("pushgate: queued {} (job {})\n", describe_job(queued), queued.id);
@@ -56,7 +59,7 @@ ExitCode queue_job(JobKind kind, const QueueArgs& args) {
     std::cout << "pushgate: pushgated is not running; the job starts when it does\n";
     return args.wait ? ExitCode::failure : ExitCode::ok;
   }
-  return args.wait ? follow_job_output(queued.id, kind, args.daemon_config) : ExitCode::ok;
+  return args.wait ? follow_job_output(daemon, spool.id(), queued.id, kind) : ExitCode::ok;
 }
 
 }  // namespace pushgate::cli

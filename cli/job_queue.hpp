@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "core/daemon_config.hpp"
 #include "core/job.hpp"
 
 namespace pushgate::cli {
@@ -23,10 +24,12 @@ struct QueueArgs {
 // the daemon cannot be followed. Throws Failure for usage and config errors.
 ExitCode queue_job(JobKind kind, const QueueArgs& args);
 
-// Streams job `job` (of `kind`)'s log from the daemon of `daemon_config` to
-// standard output until it ends: ok when it did what its kind asks
-// (succeeded; rolled-back for a rollback), findings when it did not, failure
-// when the daemon is not running or the stream broke.
-ExitCode follow_job_output(std::uint64_t job, JobKind kind, const std::string& daemon_config);
+// Streams job `job` (of `kind`) of the spool with id `spool_id` from the
+// daemon of `daemon` to standard output until it ends: ok when it did what
+// its kind asks (succeeded; rolled-back for a rollback), findings when it did
+// not, failure when the daemon is not running, stopped answering or the
+// stream broke.
+ExitCode follow_job_output(const DaemonConfig& daemon, const std::string& spool_id, std::uint64_t job,
+                           JobKind kind);
 
 }  // namespace pushgate::cli

@@ -13,6 +13,7 @@
 #include "core/notes.hpp"
 #include "core/repo_config.hpp"
 #include "core/spool.hpp"
+#include "core/terminal_text.hpp"
 
 namespace pushgate::cli {
 
@@ -27,10 +28,11 @@ struct LogArgs {
 };
 
 ExitCode follow(const LogArgs& args) {
-  DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
-  auto job = Spool(daemon.spool).find(args.follow);
+  DaemonConfig daemon = find_daemon_config(args.daemon_config, ConfigTrust::for_repository(args.repo)).value();
+  Spool spool(daemon.spool);
+  auto job = spool.find(args.follow);
   if (!job) throw Failure(ErrorCode::usage, fmt::format("there is no job {} in {}", args.follow, daemon.spool.string()));
-  return follow_job_output(args.follow, job->kind, args.daemon_config);
+  return follow_job_output(daemon, spool.id(), args.follow, job->kind);
 }
 
 ExitCode run_log(const LogArgs& args) {
@@ -57,7 +59,9 @@ ExitCode run_log(const LogArgs& args) {
                              args.env);
     return ExitCode::findings;
   }
-  std::cout << log;
+  // The daemon escaped each line as it wrote the log (daemon/job_log.cpp);
+  // a control character here comes from elsewhere and must not reach the terminal.
+  std::cout << escape_lines(log, Backslash::keep);
   return ExitCode::ok;
 }
 

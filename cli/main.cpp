@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ExitCode exit_code = ExitCode::ok;
   pushgate::cli::add_validate_command(app, exit_code);
   pushgate::cli::add_install_command(app, exit_code);
+  pushgate::cli::add_uninstall_command(app, exit_code);
   pushgate::cli::add_status_command(app, exit_code);
   pushgate::cli::add_deploy_command(app, exit_code);
   pushgate::cli::add_rollback_command(app, exit_code);

@@ -14,6 +14,7 @@
 #include "core/git.hpp"
 #include "core/repo_config.hpp"
 #include "core/spool.hpp"
+#include "core/terminal_text.hpp"
 
 namespace pushgate::cli {
 
@@ -32,36 +33,43 @@ std::string job_line(const Job& job) {
                      job.enqueued_at);
 }
 
+// Pushers, messages and releases come from notes and job files that pushes
+// and other accounts wrote: every line is escaped before it is shown.
+void print_line(const std::string& line) { std::cout << escape_control(line) << '\n'; }
+
 void print_text(const RepoStatus& status, const DaemonConfig& daemon) {
-  std::cout << status.repo << '\n';
-  if (status.environments.empty()) std::cout << "  no environments in its pushgate.yaml\n";
+  print_line(status.repo);
+  if (status.environments.empty()) print_line("  no environments in its pushgate.yaml");
   for (const auto& e : status.environments) {
-    std::cout << fmt::format("{} (branch {})\n", e.name, e.branch);
+    print_line(fmt::format("{} (branch {})", e.name, e.branch));
     if (e.live)
-      std::cout << fmt::format("  live:    {} since {} by {} (job {}){}\n", e.live->commit.substr(0, 12),
-                               e.live->since, e.live->by, e.live->job,
-                               e.live->release.empty() ? "" : ", release " + e.live->release);
+      print_line(fmt::format("  live:    {} since {} by {} (job {}){}", e.live->commit.substr(0, 12),
+                             e.live->since, e.live->by, e.live->job,
+                             e.live->release.empty() ? "" : ", release " + e.live->release));
     else
-      std::cout << "  live:    nothing deployed yet\n";
+      print_line("  live:    nothing deployed yet");
     if (e.last) {
       const DeployRecord& r = e.last->record;
       std::string message = r.field("message");
-      std::cout << fmt::format("  last:    {} {} {} (job {}){}{}\n", r.timestamp, to_string(r.status),
-                               e.last->commit.substr(0, 12), r.field("job"), message.empty() ? "" : ": ", message);
+      print_line(fmt::format("  last:    {} {} {} (job {}){}{}", r.timestamp, to_string(r.status),
+                             e.last->commit.substr(0, 12), r.field("job"), message.empty() ? "" : ": ", message));
     }
-    for (const Job& job : e.active) std::cout << "  running: " << job_line(job) << '\n';
-    for (const Job& job : e.waiting) std::cout << "  waiting: " << job_line(job) << '\n';
+    for (const Job& job : e.active) print_line("  running: " + job_line(job));
+    for (const Job& job : e.record_pending)
+      print_line("  record pending: " + job_line(job) + "; deployed, the deploy note is not written yet (pushgated retries)");
+    for (const Job& job : e.waiting) print_line("  waiting: " + job_line(job));
   }
   if (status.daemon_version)
-    std::cout << fmt::format("pushgated {} is running ({})\n", *status.daemon_version, daemon.socket.string());
+    print_line(fmt::format("pushgated {} is running ({})", *status.daemon_version, daemon.socket.string()));
   else
-    std::cout << fmt::format("pushgated is not running ({}): queued jobs wait for it\n", daemon.socket.string());
+    print_line(fmt::format("pushgated is not running ({}): queued jobs wait for it", daemon.socket.string()));
 }
 
 ExitCode run_status(const StatusArgs& args) {
   git::RepositoryPtr repo = git::open(args.repo).value();
   RepoConfig config = load_repo_config(git::git_dir(repo.get())).value();
-  DaemonConfig daemon = find_daemon_config(args.daemon_config).value();
+  DaemonConfig daemon =
+      find_daemon_config(args.daemon_config, ConfigTrust::for_repository(git::git_dir(repo.get()))).value();
   // Reading the status must not create a spool where there is none.
   std::optional<Spool> spool;
   std::error_code ec;

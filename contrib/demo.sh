@@ -20,7 +20,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "A bare repository with pushgate's hooks and a daemon: pushgate install $demo/app.git"
 git init -q --bare "$demo/app.git"
-printf 'workers: 2\nwait_limit: 60s\n' > "$demo/pushgated.yaml"
+# pushgated deploys only the repositories its config names.
+printf 'workers: 2\nwait_limit: 60s\nrepositories: ["%s/app.git"]\n' "$demo" > "$demo/pushgated.yaml"
 "$bin/pushgate" install "$demo/app.git" --daemon-config "$demo/pushgated.yaml"
 cat >> "$demo/app.git/pushgate.yaml" <<YAML
 environments:

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -81,13 +82,14 @@ Expected<ControlReply> ControlClient::call(const ControlRequest& request, Clock:
   return parse_control_reply(*line);
 }
 
-ControlClient::FollowResult ControlClient::follow(std::uint64_t job,
+ControlClient::FollowResult ControlClient::follow(const std::string& spool_id, std::uint64_t job,
                                                   const std::function<void(std::string_view)>& on_line,
                                                   Clock::time_point deadline) {
   FollowResult result;
   ControlRequest request;
   request.op = ControlOp::follow;
   request.job = job;
+  request.spool_id = spool_id;
   if (auto sent = send_line(format_control_request(request)); !sent) {
     result.error = sent.error().message;
     return result;
@@ -97,11 +99,14 @@ ControlClient::FollowResult ControlClient::follow(std::uint64_t job,
       result.end = FollowEnd::timed_out;
       return result;
     }
-    auto line = read_line(deadline);
+    auto silence_ends = Clock::now() + k_follow_silence;
+    auto line = read_line(std::min(deadline, silence_ends));
     if (!line) {
-      bool late = Clock::now() >= deadline;
-      result.end = late ? FollowEnd::timed_out : FollowEnd::lost;
-      result.error = line.error().message;
+      auto now = Clock::now();
+      result.end = now >= deadline ? FollowEnd::timed_out : now >= silence_ends ? FollowEnd::silent : FollowEnd::lost;
+      result.error = result.end == FollowEnd::silent
+                         ? fmt::format("pushgated stopped answering (nothing for {} s)", k_follow_silence.count())
+                         : line.error().message;
       return result;
     }
     auto reply = parse_control_reply(*line);
@@ -122,13 +127,31 @@ ControlClient::FollowResult ControlClient::follow(std::uint64_t job,
   }
 }
 
+DaemonPing ping(const std::filesystem::path& socket, std::chrono::milliseconds timeout) {
+  DaemonPing result;
+  auto deadline = ControlClient::Clock::now() + timeout;
+  auto client = ControlClient::connect(socket, timeout);
+  if (!client) return result;
+  // The kernel accepts a connection into the backlog of a stopped daemon:
+  // only a reply proves that one runs.
+  auto reply = client->call(ControlRequest{}, deadline);
+  if (!reply || !reply->ok) {
+    result.state = DaemonPing::State::silent;
+    result.error = reply ? reply->error : reply.error().message;
+    return result;
+  }
+  result.state = DaemonPing::State::answered;
+  result.version = reply->version;
+  result.spool = reply->spool;
+  result.spool_id = reply->spool_id;
+  return result;
+}
+
 std::optional<std::string> ping_daemon(const std::filesystem::path& socket,
                                        std::chrono::milliseconds timeout) {
-  auto client = ControlClient::connect(socket, timeout);
-  if (!client) return std::nullopt;
-  auto reply = client->call(ControlRequest{}, ControlClient::Clock::now() + timeout);
-  if (!reply || !reply->ok) return std::nullopt;
-  return reply->version;
+  DaemonPing found = ping(socket, timeout);
+  if (found.state != DaemonPing::State::answered) return std::nullopt;
+  return found.version;
 }
 
 }  // namespace pushgate

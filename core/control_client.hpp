@@ -29,16 +29,24 @@ class ControlClient {
   // (ErrorCode::io) say whether the daemon hung up or did not answer in time.
   Expected<ControlReply> call(const ControlRequest& request, Clock::time_point deadline);
 
-  enum class FollowEnd { done, timed_out, lost };
+  // done: the job ended; timed_out: `deadline` passed; silent: the daemon
+  // sent nothing, not even a keep-alive, for k_follow_silence (stopped or
+  // wedged); lost: it hung up or refused.
+  enum class FollowEnd { done, timed_out, silent, lost };
   struct FollowResult {
     FollowEnd end = FollowEnd::lost;
     JobOutcome outcome;  // when end == done
     std::string error;   // when end == lost: why
   };
-  // Asks the daemon to stream job `job`'s log: every line so far and each
-  // new one goes to `on_line`, until the job ends or `deadline` passes.
-  FollowResult follow(std::uint64_t job, const std::function<void(std::string_view)>& on_line,
-                      Clock::time_point deadline);
+  // The longest silence a follower takes from the daemon, which sends a
+  // keep-alive every second.
+  static constexpr std::chrono::seconds k_follow_silence{5};
+
+  // Asks the daemon to stream job `job` of spool `spool_id`'s log: every line
+  // so far and each new one goes to `on_line`, until the job ends, `deadline`
+  // passes or the daemon falls silent.
+  FollowResult follow(const std::string& spool_id, std::uint64_t job,
+                      const std::function<void(std::string_view)>& on_line, Clock::time_point deadline);
 
  private:
   explicit ControlClient(UniqueFd fd) : m_fd(std::move(fd)) {}
@@ -49,6 +57,23 @@ class ControlClient {
   UniqueFd m_fd;
   std::string m_buffer;
 };
+
+// What a ping found on a socket.
+struct DaemonPing {
+  enum class State {
+    answered,  // a daemon replied
+    absent,    // nobody listens (no socket file, or no daemon behind it)
+    silent,    // connected, but no good reply in time (wedged, stopped, or refusing: see error)
+  };
+  State state = State::absent;
+  std::string version;   // answered: what the daemon reports
+  std::string spool;     // answered: the spool folder it serves
+  std::string spool_id;  // answered: that spool's id
+  std::string error;     // silent: what went wrong
+};
+
+// Pings the daemon on `socket`: a full round trip, bounded by `timeout`.
+DaemonPing ping(const std::filesystem::path& socket, std::chrono::milliseconds timeout);
 
 // The version pushgated reports when it answers a ping on `socket` within
 // `timeout`; nullopt when no daemon answers.

@@ -72,7 +72,7 @@ Expected<ControlRequest> parse_control_request(std::string_view line) {
                      read_string(j, "env", needs_target, request.env),
                      read_string(j, "commit", request.op == ControlOp::deploy, request.commit),
                      read_string(j, "to", false, request.to),
-                     read_string(j, "pusher", false, request.pusher)})
+                     read_string(j, "spool", request.op == ControlOp::follow, request.spool_id)})
     if (error) return *error;
   if (request.op == ControlOp::follow) {
     auto job = j.find("job");
@@ -89,7 +89,7 @@ std::string format_control_request(const ControlRequest& request) {
   if (!request.env.empty()) j["env"] = request.env;
   if (!request.commit.empty()) j["commit"] = request.commit;
   if (!request.to.empty()) j["to"] = request.to;
-  if (!request.pusher.empty()) j["pusher"] = request.pusher;
+  if (!request.spool_id.empty()) j["spool"] = request.spool_id;
   if (request.job != 0) j["job"] = request.job;
   return dump(j);
 }
@@ -103,6 +103,9 @@ Expected<ControlReply> parse_control_reply(std::string_view line) {
   reply.error = string_member(j, "error");
   if (!reply.ok && reply.error.empty()) reply.error = "pushgated refused the request";
   reply.version = string_member(j, "version");
+  reply.spool = string_member(j, "spool");
+  reply.spool_id = string_member(j, "spool_id");
+  if (auto k = j.find("keepalive"); k != j.end() && k->is_boolean()) reply.keepalive = k->get<bool>();
   if (auto job = j.find("job"); job != j.end() && job->is_number_unsigned())
     reply.job = job->get<std::uint64_t>();
   if (auto status = j.find("status"); status != j.end() && status->is_object())
@@ -122,7 +125,11 @@ std::string reply_error(std::string_view message) {
   return dump({{"ok", false}, {"error", message}});
 }
 
-std::string reply_pong() { return dump({{"ok", true}, {"version", k_pushgate_version}}); }
+std::string reply_pong(const Spool& spool) {
+  return dump({{"ok", true}, {"version", k_pushgate_version}, {"spool", spool.dir().string()}, {"spool_id", spool.id()}});
+}
+
+std::string reply_keepalive() { return dump({{"keepalive", true}}); }
 
 std::string reply_job(std::uint64_t job) { return dump({{"ok", true}, {"job", job}}); }
 

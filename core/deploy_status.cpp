@@ -135,7 +135,8 @@ Expected<RepoStatus> read_repo_status(git_repository* repo, const RepoConfig& co
     if (!history->empty()) s.last = history->back();
     auto mine = [&](const Job& j) { return j.repo == status.repo && j.env == e.name; };
     std::copy_if(waiting.begin(), waiting.end(), std::back_inserter(s.waiting), mine);
-    std::copy_if(active.begin(), active.end(), std::back_inserter(s.active), mine);
+    for (const Job& j : active)
+      if (mine(j)) (spool->pending_record(j.id) ? s.record_pending : s.active).push_back(j);
     status.environments.push_back(std::move(s));
   }
   return status;
@@ -148,15 +149,17 @@ std::string status_to_json(const RepoStatus& status) {
     if (e.live)
       live = {{"commit", e.live->commit}, {"release", e.live->release}, {"since", e.live->since},
               {"by", e.live->by},         {"job", e.live->job}};
-    Json waiting = Json::array(), active = Json::array();
+    Json waiting = Json::array(), active = Json::array(), pending = Json::array();
     for (const auto& j : e.waiting) waiting.push_back(job_json(j));
     for (const auto& j : e.active) active.push_back(job_json(j));
+    for (const auto& j : e.record_pending) pending.push_back(job_json(j));
     envs.push_back({{"name", e.name},
                     {"branch", e.branch},
                     {"live", std::move(live)},
                     {"last", e.last ? record_json(*e.last) : Json(nullptr)},
                     {"waiting", std::move(waiting)},
-                    {"active", std::move(active)}});
+                    {"active", std::move(active)},
+                    {"record_pending", std::move(pending)}});
   }
   Json j = {{"repo", status.repo},
             {"daemon", status.daemon_version ? Json(*status.daemon_version) : Json(nullptr)},

@@ -60,7 +60,8 @@ struct EnvironmentStatus {
   std::optional<LiveDeploy> live;
   std::optional<CommitRecord> last;  // the newest record of any status
   std::vector<Job> waiting;          // queued in the spool, oldest first
-  std::vector<Job> active;           // claimed by the daemon
+  std::vector<Job> active;           // claimed by the daemon, running
+  std::vector<Job> record_pending;   // deployed; the daemon retries writing the notes
 };
 
 struct RepoStatus {

@@ -7,6 +7,7 @@
 #include "core/config_reader.hpp"
 #include "core/deploy_dir.hpp"
 #include "core/environment_config.hpp"
+#include "core/trusted_file.hpp"
 
 namespace pushgate {
 
@@ -73,11 +74,14 @@ Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string&
 
 Expected<RepoConfig> load_repo_config(const std::string& git_dir) {
   std::filesystem::path file = std::filesystem::path(git_dir) / k_repo_config_name;
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return RepoConfig{};
-  auto text = read_file(file.string());
-  if (!text) return text.error();
-  auto config = parse_repo_config(*text, file.string());
+  // The file names the commands the daemon runs and turns validation off:
+  // only the repository's owner (or root) may have written it.
+  auto owner = owner_of(git_dir);
+  if (!owner) return owner.error();
+  auto read = read_trusted_file(file, {*owner});
+  if (!read) return read.error();
+  if (read->missing) return RepoConfig{};
+  auto config = parse_repo_config(read->text, file.string());
   if (!config) return config;
   if (auto outside = check_deploy_dirs_outside(config->environments, git_dir); !outside) return outside.error();
   return config;

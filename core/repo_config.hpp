@@ -96,7 +96,10 @@ inline constexpr std::string_view k_repo_config_name = "pushgate.yaml";
 // Error (ErrorCode::config) listing every problem as file:line:col.
 Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string& file);
 
-// Loads `git_dir`/pushgate.yaml; a missing file gives the defaults.
+// Loads `git_dir`/pushgate.yaml; a missing file gives the defaults. The file
+// must belong to root or the owner of `git_dir` and be writable by nobody
+// else (core/trusted_file.hpp); otherwise an Error (ErrorCode::config) names
+// the file, its owner and mode, and the fix.
 Expected<RepoConfig> load_repo_config(const std::string& git_dir);
 
 // The environment of `config` named `name` (owned by `config`). When there

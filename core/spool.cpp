@@ -29,6 +29,10 @@ using Json = nlohmann::json;
 
 constexpr mode_t k_dir_mode = 0770;
 constexpr mode_t k_file_mode = 0660;
+// Job files are readable by the spool's group (the daemon) but writable by
+// their writer only: the daemon believes some of what a file says because of
+// who owns it, so no other member of the group may change it.
+constexpr mode_t k_job_file_mode = 0640;
 constexpr const char* k_folders[] = {"tmp", "new", "active", "done", "logs", "bad"};
 
 Error io_error(std::string_view what, const fs::path& path) {
@@ -36,9 +40,9 @@ Error io_error(std::string_view what, const fs::path& path) {
 }
 
 Expected<bool> write_durably(const fs::path& path, std::string_view text) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, k_file_mode));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, k_job_file_mode));
   if (!fd) return io_error("create", path);
-  if (::fchmod(fd.get(), k_file_mode) < 0) return io_error("set the mode of", path);
+  if (::fchmod(fd.get(), k_job_file_mode) < 0) return io_error("set the mode of", path);
   if (!write_all(fd.get(), text)) return io_error("write", path);
   if (::fsync(fd.get()) < 0) return io_error("sync", path);
   return true;
@@ -243,6 +247,10 @@ Error corrupt_job(const fs::path& spool, std::uint64_t id) {
   return {ErrorCode::input, fmt::format("job {} is corrupt; moved it to {}", id, (spool / "bad").string())};
 }
 
+fs::path pending_path(const fs::path& spool, std::uint64_t id) {
+  return spool / "active" / fmt::format("{}.pending", id);
+}
+
 }  // namespace
 
 Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
@@ -264,6 +272,18 @@ Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
   make(m_dir);
   for (const char* folder : k_folders) make(m_dir / folder);
   m_id = load_or_make_spool_id(m_dir);
+}
+
+Expected<bool> Spool::set_pending_record(std::uint64_t id, std::string_view text) {
+  fs::path tmp = m_dir / "tmp" / fmt::format("{}.pending", id);
+  ::unlink(tmp.c_str());
+  return publish(tmp, pending_path(m_dir, id), text);
+}
+
+std::optional<std::string> Spool::pending_record(std::uint64_t id) const {
+  SpoolEntry file = read_spool_entry(pending_path(m_dir, id), k_max_job_file);
+  if (file.state != SpoolEntry::State::read) return std::nullopt;
+  return std::move(file.text);
 }
 
 fs::path Spool::log_path(std::uint64_t id) const { return m_dir / "logs" / fmt::format("{}.log", id); }
@@ -318,6 +338,7 @@ Expected<bool> Spool::finish(std::uint64_t id, const JobOutcome& outcome) {
   // Until this unlink is done the job is in two folders; listings skip it
   // because done/ wins.
   if (::unlink(from.c_str()) < 0 && errno != ENOENT) return io_error("remove", from);
+  ::unlink(pending_path(m_dir, id).c_str());
   return sync_dir(from.parent_path());
 }
 

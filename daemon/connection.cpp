@@ -1,14 +1,12 @@
 #include "daemon/connection.hpp"
 
-#include <fmt/format.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <vector>
 
 #include "core/control_protocol.hpp"
+#include "core/trusted_file.hpp"
 
 namespace pushgate::daemon {
 
@@ -60,15 +58,16 @@ bool Connection::peer_gone() const {
   return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
-std::string Connection::peer_user() const {
+uid_t Connection::peer_uid() const {
   ucred cred{};
   socklen_t len = sizeof cred;
-  if (::getsockopt(m_fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return "unknown";
-  std::vector<char> buf(16384);
-  passwd pw{};
-  passwd* found = nullptr;
-  if (::getpwuid_r(cred.uid, &pw, buf.data(), buf.size(), &found) == 0 && found) return found->pw_name;
-  return fmt::format("uid {}", cred.uid);
+  if (::getsockopt(m_fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return static_cast<uid_t>(-1);
+  return cred.uid;
+}
+
+std::string Connection::peer_user() const {
+  uid_t uid = peer_uid();
+  return uid == static_cast<uid_t>(-1) ? std::string("unknown") : account_name(uid);
 }
 
 }  // namespace pushgate::daemon

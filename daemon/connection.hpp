@@ -2,6 +2,8 @@
 // One accepted client of the control socket: line-based reads with a time
 // limit, writes that report a departed client instead of raising SIGPIPE.
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,6 +26,9 @@ class Connection {
   bool send(std::string_view line);
   // True when the client closed its end.
   bool peer_gone() const;
+  // The uid of the process at the other end (SO_PEERCRED); (uid_t)-1 when
+  // the kernel does not say.
+  uid_t peer_uid() const;
   // The login name of the process at the other end (SO_PEERCRED), or "uid N".
   std::string peer_user() const;
 

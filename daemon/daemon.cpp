@@ -12,6 +12,7 @@
 #include "core/daemon_config.hpp"
 #include "core/job.hpp"
 #include "core/spool.hpp"
+#include "core/trusted_file.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/instance_lock.hpp"
@@ -36,9 +37,9 @@ class Daemon {
         m_lock(std::move(lock)),
         m_spool(m_config.spool),
         m_watch(m_spool.new_dir()),
-        m_server(m_config.socket, m_spool, m_board),
+        m_server(m_config, m_spool, m_board),
         m_scheduler(m_config.workers),
-        m_runner(m_spool, m_config.state, m_board, m_stopping),
+        m_runner(m_spool, m_config, m_board, m_stopping),
         m_pool([this](const Dispatch& d) { m_runner.run(d); }) {}
 
   ~Daemon() { m_board.close(); }
@@ -46,8 +47,12 @@ class Daemon {
   void run() {
     recover();
     intake();
-    log_event("pushgated {} serving {} with {} worker(s); spool {}", k_pushgate_version,
-              m_config.socket.string(), m_config.workers, m_config.spool.string());
+    log_event("pushgated {} serving {} with {} worker(s); spool {} (id {}); {} repository pattern(s)",
+              k_pushgate_version, m_config.socket.string(), m_config.workers, m_config.spool.string(), m_spool.id(),
+              m_config.repositories.size());
+    if (m_config.repositories.empty())
+      log_event("warning: pushgated.yaml names no repositories:, so no job will be deployed; add e.g. "
+                "repositories: [/srv/git/*.git] and send SIGHUP");
     for (;;) {
       if (!m_stopping) dispatch();
       if (m_stopping && m_scheduler.running() == 0) break;
@@ -58,8 +63,9 @@ class Daemon {
 
  private:
   void recover() {
-    auto active = m_spool.active();
-    for (const Job& job : active) {
+    for (Job job : m_spool.active()) {
+      if (m_runner.resume_pending(job)) continue;
+      job.repo = repo_identity(job.repo);
       log_event("job {}: was cut off while running ({}); recovering it", job.id, describe_job(job));
       m_scheduler.add_recovered(job);
     }
@@ -67,9 +73,12 @@ class Daemon {
 
   // Queues what waits in SPOOL/new that the scheduler does not know yet.
   void intake() {
-    for (const Job& job : m_spool.waiting()) {
+    for (Job job : m_spool.waiting()) {
       if (m_scheduler.knows(job.id)) continue;
-      log_event("job {}: queued {} in {} by {}", job.id, describe_job(job), job.repo, job.pusher);
+      // One queue per environment: "/srv/git/a.git/." must not get a queue
+      // of its own beside "/srv/git/a.git" and deploy in parallel with it.
+      job.repo = repo_identity(job.repo);
+      log_event("job {}: queued {} in {} by {}", job.id, describe_job(job), job.repo, account_name(job.owner));
       m_scheduler.add_waiting(job);
     }
   }
@@ -120,18 +129,27 @@ class Daemon {
   }
 
   void reload() {
-    auto fresh = find_daemon_config(m_config_file);
+    auto fresh = find_daemon_config(m_config_file, ConfigTrust::for_daemon());
     if (!fresh) {
       log_event("SIGHUP: keeping the current settings: {}", fresh.error().message);
       return;
     }
-    if (fresh->spool != m_config.spool || fresh->state != m_config.state || fresh->socket != m_config.socket)
-      log_event("SIGHUP: spool, state and socket changes take effect when pushgated restarts");
+    // The hooks ask the running daemon which spool it serves; half a change
+    // would have them and the daemon disagree, so none is made.
+    if (fresh->spool != m_config.spool || fresh->state != m_config.state || fresh->socket != m_config.socket) {
+      log_event("SIGHUP: refusing the new settings: spool, state or socket changed (spool {} -> {}, state {} -> {}, "
+                "socket {} -> {}); restart pushgated to use them. Jobs keep going to {}",
+                m_config.spool.string(), fresh->spool.string(), m_config.state.string(), fresh->state.string(),
+                m_config.socket.string(), fresh->socket.string(), m_config.spool.string());
+      return;
+    }
     m_scheduler.set_workers(fresh->workers);
-    m_config.workers = fresh->workers;
-    m_config.wait_limit = fresh->wait_limit;
-    log_event("SIGHUP: reloaded {}; {} worker(s)",
-              fresh->source.empty() ? std::string("the built-in defaults") : fresh->source.string(), fresh->workers);
+    m_config = std::move(*fresh);
+    m_runner.set_config(m_config);
+    m_server.set_config(m_config);
+    log_event("SIGHUP: reloaded {}; {} worker(s), {} repository pattern(s)",
+              m_config.source.empty() ? std::string("the built-in defaults") : m_config.source.string(),
+              m_config.workers, m_config.repositories.size());
   }
 
   std::string m_config_file;
@@ -151,7 +169,7 @@ class Daemon {
 }  // namespace
 
 DaemonExit run_daemon(const std::string& config_file) {
-  auto config = find_daemon_config(config_file);
+  auto config = find_daemon_config(config_file, ConfigTrust::for_daemon());
   if (!config) {
     log_event("error: {}", config.error().message);
     return DaemonExit::cannot_start;

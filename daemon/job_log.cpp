@@ -10,6 +10,7 @@
 #include "core/config_reader.hpp"
 #include "core/error.hpp"
 #include "core/spool_entry.hpp"
+#include "core/terminal_text.hpp"
 #include "core/write_all.hpp"
 
 namespace pushgate::daemon {
@@ -42,7 +43,9 @@ void JobLog::write(std::string_view text) {
       std::size_t nl = text.find('\n', start);
       std::string_view line = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      out += m_redact ? m_redact(line) : std::string(line);
+      // Deploy commands print what the push brought: a control character
+      // would reach every terminal that shows this log.
+      out += escape_control(m_redact ? m_redact(line) : std::string(line));
       out += '\n';
       if (nl == std::string_view::npos || nl + 1 == text.size()) break;
       start = nl + 1;

@@ -28,7 +28,9 @@ class JobLog {
   void set_redact(Redact redact);
   // `text` with secrets replaced, as write() would store it.
   std::string redact(std::string_view text) const;
-  // Appends `text` as one or more lines; safe from any thread. A failing
+  // Appends `text` as one or more lines, each redacted, then escaped
+  // (core/terminal_text.hpp: no control character reaches the log, its
+  // followers or the deploy-log note); safe from any thread. A failing
   // disk loses the line, never the deploy.
   void write(std::string_view text);
   // write() as the sink deployers and processes take.

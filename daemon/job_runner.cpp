@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 #include "core/deploy_dir.hpp"
 #include "core/git.hpp"
 #include "core/job.hpp"
+#include "core/manual_job.hpp"
 #include "core/process.hpp"
 #include "core/redactor.hpp"
 #include "core/repo_config.hpp"
@@ -19,11 +18,6 @@ namespace {
 
 // The deploy-log note keeps the end of a very chatty deploy.
 constexpr std::size_t k_max_log_note = 256 * 1024;
-constexpr int k_record_attempts = 5;
-constexpr std::chrono::milliseconds k_record_retry_pause{500};
-
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 JobLog::Redact redactor_for(const Environment& env) {
   std::vector<std::string> secrets;
@@ -41,80 +35,160 @@ JobResult failed(const Job& job, std::string message) {
 
 }  // namespace
 
-JobRunner::JobRunner(Spool& spool, std::filesystem::path state_dir, LogBoard& board,
-                     const std::atomic<bool>& stopping)
-    : m_spool(spool), m_state_dir(std::move(state_dir)), m_board(board), m_stopping(stopping) {}
+JobRunner::JobRunner(Spool& spool, DaemonConfig config, LogBoard& board, const std::atomic<bool>& stopping)
+    : m_spool(spool),
+      m_config(std::move(config)),
+      m_board(board),
+      m_stopping(stopping),
+      m_retrier([this](PendingRecord& pending) { return retry_notes(pending); }) {}
+
+DaemonConfig JobRunner::config() const {
+  std::lock_guard lock(m_config_mutex);
+  return m_config;
+}
+
+void JobRunner::set_config(const DaemonConfig& config) {
+  std::lock_guard lock(m_config_mutex);
+  m_config = config;
+}
 
 void JobRunner::run(const Dispatch& dispatch) {
   const Job& job = dispatch.job;
   auto started = std::chrono::steady_clock::now();
   try {
-    auto repo = git::open(job.repo);
-    if (!repo) {
-      for (const Job& old : dispatch.superseded) finish(old, "failed", "", repo.error().message);
-      finish(job, "failed", "", repo.error().message);
-      return;
+    auto admitted = admit_job(job, config());
+    if (!admitted) return refuse(dispatch, admitted.error().message);
+    git_repository* repo = admitted->repo.get();
+    for (const Job& old : dispatch.superseded) supersede(*admitted, old);
+    const Job& derived = admitted->job;
+    if (finish_if_recorded(repo, derived)) return;
+    if (admitted->named_on_branch) {
+      Job named = derived;
+      named.commit = admitted->named_commit;
+      if (finish_if_recorded(repo, named)) return;
     }
-    for (const Job& old : dispatch.superseded) supersede(repo->get(), old, job);
-    if (finish_if_recorded(repo->get(), job)) return;
     JobLog log(m_spool.log_path(job.id), m_board);
-    log_event("job {}: {} {} in {}", job.id, dispatch.recovered ? "recovering" : "starting", describe_job(job),
-              job.repo);
-    JobResult result = execute(repo->get(), dispatch, log);
-    conclude(repo->get(), job, result, log, started);
+    log_event("job {}: {} {} in {}", job.id, dispatch.recovered ? "recovering" : "starting", describe_job(derived),
+              derived.repo);
+    JobResult result = execute(*admitted, dispatch, log);
+    conclude(repo, derived, result, log, started);
   } catch (const std::exception& e) {
     log_event("job {}: error: {}", job.id, e.what());
     if (m_spool.phase(job.id) != JobPhase::done) finish(job, "failed", "", e.what());
   }
 }
 
-void JobRunner::supersede(git_repository* repo, const Job& old, const Job& newest) {
-  if (finish_if_recorded(repo, old)) return;
-  std::string message = fmt::format("{} (job {}) is deployed instead", abbreviate(newest.commit), newest.id);
-  DeployRecord record = make_record(old, DeployStatus::superseded,
-                                    {{"superseded_by", short_commit(newest.commit)}, {"message", message}});
-  if (auto written = append_record(repo, old.commit, record); !written)
-    log_event("job {}: cannot record 'superseded': {}", old.id, written.error().message);
-  JobLog(m_spool.log_path(old.id), m_board).write("pushgate: superseded: " + message);
-  finish(old, to_string(DeployStatus::superseded), "", message);
+void JobRunner::refuse(const Dispatch& dispatch, const std::string& message) {
+  // Nothing is written into a repository that was refused: it may not be one
+  // the daemon serves at all.
+  auto refuse_one = [&](const Job& job) {
+    JobLog(m_spool.log_path(job.id), m_board).write("pushgate: refused: " + message);
+    finish(job, "failed", "", message);
+  };
+  for (const Job& old : dispatch.superseded) refuse_one(old);
+  refuse_one(dispatch.job);
 }
 
-JobResult JobRunner::execute(git_repository* repo, const Dispatch& dispatch, JobLog& log) {
-  const Job& job = dispatch.job;
-  if (job.commit.empty() && job.kind != JobKind::rollback) return failed(job, "the job names no commit");
-  auto config = load_repo_config(job.repo);
-  if (!config)
-    return failed(job, fmt::format("{}/pushgate.yaml is invalid: {}", job.repo, first_line(config.error().message)));
-  auto found = find_environment(*config, job.env, job.repo);
-  if (!found)
-    return failed(job, fmt::format("{}, so the job queued for it cannot run", found.error().message));
-  const Environment* env = *found;
+void JobRunner::supersede(const AdmittedJob& admitted, const Job& old) {
+  Job job = old;
+  job.repo = admitted.job.repo;
+  job.pusher = derived_pusher(old, admitted.repo_owner);
+  if (finish_if_recorded(admitted.repo.get(), job)) return;
+  std::string message =
+      fmt::format("{} (job {}) is deployed instead", abbreviate(admitted.job.commit), admitted.job.id);
+  // A record goes only on a commit of the branch: a job file may name any object.
+  if (check_deployable(admitted.repo.get(), job.commit, admitted.env->branch)) {
+    DeployRecord record = make_record(job, DeployStatus::superseded,
+                                      {{"superseded_by", short_commit(admitted.job.commit)}, {"message", message}});
+    if (auto written = append_record(admitted.repo.get(), job.commit, record); !written)
+      log_event("job {}: cannot record 'superseded': {}", job.id, written.error().message);
+  }
+  JobLog(m_spool.log_path(job.id), m_board).write("pushgate: superseded: " + message);
+  finish(job, to_string(DeployStatus::superseded), "", message);
+}
+
+JobResult JobRunner::execute(AdmittedJob& admitted, const Dispatch& dispatch, JobLog& log) {
+  const Job& job = admitted.job;
+  const Environment* env = admitted.env;
   log.set_redact(redactor_for(*env));
 
-  if (auto dir = check_deploy_dir(*env, m_spool.dir(), m_state_dir); !dir) return failed(job, dir.error().message);
+  if (auto dir = check_deploy_dir(*env, config()); !dir) return failed(job, dir.error().message);
   SystemProcessRunner runner;
   std::unique_ptr<Deployer> deployer;
   try {
-    deployer = make_deployer(*env, job.repo, m_state_dir.string(), runner);
+    deployer = make_deployer(*env, job.repo, config().state.string(), runner);
   } catch (const Failure& e) {
     return failed(job, fmt::format("cannot set up the {} deployer: {}", job.env, e.what()));
   }
-  JobContext ctx{repo, &job, env, deployer.get(), &log, &m_stopping};
+  auto live = deployer->live();
+  if (auto stale = stale_push(admitted, live ? live->commit : "", dispatch.recovered)) {
+    JobResult r;
+    r.status = DeployStatus::superseded;
+    // On the commit the job was queued for, when that is the branch's: a job
+    // file may name any object.
+    r.record_on = admitted.named_commit.empty() ? job.commit : admitted.named_on_branch ? admitted.named_commit : "";
+    r.message = *stale;
+    if (admitted.named_on_branch) r.fields = {{"superseded_by", short_commit(job.commit)}};
+    return r;
+  }
+  JobContext ctx{admitted.repo.get(), &job, env, deployer.get(), &log, &m_stopping};
   if (dispatch.recovered) return recover_interrupted(ctx);
   if (job.kind == JobKind::rollback) return rollback_job(ctx);
   return deploy_commit(ctx, 0);
 }
 
-bool JobRunner::record_with_retries(git_repository* repo, const Job& job, const std::string& commit,
-                                    const DeployRecord& record) {
-  for (int attempt = 1;; ++attempt) {
-    auto written = append_record(repo, commit, record);
-    if (written) return true;
-    log_event("job {}: cannot write the deploy note (attempt {} of {}): {}", job.id, attempt,
-              k_record_attempts, written.error().message);
-    if (attempt == k_record_attempts) return false;
-    std::this_thread::sleep_for(k_record_retry_pause);
+bool JobRunner::write_notes(git_repository* repo, PendingRecord& pending) {
+  // The log first: once the final record is there, a restarted daemon
+  // takes the job as done and would not write the log any more.
+  if (!pending.log.empty()) {
+    if (auto written = append_log(repo, pending.commit, pending.record, pending.log); !written) {
+      log_event("job {}: cannot write the deploy-log note: {}", pending.job.id, written.error().message);
+      return false;
+    }
+    pending.log.clear();
   }
+  if (auto written = append_record(repo, pending.commit, pending.record); !written) {
+    log_event("job {}: cannot write the deploy note: {}", pending.job.id, written.error().message);
+    return false;
+  }
+  return true;
+}
+
+void JobRunner::park(PendingRecord pending, JobLog& log) {
+  log.write("pushgate: the deploy note cannot be written yet; pushgated retries until it is "
+            "(`pushgate status` shows it as record pending)");
+  if (auto kept = m_spool.set_pending_record(pending.job.id, pending_to_json(pending)); !kept)
+    log_event("job {}: cannot keep its pending record in the spool: {}", pending.job.id, kept.error().message);
+  log_event("job {}: {}, record pending; retrying until the note is written", pending.job.id,
+            to_string(pending.record.status));
+  m_board.announce();
+  m_retrier.add(std::move(pending));
+}
+
+bool JobRunner::retry_notes(PendingRecord& pending) {
+  auto repo = git::open(pending.job.repo);
+  if (!repo) {
+    log_event("job {}: cannot open {} to write its notes: {}", pending.job.id, pending.job.repo,
+              repo.error().message);
+    return false;
+  }
+  if (!write_notes(repo->get(), pending)) return false;
+  log_event("job {}: the pending record is written", pending.job.id);
+  finish(pending.job, to_string(pending.record.status), pending.release, pending.message);
+  return true;
+}
+
+bool JobRunner::resume_pending(const Job& job) {
+  auto text = m_spool.pending_record(job.id);
+  if (!text) return false;
+  auto pending = pending_from_json(*text, job);
+  if (!pending) {
+    log_event("job {}: its pending record is unreadable; recovering the job instead", job.id);
+    return false;
+  }
+  log_event("job {}: deployed by an earlier run, record pending; retrying the note", job.id);
+  m_retrier.add(std::move(*pending));
+  return true;
 }
 
 void JobRunner::conclude(git_repository* repo, const Job& job, const JobResult& result, JobLog& log,
@@ -126,17 +200,14 @@ void JobRunner::conclude(git_repository* repo, const Job& job, const JobResult& 
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     fields.emplace_back("duration_ms", std::to_string(elapsed.count()));
     fields.emplace_back("message", result.message);
-    DeployRecord record = make_record(job, result.status, fields);
-    // The log first: once the final record is there, a restarted daemon
-    // takes the job as done and would not write the log any more.
-    if (auto written = append_log(repo, result.record_on, record, log.contents(k_max_log_note)); !written)
-      log_event("job {}: cannot write the deploy-log note: {}", job.id, written.error().message);
-    if (!record_with_retries(repo, job, result.record_on, record)) {
-      // No accepted push without its record: the job stays in active/, and
-      // the next start takes it as interrupted and records it then.
-      log_event("job {}: left unfinished so that a restart records it", job.id);
-      return;
-    }
+    // A superseded job made no attempt, so it has no deploy-log note.
+    std::string attempt_log =
+        result.status == DeployStatus::superseded ? std::string() : log.contents(k_max_log_note);
+    PendingRecord notes{job,           result.record_on, make_record(job, result.status, fields),
+                        attempt_log, result.release, result.message};
+    // No deploy without its record: until the notes are written the job
+    // stays active, and shows as record pending.
+    if (!write_notes(repo, notes)) return park(std::move(notes), log);
   }
   finish(job, status, result.release, result.message);
 }

@@ -19,8 +19,12 @@ int main(int argc, char** argv) {
       "pushgate CLI queues `deploy` and `rollback` jobs in the spool itself and follows\n"
       "them (--wait, `log --follow`) through the socket; `pushgate status` reads the\n"
       "notes and the spool, and asks the socket only whether pushgated runs.\n\n"
+      "It deploys only repositories that repositories: in pushgated.yaml names, and\n"
+      "takes from a job file only its repository and environment: the commit is the\n"
+      "environment branch's tip, the pusher the job file's owner (or SO_PEERCRED).\n\n"
       "Signals: SIGTERM/SIGINT finish the running deploys, then exit; SIGHUP reloads\n"
-      "the config (workers, wait_limit).\n\n"
+      "the config (workers, wait_limit, repositories, connections_per_user); a changed\n"
+      "spool, state or socket is refused until pushgated restarts.\n\n"
       "Exit status: 0 stopped by SIGTERM or SIGINT; 2 cannot start as configured\n"
       "(invalid config, or another pushgated holds the state folder or answers on the\n"
       "socket); 3 unexpected failure (see the message)",
@@ -37,5 +41,11 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(pushgate::daemon::DaemonExit::cannot_start);
   }
   pushgate::git::Library git;
+  // pushgated runs as its own account and deploys repositories that others
+  // own (the git account's, shared with the pushers' group): it opens only
+  // those pushgated.yaml names, after checking their hooks folder and
+  // pushgate.yaml. libgit2's owner check would refuse them all (and misreads
+  // safe.directory=*).
+  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
   return static_cast<int>(pushgate::daemon::run_daemon(config));
 }

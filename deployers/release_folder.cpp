@@ -147,16 +147,15 @@ Expected<bool> ReleaseFolder::clear_live() const {
 Expected<bool> ReleaseFolder::remove(const std::string& id) const {
   if (auto live_release = live(); live_release && live_release->id == id)
     return Error{ErrorCode::internal, fmt::format("release {} is live; it cannot be removed", id)};
-  // Renamed out of the way first: a crash in the middle of remove_all would
-  // otherwise leave a release with its final name and half its files, which
-  // a rollback could make live. prepare() finishes what a crash cut off.
   std::error_code ec;
+  // Renamed to its partial name first: a removal cut off half-way must not
+  // leave a release with a whole name and half its files (prepare() clears
+  // partial ones).
   fs::rename(release_path(id), partial_path(id), ec);
-  if (ec) return fs_error("remove", release_path(id), ec);
-  if (auto synced = sync_dir(m_root / k_releases); !synced) return synced;
-  fs::remove(commit_file(id), ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return fs_error("remove", release_path(id), ec);
   fs::remove_all(partial_path(id), ec);
   if (ec) return fs_error("remove", partial_path(id), ec);
+  fs::remove(commit_file(id), ec);
   return true;
 }
 

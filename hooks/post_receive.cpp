@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -19,8 +20,9 @@ namespace pushgate {
 
 namespace {
 
-// A running daemon answers within microseconds; a hung one must not hold the push.
-constexpr std::chrono::milliseconds k_ping_timeout{300};
+// A running daemon answers within microseconds; a stopped or wedged one must
+// be told apart from it within seconds, and must not hold the push.
+constexpr std::chrono::milliseconds k_ping_timeout{2000};
 
 
 std::string format_duration(std::chrono::milliseconds d) {
@@ -41,7 +43,8 @@ void print_error(std::ostream& out, const std::string& message) {
   }
 }
 
-void follow(const DaemonConfig& daemon, const std::vector<Job>& jobs, std::ostream& out) {
+void follow(const DaemonConfig& daemon, const std::string& spool_id, const std::vector<Job>& jobs,
+            std::ostream& out) {
   auto deadline = ControlClient::Clock::now() + daemon.wait_limit;
   for (const Job& job : jobs) {
     auto client = ControlClient::connect(daemon.socket, k_ping_timeout);
@@ -50,8 +53,8 @@ void follow(const DaemonConfig& daemon, const std::vector<Job>& jobs, std::ostre
       return;
     }
     auto result = client->follow(
-        job.id, [&](std::string_view line) { out << fmt::format("[{}] {}\n", job.env, line) << std::flush; },
-        deadline);
+        spool_id, job.id,
+        [&](std::string_view line) { out << fmt::format("[{}] {}\n", job.env, line) << std::flush; }, deadline);
     switch (result.end) {
       case ControlClient::FollowEnd::done:
         out << fmt::format("pushgate: {}: {}{}{}\n", job.env, result.outcome.status,
@@ -62,6 +65,11 @@ void follow(const DaemonConfig& daemon, const std::vector<Job>& jobs, std::ostre
                            "`pushgate status` shows how it ends\n",
                            format_duration(daemon.wait_limit), job.id);
         return;
+      case ControlClient::FollowEnd::silent:
+        out << fmt::format("pushgate: stopped waiting: {}; job {} goes on when it answers again: "
+                           "`pushgate status` shows how it ends\n",
+                           result.error, job.id);
+        return;
       case ControlClient::FollowEnd::lost:
         out << fmt::format("pushgate: cannot follow job {}: {}\n", job.id, result.error);
         return;
@@ -71,7 +79,7 @@ void follow(const DaemonConfig& daemon, const std::vector<Job>& jobs, std::ostre
 
 class PostReceive {
  public:
-  explicit PostReceive(std::ostream& out) : m_out(out) {}
+  PostReceive(std::ostream& out, const PostReceiveOptions& options) : m_out(out), m_options(options) {}
 
   void run(std::istream& input) {
     std::string text{std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
@@ -88,34 +96,53 @@ class PostReceive {
     auto targets = deploy_targets(*updates, *config);
     if (targets.empty()) return;
 
-    auto daemon = find_daemon_config("");
+    auto daemon = find_daemon_config(m_options.daemon_config, ConfigTrust::for_repository(git_dir),
+                                     ConfigSearch::argument_system);
     if (!daemon) {
       print_error(m_out, daemon.error().message);
       m_out << "pushgate: the push landed, but no deploy was queued\n";
       return;
     }
-    std::vector<Job> jobs = enqueue(*daemon, git_dir, targets);
+    // Asked first, so the jobs go to the spool the running daemon reads, and
+    // a wedged daemon is found out now rather than by a wait that never ends.
+    DaemonPing found = ping(daemon->socket, k_ping_timeout);
+    std::filesystem::path spool_dir = daemon->spool;
+    if (found.state == DaemonPing::State::answered && !found.spool.empty() && found.spool != spool_dir) {
+      m_out << fmt::format("pushgate: pushgated serves the spool {}, not {} as {} says; queueing there "
+                           "(restart pushgated to use the new spool)\n",
+                           found.spool, spool_dir.string(), daemon->source.string());
+      spool_dir = found.spool;
+    }
+    std::optional<Spool> spool;
+    std::vector<Job> jobs = enqueue(spool, spool_dir, git_dir, targets);
     if (jobs.empty()) return;
-    // A connection the kernel accepts proves a live listener; waiting for a
-    // ping's reply would wait behind the daemon's intake of these very jobs.
-    bool running = ControlClient::connect(daemon->socket, k_ping_timeout).has_value();
-    if (!running) m_out << "pushgate: pushgated is not running; the deploy starts when it does\n";
-    if (running && PushOptions::from_environment().has("pushgate.wait")) follow(*daemon, jobs, m_out);
+    switch (found.state) {
+      case DaemonPing::State::absent:
+        m_out << "pushgate: pushgated is not running; the deploy starts when it does\n";
+        return;
+      case DaemonPing::State::silent:
+        m_out << fmt::format("pushgate: pushgated does not answer on {} ({}); the deploy starts when it does\n",
+                             daemon->socket.string(),
+                             found.error.empty() ? "stopped or wedged" : found.error);
+        return;
+      case DaemonPing::State::answered:
+        if (PushOptions::from_environment().has("pushgate.wait")) follow(*daemon, spool->id(), jobs, m_out);
+        return;
+    }
   }
 
  private:
-  std::vector<Job> enqueue(const DaemonConfig& daemon, const std::string& git_dir,
-                           const std::vector<DeployTarget>& targets) {
+  std::vector<Job> enqueue(std::optional<Spool>& spool, const std::filesystem::path& spool_dir,
+                           const std::string& git_dir, const std::vector<DeployTarget>& targets) {
     std::vector<Job> jobs;
-    std::optional<Spool> spool;
     try {
-      spool.emplace(daemon.spool);
+      spool.emplace(spool_dir);
     } catch (const Failure& e) {
       print_error(m_out, e.what());
       m_out << "pushgate: the push landed, but no deploy was queued\n";
       return jobs;
     }
-    std::string pusher = pusher_identity();
+    std::string pusher = pusher_identity(m_options.identity_from);
     for (const auto& t : targets) {
       Job job;
       job.kind = JobKind::push;
@@ -136,6 +163,7 @@ class PostReceive {
   }
 
   std::ostream& m_out;
+  const PostReceiveOptions& m_options;
 };
 
 }  // namespace
@@ -150,9 +178,9 @@ std::vector<DeployTarget> deploy_targets(const std::vector<RefUpdate>& updates, 
   return targets;
 }
 
-void run_post_receive(std::istream& input, std::ostream& out) {
+void run_post_receive(std::istream& input, std::ostream& out, const PostReceiveOptions& options) {
   try {
-    PostReceive(out).run(input);
+    PostReceive(out, options).run(input);
   } catch (const std::exception& e) {
     print_error(out, e.what());
   }

@@ -24,12 +24,19 @@ struct DeployTarget {
 // in input order. Deletions and tags deploy nothing.
 std::vector<DeployTarget> deploy_targets(const std::vector<RefUpdate>& updates, const RepoConfig& config);
 
-// Reads `<old> <new> <ref>` lines from `input`, queues the deploys into the
-// spool of the daemon named by $PUSHGATE_DAEMON_CONFIG (or the system one),
-// and writes one line per job to `out`. With the push option pushgate.wait
-// it then streams each job's log and outcome, up to the daemon's wait_limit.
-// Problems are reported to `out` and never fail the push: it has landed.
-// Never throws.
-void run_post_receive(std::istream& input, std::ostream& out);
+// What the hook script passes on the command line (`pushgate install` writes
+// it); the environment is the pusher's to set and is not asked.
+struct PostReceiveOptions {
+  std::string daemon_config;  // --daemon-config FILE; "" = /etc/pushgate/pushgated.yaml
+  std::string identity_from;  // --identity-from VAR; "" = the hook's own account
+};
+
+// Reads `<old> <new> <ref>` lines from `input`, pings the daemon of
+// `options.daemon_config`, queues the deploys into the spool that daemon
+// serves (that of the config when none answers), and writes one line per
+// job to `out`. With the push option pushgate.wait it then streams each
+// job's log and outcome, up to the daemon's wait_limit. Problems are
+// reported to `out` and never fail the push: it has landed. Never throws.
+void run_post_receive(std::istream& input, std::ostream& out, const PostReceiveOptions& options);
 
 }  // namespace pushgate

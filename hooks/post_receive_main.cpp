@@ -1,23 +1,54 @@
 // pushgate-post-receive: git's post-receive hook. See hooks/post_receive.hpp.
 
-#include <cstring>
 #include <iostream>
+#include <string_view>
 
 #include "hooks/post_receive.hpp"
 
-int main(int argc, char** argv) {
-  if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-    std::cout << "usage: pushgate-post-receive\n\n"
-                 "git's post-receive hook: reads '<old> <new> <ref>' lines on standard input and\n"
-                 "queues one deploy job per environment that an updated branch maps to (the\n"
-                 "repository's pushgate.yaml), for pushgated to run. Returns at once; with\n"
-                 "`git push -o pushgate.wait` it streams each deploy's log until it ends or the\n"
-                 "daemon's wait_limit passes. The daemon is the one named by\n"
-                 "$PUSHGATE_DAEMON_CONFIG (set by `pushgate install --daemon-config`), else\n"
-                 "/etc/pushgate/pushgated.yaml. Installed by `pushgate install REPO.git`.\n\n"
-                 "exit status: always 0; the push has landed, problems are reported as remote: lines\n";
-    return 0;
+namespace {
+
+constexpr const char* k_usage =
+    "usage: pushgate-post-receive [--daemon-config FILE] [--identity-from VAR]\n\n"
+    "git's post-receive hook: reads '<old> <new> <ref>' lines on standard input and\n"
+    "queues one deploy job per environment that an updated branch maps to (the\n"
+    "repository's pushgate.yaml), for pushgated to run. Returns at once; with\n"
+    "`git push -o pushgate.wait` it streams each deploy's log until it ends or the\n"
+    "daemon's wait_limit passes. The hook script that `pushgate install` writes passes:\n"
+    "  --daemon-config FILE  the daemon's pushgated.yaml (default /etc/pushgate/pushgated.yaml)\n"
+    "  --identity-from VAR   the one variable the Git server sets to the authenticated\n"
+    "                        pusher (GL_USER, GITEA_PUSHER_NAME, GL_USERNAME, REMOTE_USER);\n"
+    "                        without it the pusher is the account the hook runs as\n"
+    "No other environment variable is read: a pusher over file:// sets them.\n\n"
+    "exit status: always 0; the push has landed, problems are reported as remote: lines\n";
+
+// Parsed by hand: this runs on every push, and a parser library costs startup time.
+bool parse(int argc, char** argv, pushgate::PostReceiveOptions& options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << k_usage;
+      return false;
+    }
+    std::string* value = arg.starts_with("--daemon-config")   ? &options.daemon_config
+                         : arg.starts_with("--identity-from") ? &options.identity_from
+                                                              : nullptr;
+    if (value && arg.find('=') != std::string_view::npos) {
+      *value = arg.substr(arg.find('=') + 1);
+    } else if (value && (arg == "--daemon-config" || arg == "--identity-from") && i + 1 < argc) {
+      *value = argv[++i];
+    } else {
+      std::cerr << "pushgate: warning: ignoring the unknown argument '" << arg
+                << "' of pushgate-post-receive; run `pushgate install` again\n";
+    }
   }
-  pushgate::run_post_receive(std::cin, std::cerr);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  pushgate::PostReceiveOptions options;
+  if (!parse(argc, argv, options)) return 0;
+  pushgate::run_post_receive(std::cin, std::cerr, options);
   return 0;
 }

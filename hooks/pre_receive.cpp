@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -14,6 +16,8 @@
 #include "core/git.hpp"
 #include "core/ref_update.hpp"
 #include "core/repo_config.hpp"
+#include "core/terminal_text.hpp"
+#include "core/trusted_file.hpp"
 #include "core/watchdog.hpp"
 #include "validators/engine.hpp"
 #include "validators/git_tree_source.hpp"
@@ -22,6 +26,7 @@
 #include "validators/tree_diff.hpp"
 #include "validators/tree_index.hpp"
 #include "validators/tree_index_store.hpp"
+#include "validators/tree_links.hpp"
 
 namespace pushgate {
 
@@ -30,12 +35,50 @@ namespace {
 // Saved indexes tried as the base of a tree's index before reading it whole.
 constexpr std::size_t k_base_candidates = 3;
 
-constexpr std::string_view k_protected_prefixes[] = {"refs/notes/deploy/", "refs/notes/deploy-log/"};
+constexpr std::string_view k_protected_refs[] = {"refs/notes/deploy", "refs/notes/deploy-log"};
 
-bool is_protected(const std::string& ref) {
-  for (auto prefix : k_protected_prefixes)
-    if (ref.starts_with(prefix)) return true;
+// The deploy records and everything under them. Compared without regard to
+// case: refs/notes/Deploy/x is the same file as refs/notes/deploy/x on a
+// case-insensitive file system, and looks like a record to anyone reading.
+bool is_protected(std::string_view ref) {
+  std::string lower(ref);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view name : k_protected_refs)
+    if (lower.starts_with(name) && (lower.size() == name.size() || lower[name.size()] == '/')) return true;
   return false;
+}
+
+// The commit a pushed branch or tag names: annotated tags are peeled. An
+// Error names the ref and the kind of object when it is no commit.
+Expected<git_oid> commit_of(git_repository* repo, const std::string& hex, const std::string& ref) {
+  git_oid id = git::parse_oid(hex).value();
+  for (int depth = 0; depth < 16; ++depth) {
+    git_object* raw = nullptr;
+    git::check(git_object_lookup(&raw, repo, &id, GIT_OBJECT_ANY), fmt::format("cannot read {} of {}", hex, ref));
+    git::ObjectPtr object(raw);
+    git_object_t type = git_object_type(raw);
+    if (type == GIT_OBJECT_COMMIT) return id;
+    if (type != GIT_OBJECT_TAG) {
+      return Error{ErrorCode::input, fmt::format("{} names a {}, not a commit; pushgate validates and deploys "
+                                                 "commits only: tag a commit instead",
+                                                 ref, git_object_type2string(type))};
+    }
+    id = *git_tag_target_id(reinterpret_cast<git_tag*>(raw));
+  }
+  return Error{ErrorCode::input, fmt::format("{} is a tag of a tag of ... more than 16 deep; tag the commit itself", ref)};
+}
+
+// The repository's hooks folder runs as every pusher and as the server's
+// account: while another account can write it, what checks a push is not
+// what the administrator installed.
+Expected<bool> check_hooks_folder(const std::string& git_dir) {
+  std::filesystem::path hooks = std::filesystem::path(git_dir) / "hooks";
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(hooks, ec))) return true;
+  auto owner = owner_of(git_dir);
+  if (!owner) return owner.error();
+  return check_trusted(hooks, {*owner});
 }
 
 // The tree a new branch is compared with: where it forks from the branch HEAD
@@ -88,12 +131,32 @@ std::vector<ManifestEntry> merge_by_path(std::vector<ManifestEntry> a, std::vect
   return out;
 }
 
+// The entries of the symbolic links at `paths` (sorted) of `tree`.
+std::vector<ManifestEntry> links_at(git_repository* repo, const git_tree* tree, const std::vector<std::string>& paths) {
+  std::vector<ManifestEntry> out;
+  for (const std::string& path : paths) {
+    git_tree_entry* raw = nullptr;
+    git::check(git_tree_entry_bypath(&raw, tree, path.c_str()), fmt::format("cannot find '{}' in the pushed tree", path));
+    std::unique_ptr<git_tree_entry, decltype(&git_tree_entry_free)> entry(raw, git_tree_entry_free);
+    out.push_back(link_entry(repo, tree, path, *git_tree_entry_id(raw)));
+  }
+  return out;
+}
+
 // GitLab's web editor shows a hook's message only on lines that start with
 // GL-HOOK-ERR:, so rejections made there say why too.
 const char* web_prefix() {
   const char* protocol = std::getenv("GL_PROTOCOL");
   return protocol && std::string_view(protocol) == "web" ? "GL-HOOK-ERR: " : "";
 }
+
+// A pushed branch or tag that is validated: the commit it names, and the
+// commit it named before (none on creation: the fork point is used).
+struct Pushed {
+  const RefUpdate* update;
+  git_oid commit;
+  std::optional<git_oid> old_commit;
+};
 
 class PreReceive {
  public:
@@ -106,15 +169,21 @@ class PreReceive {
 
     git::RepositoryPtr repo = git::open_from_environment();
     std::string git_dir = git::git_dir(repo.get());
+    if (auto hooks = check_hooks_folder(git_dir); !hooks) {
+      m_out << escape_lines(hooks.error().message) << '\n';
+      return fail(PreReceiveResult::config_error,
+                  "the server's hooks folder is not safe, so every push is refused until an "
+                  "administrator fixes it");
+    }
     auto config = load_repo_config(git_dir);
     if (config) {
       if (auto bad = check_rule_overrides(config->validate)) config = *bad;
     }
     if (!config) {
-      m_out << config.error().message << '\n';
+      m_out << escape_lines(config.error().message) << '\n';
       return fail(PreReceiveResult::config_error,
-                  "the server's pushgate.yaml is invalid, so every push is refused until an "
-                  "administrator fixes it");
+                  "the server's pushgate.yaml is invalid or not safe to use, so every push is "
+                  "refused until an administrator fixes it");
     }
     const ValidateSettings& settings = config->validate;
     // The engine stops starting work at the budget; the watchdog ends the
@@ -129,14 +198,27 @@ class PreReceive {
       ::_exit(static_cast<int>(PreReceiveResult::internal_error));
     });
 
-    std::vector<const RefUpdate*> branches;
+    // Branches and tags: a tag is deployable by name as much as a branch is.
+    std::vector<Pushed> pushed;
     for (const auto& u : *updates) {
       if (is_protected(u.ref)) {
-        m_out << fmt::format("{}: error: [push.protected-ref] deploy records are written by the "
-                             "server only; do not push to refs/notes/deploy*\n", u.ref);
+        m_out << escape_control(fmt::format("{}: error: [push.protected-ref] deploy records are written by the "
+                                            "server only; do not push to refs/notes/deploy* (in any case)",
+                                            u.ref))
+              << '\n';
         ++m_errors;
-      } else if (u.is_branch() && u.change() != RefChange::remove) {
-        branches.push_back(&u);
+      } else if ((u.is_branch() || u.is_tag()) && u.change() != RefChange::remove) {
+        auto commit = commit_of(repo.get(), u.new_oid, u.ref);
+        if (!commit) {
+          m_out << escape_control(fmt::format("{}: error: [push.tag] {}", u.ref, commit.error().message)) << '\n';
+          ++m_errors;
+          continue;
+        }
+        // An old value that is no commit (a tag of a tree) counts as creation.
+        std::optional<git_oid> old;
+        if (u.change() == RefChange::update)
+          if (auto o = commit_of(repo.get(), u.old_oid, u.ref)) old = *o;
+        pushed.push_back({&u, *commit, old});
       }
     }
 
@@ -145,9 +227,9 @@ class PreReceive {
     PathFilter filter(settings.include, settings.exclude);
     std::size_t files = 0;
     bool timed_out = false;
-    for (const RefUpdate* u : branches) {
-      if (branches.size() > 1) m_out << fmt::format("pushgate: checking {}\n", u->ref);
-      Report report = check_branch(repo.get(), *u, engine, filter, store, deadline);
+    for (const Pushed& p : pushed) {
+      if (pushed.size() > 1) m_out << "pushgate: checking " << escape_control(p.update->ref) << '\n';
+      Report report = check_commit(repo.get(), p, engine, filter, store, deadline);
       print_findings(report, settings.max_findings, m_out);
       files += report.files_checked;
       m_errors += report.errors;
@@ -170,26 +252,24 @@ class PreReceive {
                            web_prefix(), counts);
       return PreReceiveResult::rejected;
     }
-    if (!branches.empty()) m_out << fmt::format("pushgate: push accepted: {}\n", counts);
+    if (!pushed.empty()) m_out << fmt::format("pushgate: push accepted: {}\n", counts);
     return PreReceiveResult::accepted;
   }
 
   PreReceiveResult fail(PreReceiveResult result, const std::string& why) {
-    m_out << web_prefix() << "error: pushgate: push rejected: " << why << '\n';
+    // `why` may quote a pushed path (a git error while reading the tree).
+    m_out << web_prefix() << "error: pushgate: push rejected: " << escape_control(why) << '\n';
     return result;
   }
 
  private:
   // Validates the files the update changes, and the cross-file checks over
-  // its whole tree; saves the tree's index when the branch passes.
-  Report check_branch(git_repository* repo, const RefUpdate& u, const Engine& engine,
-                      const PathFilter& filter, const TreeIndexStore& store,
-                      std::chrono::steady_clock::time_point deadline) {
-    git_oid new_oid = git::parse_oid(u.new_oid).value();
-    git::TreePtr new_tree = git::tree_of_commit(repo, new_oid).value();
-    git::TreePtr old_tree = u.change() == RefChange::create
-                                ? fork_point_tree(repo, new_oid)
-                                : git::tree_of_commit(repo, git::parse_oid(u.old_oid).value()).value();
+  // its whole tree; saves the tree's index when the commit passes.
+  Report check_commit(git_repository* repo, const Pushed& p, const Engine& engine, const PathFilter& filter,
+                      const TreeIndexStore& store, std::chrono::steady_clock::time_point deadline) {
+    git::TreePtr new_tree = git::tree_of_commit(repo, p.commit).value();
+    git::TreePtr old_tree = p.old_commit ? git::tree_of_commit(repo, *p.old_commit).value()
+                                         : fork_point_tree(repo, p.commit);
     TreeDiff pushed = diff_trees(repo, old_tree.get(), new_tree.get(), filter);
     std::vector<std::string> changed;
     for (const ManifestEntry& e : pushed.changed) changed.push_back(e.path);
@@ -212,6 +292,15 @@ class PreReceive {
         to_read = diff_trees(repo, nullptr, new_tree.get(), filter).changed;
       }
     }
+    // A link stays the same while its target changes: every link of the
+    // tree is followed and validated again on every push (there are few).
+    if (rest) {
+      std::vector<std::string> links = rest->links();
+      rest->erase(links);
+      to_read = merge_by_path(std::move(to_read), links_at(repo, new_tree.get(), links));
+    }
+    for (const ManifestEntry& e : to_read)
+      if (!e.link.empty() || !e.problem.empty()) changed.push_back(e.path);
     GitTreeSource source(repo, std::move(to_read));
     EngineOptions options;
     options.threads = std::max(1u, std::thread::hardware_concurrency());

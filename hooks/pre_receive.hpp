@@ -8,14 +8,18 @@ namespace pushgate {
 // Exit codes of pushgate-pre-receive; git rejects the push on any non-zero.
 enum class PreReceiveResult {
   accepted = 0,
-  rejected = 1,      // findings with severity error, or a protected ref
-  config_error = 2,  // the server's pushgate.yaml is invalid: fail closed
+  rejected = 1,      // findings with severity error, a protected ref, a tag of no commit
+  config_error = 2,  // the server's pushgate.yaml is invalid or untrusted, or its hooks folder
+                     // is writable by others: fail closed
   internal_error = 3 // the check could not run (or ran out of time): fail closed
 };
 
 // Reads `<old> <new> <ref>` lines from `input`, opens the repository from
 // the environment (so quarantined objects are visible), validates each
-// updated branch and writes what the pusher sees to `out`. Never throws.
+// created or updated branch and tag (annotated tags peeled to their commit)
+// and writes what the pusher sees to `out`. Every push is rejected while the
+// repository's pushgate.yaml or hooks folder is not trusted
+// (core/trusted_file.hpp). Never throws.
 PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out);
 
 }  // namespace pushgate

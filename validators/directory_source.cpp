@@ -19,6 +19,32 @@ std::string display(const fs::path& p) {
   return s;
 }
 
+// A symbolic link in the folder `root` is validated as the file it leads
+// to, which must be inside `root`, as a pushed tree's links must stay in the
+// tree (validators/tree_links.hpp).
+ManifestEntry link_entry(const fs::path& link, const fs::path& root) {
+  ManifestEntry entry(display(link));
+  std::error_code ec;
+  std::string text = fs::read_symlink(link, ec).string();
+  auto problem = [&](std::string_view what, std::string_view fix) {
+    entry.problem = fmt::format("the symbolic link (to '{}') {}; {}", text, what, fix);
+    return entry;
+  };
+  fs::path target = fs::canonical(link, ec);
+  if (ec)
+    return problem(fmt::format("cannot be followed: {}", ec.message()),
+                   "point it at a file inside the folder, or remove it");
+  fs::path inside = target.lexically_relative(fs::canonical(root, ec));
+  if (ec || inside.empty() || *inside.begin() == "..")
+    return problem(fmt::format("leads to '{}', outside '{}'", target.string(), root.string()),
+                   "put the file itself there, or link to a file inside the folder");
+  if (!fs::is_regular_file(target, ec))
+    return problem(fmt::format("leads to '{}', which is not a regular file", target.string()), "point it at a file");
+  entry.size = fs::file_size(target, ec);
+  entry.link = display(root / inside);
+  return entry;
+}
+
 }  // namespace
 
 DirectorySource::DirectorySource(const std::vector<std::string>& arguments, const PathFilter& filter) {
@@ -35,15 +61,19 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
     for (auto it = fs::recursive_directory_iterator(arg, options, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) throw Failure(ErrorCode::io, fmt::format("cannot walk '{}': {}", arg, ec.message()));
+      // Globs apply to the path below the folder named, so `validate deploy`
+      // and `validate .` select the same files.
+      std::string relative = it->path().lexically_relative(arg).generic_string();
+      // Before anything that follows the link (a loop would throw).
+      if (it->is_symlink()) {
+        if (filter.selects(relative)) m_entries.push_back(link_entry(it->path(), arg));
+        continue;
+      }
       if (it->is_directory() && it->path().filename() == ".git") {
         it.disable_recursion_pending();
         continue;
       }
-      if (!it->is_regular_file() || it->is_symlink()) continue;
-      // Globs apply to the path below the folder named, so `validate deploy`
-      // and `validate .` select the same files.
-      std::string relative = it->path().lexically_relative(arg).generic_string();
-      if (!filter.selects(relative)) continue;
+      if (!it->is_regular_file() || !filter.selects(relative)) continue;
       m_entries.push_back({display(it->path()), it->file_size(), ""});
     }
   }

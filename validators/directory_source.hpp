@@ -12,7 +12,9 @@ namespace pushgate {
 class DirectorySource : public ManifestSource {
  public:
   // Each argument is a file, taken as named whatever the globs say, or a
-  // folder, walked recursively (skipping .git) and filtered by `filter`.
+  // folder, walked recursively (skipping .git) and filtered by `filter`. A
+  // symbolic link in a folder is read as its target, which must be a file
+  // inside that folder (else the entry has a `problem`).
   // Paths are reported as the user typed them, without a leading "./".
   // Throws Failure(ErrorCode::usage) naming an argument that does not exist.
   DirectorySource(const std::vector<std::string>& arguments, const PathFilter& filter);

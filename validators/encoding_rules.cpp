@@ -102,6 +102,16 @@ bool check_bytes(const ManifestEntry& entry, std::string_view bytes, std::vector
                              at.line, at.column));
     return false;
   }
+  // The first line of every git LFS pointer: the manifest itself is in an LFS
+  // store the server does not read, and the pointer is what would be deployed.
+  if (text.starts_with("version https://git-lfs.github.com/spec/v1\n") ||
+      text.starts_with("version https://git-lfs.github.com/spec/v1\r\n")) {
+    findings.add("yaml.lfs-pointer", Severity::warning, {1, 1},
+                 "this is a git LFS pointer, not a manifest: the server validates and deploys the "
+                 "pointer, not the file in LFS storage. Commit the manifest itself (git lfs untrack, "
+                 "then git add --renormalize), or leave it out with validate.exclude");
+    return false;
+  }
   if (bom) {
     findings.add("yaml.bom", Severity::warning, {1, 1},
                  "file starts with a UTF-8 byte order mark: remove it, some tools read it as part "

@@ -19,9 +19,11 @@ bool check_size(const ManifestEntry& entry, std::uint64_t size, std::uint64_t li
                 std::vector<Finding>& out);
 
 // Appends findings about the raw `bytes` of `entry`: [yaml.binary] (NUL
-// byte; nothing else is checked then), [yaml.utf8], [yaml.bom], [yaml.crlf],
-// and [yaml.tabs] for files not named *.json. Returns true when the bytes may
-// be given to the YAML parser (text that is valid UTF-8).
+// byte; nothing else is checked then), [yaml.lfs-pointer] (a git LFS pointer
+// file; nothing else is checked, and it is not parsed), [yaml.utf8],
+// [yaml.bom], [yaml.crlf], and [yaml.tabs] for files not named *.json.
+// Returns true when the bytes may be given to the YAML parser (text that is
+// valid UTF-8).
 bool check_bytes(const ManifestEntry& entry, std::string_view bytes, std::vector<Finding>& out);
 
 }  // namespace pushgate

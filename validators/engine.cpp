@@ -39,6 +39,10 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   result.done = true;
   std::vector<Finding> dropped;
   std::vector<Finding>& findings = check ? result.findings : dropped;
+  if (!entry.problem.empty()) {
+    FileFindings(entry.path, findings).add("file.symlink", Severity::error, {}, entry.problem);
+    return;
+  }
   if (!check_size(entry, source.size(entry), settings.file_size, findings)) return;
   Expected<std::string> bytes = source.read(entry);
   if (!bytes) {
@@ -105,6 +109,11 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
         }
         bool check = !changed || changed_paths.contains(entries[i].path);
         process(source, entries[i], check, m_settings, m_file_validators, results[i]);
+        // Reported under the link's name, which is what is deployed; the
+        // line and column are the target's.
+        if (!entries[i].link.empty())
+          for (Finding& f : results[i].findings)
+            f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);
@@ -128,6 +137,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
     if (r.checked) ++report.files_checked;
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
     report.objects.add(entries[i].path, std::move(r.objects), r.checked);
+    if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
   report.files_indexed = report.objects.file_count();
   for (const auto& validator : m_tree_validators) validator->check(report.objects, report.findings);

@@ -45,7 +45,9 @@ class Engine {
   // Validates the entries of `source` whose paths are in `changed` (all of
   // them when `changed` is null), reads the objects of every entry, and runs
   // the cross-file checks over them and `options.rest`. A file that cannot
-  // be read is a [file.read] finding. Files are checked on `options.threads`
+  // be read is a [file.read] finding; an entry with a `problem` (a symbolic
+  // link that cannot be followed) a [file.symlink] error. Findings of a link
+  // are reported under its path, their messages naming its target. Files are checked on `options.threads`
   // threads; the report is the same for any thread count. Throws only what a
   // ManifestSource or allocation throws.
   Report run(const ManifestSource& source, const std::vector<std::string>* changed,

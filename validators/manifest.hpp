@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -14,9 +15,19 @@ namespace pushgate {
 
 // One file that the include/exclude globs selected.
 struct ManifestEntry {
+  // Not an aggregate: most entries are a plain file's path, size and key.
+  ManifestEntry(std::string path_ = {}, std::uint64_t size_ = 0, std::string key_ = {})
+      : path(std::move(path_)), size(size_), key(std::move(key_)) {}
+
   std::string path;       // '/'-separated, relative to the tree root
   std::uint64_t size = 0; // bytes, when the source knows them up front; see ManifestSource::size
   std::string key;        // content identity (the blob id a GitTreeSource reads); "" when there is none
+  // A symbolic link: the file it leads to, whose content is the entry's
+  // (validators/tree_links.hpp); "" for a regular file.
+  std::string link;
+  // Why the entry cannot be validated at all (a link out of the tree,
+  // dangling or looping), reported as [file.symlink]; "" when it can.
+  std::string problem;
 };
 
 // Where manifests come from: a git tree, or files on disk. read() may be

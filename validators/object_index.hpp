@@ -44,6 +44,10 @@ class ObjectIndex {
   explicit ObjectIndex(const TreeIndex* rest = nullptr) : m_rest(rest) {}
 
   void add(const std::string& path, std::vector<ObjectRef> objects, bool changed);
+  // The file at `path` (added already) is a symbolic link: its objects are
+  // its target's, so it is read again whenever the tree changes.
+  void mark_link(const std::string& path) { m_links.insert(path); }
+  bool is_link(const std::string& path) const { return m_links.contains(path); }
   // A file of the tree could not be read, so this index lacks its objects.
   void mark_incomplete() { m_complete = false; }
 
@@ -60,6 +64,7 @@ class ObjectIndex {
   const TreeIndex* m_rest;
   std::map<std::string, std::vector<ObjectRef>> m_files;
   std::unordered_set<std::string> m_changed;
+  std::unordered_set<std::string> m_links;
   bool m_complete = true;
 };
 

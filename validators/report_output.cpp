@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/terminal_text.hpp"
+
 namespace pushgate {
 
 namespace {
@@ -21,7 +23,7 @@ void print_findings(const Report& report, std::size_t max_findings, std::ostream
   std::size_t shown = 0;
   for (const auto& f : report.findings) {
     if (shown == max_findings) break;
-    out << format_finding(f) << '\n';
+    out << escape_control(format_finding(f)) << '\n';  // paths and values come from the push
     ++shown;
   }
   if (shown < report.findings.size()) {

@@ -9,11 +9,11 @@ namespace pushgate {
 const std::vector<std::string_view>& rule_ids() {
   static const std::vector<std::string_view> ids = [] {
     std::vector<std::string_view> v{
-        "file.read",       "k8s.annotations",    "k8s.apiVersion",       "k8s.duplicate",
+        "file.read",       "file.symlink",       "k8s.annotations",    "k8s.apiVersion",       "k8s.duplicate",
         "k8s.kind",        "k8s.labels",         "k8s.list",             "k8s.metadata",
         "k8s.name",        "k8s.namespace",      "yaml.aliases",         "yaml.binary",
         "yaml.bom",        "yaml.crlf",          "yaml.depth",           "yaml.documents",
-        "yaml.duplicate-key", "yaml.empty-document", "yaml.recursive-alias", "yaml.size",
+        "yaml.duplicate-key", "yaml.empty-document", "yaml.lfs-pointer", "yaml.recursive-alias", "yaml.size",
         "yaml.syntax",     "yaml.tabs",          "yaml.utf8"};
     std::sort(v.begin(), v.end());
     return v;

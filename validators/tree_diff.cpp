@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/git.hpp"
+#include "validators/tree_links.hpp"
 
 namespace pushgate {
 
@@ -20,7 +21,8 @@ git::TreePtr subtree(git_repository* repo, const git_tree_entry* entry, const st
 
 class Differ {
  public:
-  Differ(git_repository* repo, const PathFilter& filter) : m_repo(repo), m_filter(filter) {}
+  Differ(git_repository* repo, const git_tree* root, const PathFilter& filter)
+      : m_repo(repo), m_root(root), m_filter(filter) {}
 
   void compare(const git_tree* old_tree, const git_tree* new_tree, const std::string& prefix) {
     for (std::size_t i = 0, n = git_tree_entrycount(new_tree); i < n; ++i) {
@@ -54,15 +56,20 @@ class Differ {
   }
 
  private:
-  // Symbolic links and submodules are not manifests.
+  // A symbolic link deploys what it points to; submodules are not deployed.
   void add_file(const git_tree_entry* entry, std::string path) {
     git_filemode_t mode = git_tree_entry_filemode(entry);
-    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) return;
+    bool link = mode == GIT_FILEMODE_LINK;
+    if (!link && mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) return;
     if (!m_filter.selects(path)) return;
-    m_diff.changed.push_back({std::move(path), 0, git::to_hex(*git_tree_entry_id(entry))});
+    if (link)
+      m_diff.changed.push_back(link_entry(m_repo, m_root, std::move(path), *git_tree_entry_id(entry)));
+    else
+      m_diff.changed.push_back({std::move(path), 0, git::to_hex(*git_tree_entry_id(entry))});
   }
 
   git_repository* m_repo;
+  const git_tree* m_root;  // of the new tree: where links are followed
   const PathFilter& m_filter;
   TreeDiff m_diff;
 };
@@ -71,7 +78,7 @@ class Differ {
 
 TreeDiff diff_trees(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree,
                     const PathFilter& filter) {
-  Differ differ(repo, filter);
+  Differ differ(repo, new_tree, filter);
   differ.compare(old_tree, new_tree, "");
   return differ.finish();
 }

@@ -15,8 +15,9 @@
 namespace pushgate {
 
 struct TreeDiff {
-  // Regular files of the new tree that `filter` selects and that are new or
-  // differ in content or mode, sorted by path; `key` is the blob id.
+  // Regular files and symbolic links of the new tree that `filter` selects
+  // and that are new or differ in content or mode, sorted by path; `key` is
+  // the blob id (a link's: its target's, see validators/tree_links.hpp).
   std::vector<ManifestEntry> changed;
   // What of the old tree is gone or replaced: file paths, and "dir/" for a
   // whole folder. Not filtered.

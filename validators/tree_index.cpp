@@ -1,7 +1,7 @@
 // The saved form, all integers as 32-bit values in the machine's byte order
 // (the file never leaves the server that wrote it):
 //   "pushgate-tree-index 1\n" u32 n fingerprint[n] u32 files
-//   per file, by path:   u32 n path[n] u32 objects
+//   per file, by path:   u32 n path[n] u32 objects (the top bit set for a symbolic link)
 //   per object:          u32 line u32 column u32 n identity[n]
 //   u64 checksum of all the bytes before it
 // The checksum matters: damage that keeps every length and the path order
@@ -22,7 +22,8 @@ namespace pushgate {
 
 namespace {
 
-constexpr std::string_view k_magic = "pushgate-tree-index 2\n";
+constexpr std::string_view k_magic = "pushgate-tree-index 3\n";
+constexpr std::uint32_t k_link_bit = 0x8000'0000u;
 
 // Eight bytes per step, so checking a large index costs next to nothing;
 // it detects damage, it is no defence against forgery (only the server's
@@ -90,9 +91,9 @@ class Reader {
   bool m_good = true;
 };
 
-void put_file(std::string& out, std::string_view path, std::size_t objects) {
+void put_file(std::string& out, std::string_view path, std::size_t objects, bool link) {
   put_text(out, path);
-  put_u32(out, objects);
+  put_u32(out, objects | (link ? k_link_bit : 0));
 }
 
 void put_object(std::string& out, std::string_view identity, int line, int column) {
@@ -121,7 +122,9 @@ std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_v
   for (std::uint32_t f = 0; f < files && in.good(); ++f) {
     File file;
     file.path = in.text();
-    file.count = in.u32();
+    std::uint32_t count = in.u32();
+    file.count = count & ~k_link_bit;
+    file.link = (count & k_link_bit) != 0;
     file.first = index.m_objects.size();
     if (!index.m_files.empty() && !(index.m_files.back().path < file.path)) return std::nullopt;
     for (std::size_t o = 0; o < file.count && in.good(); ++o) {
@@ -148,18 +151,25 @@ std::string TreeIndex::serialize(std::string_view fingerprint, const ObjectIndex
   auto old_file = old_files.begin();
   auto put_old_until = [&](const std::string* path) {
     for (; old_file != old_files.end() && (!path || old_file->path < *path); ++old_file) {
-      put_file(out, old_file->path, old_file->count);
+      put_file(out, old_file->path, old_file->count, old_file->link);
       for (const Object& o : rest->objects(*old_file)) put_object(out, o.identity, o.line, o.column);
     }
   };
   for (const auto& [path, objects] : index.files()) {
     put_old_until(&path);
-    put_file(out, path, objects.size());
+    put_file(out, path, objects.size(), index.is_link(path));
     for (const ObjectRef& o : objects) put_object(out, identity_of(o), o.line, o.column);
   }
   put_old_until(nullptr);
   std::uint64_t sum = checksum(out);
   out.append(reinterpret_cast<const char*>(&sum), sizeof sum);
+  return out;
+}
+
+std::vector<std::string> TreeIndex::links() const {
+  std::vector<std::string> out;
+  for (const File& file : m_files)
+    if (file.link) out.emplace_back(file.path);
   return out;
 }
 

@@ -30,6 +30,7 @@ class TreeIndex {
     std::string_view path;
     std::size_t first = 0;  // its objects are objects()[first, first + count)
     std::size_t count = 0;
+    bool link = false;  // a symbolic link (ObjectIndex::mark_link)
   };
 
   // Reads what serialize() wrote. Nullopt when the bytes are damaged, of
@@ -44,6 +45,9 @@ class TreeIndex {
   std::span<const Object> objects(const File& file) const {
     return std::span<const Object>(m_objects).subspan(file.first, file.count);
   }
+
+  // The paths of the files that are symbolic links, sorted.
+  std::vector<std::string> links() const;
 
   // Drops the files at `paths` and, for a path ending in '/', every file in
   // that folder.

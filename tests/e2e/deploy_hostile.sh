@@ -274,7 +274,11 @@ assert_fsck "$bare"
 
 # ---------------------------------------------------------------- crafted trees
 # Trees git itself never writes, made with `git mktree` on top of the good
-# release's tree and pushed as they are (receive.fsckObjects is off by default).
+# release's tree and pushed as they are. `pushgate install` turns on
+# receive.fsckObjects, which refuses them at the door (install_trust.sh); it is
+# off here so that the deployer's own refusal is tested, as in a repository a
+# forge created later without it.
+git --git-dir="$bare" config receive.fsckObjects false
 
 # crafted_commit LINES: a commit of main whose deploy/ folder also holds the
 # `git mktree` entries LINES; prints its id.

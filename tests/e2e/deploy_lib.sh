@@ -29,9 +29,9 @@ mkdir -p "$DAEMON_DIR"
 k_final_statuses='succeeded|failed|superseded|rolled-back'
 
 # write_daemon_config WORKERS [WAIT_LIMIT]: spool/, state/ and the socket
-# default to the config's folder.
+# default to the config's folder; the daemon serves the suite's repositories.
 write_daemon_config() {
-  printf 'workers: %s\nwait_limit: %s\n' "$1" "${2:-30s}" >"$DAEMON_CFG"
+  printf 'workers: %s\nwait_limit: %s\nrepositories: ["%s/*.git"]\n' "$1" "${2:-30s}" "$E2E_SRV" >"$DAEMON_CFG"
 }
 
 # make_deploy_bare NAME: creates $E2E_SRV/NAME.git with the hooks installed

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pushgate install`: running it twice changes nothing, an administrator's
+# `pushgate install`: hooks are scripts naming the programs; running it twice changes nothing, an administrator's
 # pushgate.yaml is kept, a foreign hook is refused unless chained (--chain) or
 # replaced (--force), and a broken pushgate.yaml is reported at install time.
 # shellcheck source-path=SCRIPTDIR
@@ -44,23 +44,59 @@ else
   fail "the second install changed files" "$before" "$(snapshot "$E2E_SRV/twice.git")" "$E2E_OUT"
 fi
 
-test_case "hooks are links to the programs; a script only to pass --daemon-config on"
-linked=$E2E_SRV/twice.git
-pre_target=$(readlink "$linked/hooks/pre-receive")
-check "pre-receive links to pushgate-pre-receive" test "$pre_target" = "$(readlink -f "$PUSHGATE_BIN_DIR")/pushgate-pre-receive"
-check "post-receive links to pushgate-post-receive" \
-  test "$(readlink "$linked/hooks/post-receive")" = "$(readlink -f "$PUSHGATE_BIN_DIR")/pushgate-post-receive"
-run_install "$linked" --daemon-config "$E2E_TMP/pushgated.yaml"
+test_case "hooks are scripts naming the programs; post-receive gets the daemon's config in argv"
+scripted=$E2E_SRV/twice.git
+bin=$(readlink -f "$PUSHGATE_BIN_DIR")
+for hook in pre-receive post-receive; do
+  check "$hook is a script, not a symbolic link" test ! -L "$scripted/hooks/$hook"
+  check "$hook is marked as pushgate's" grep -q '^# pushgate-managed' "$scripted/hooks/$hook"
+  check "$hook names pushgate-$hook" grep -qx "program='$bin/pushgate-$hook'" "$scripted/hooks/$hook"
+done
+check "post-receive names the system daemon config by default" \
+  grep -qx "daemon_config='/etc/pushgate/pushgated.yaml'" "$scripted/hooks/post-receive"
+check "pre-receive, which needs no daemon, names none" \
+  sh -c "! grep -q daemon-config '$scripted/hooks/pre-receive'"
+run_install "$scripted" --daemon-config "$E2E_TMP/pushgated.yaml"
 check "install --daemon-config exits 0" test "$E2E_RC" = 0
-check "post-receive is now a script" test ! -L "$linked/hooks/post-receive"
-check "pre-receive, which needs no daemon, stays a link" test -L "$linked/hooks/pre-receive"
-check "the script exports the daemon's config" \
-  grep -q "PUSHGATE_DAEMON_CONFIG='$E2E_TMP/pushgated.yaml'" "$linked/hooks/post-receive"
-check "the script is marked as pushgate's" grep -q '^# pushgate-managed' "$linked/hooks/post-receive"
-good_push_and_bad_push "$linked" linked
-run_install "$linked"
-check "install without it links again" test -L "$linked/hooks/post-receive"
-check "and leaves nothing behind" test -z "$(find "$linked/hooks" -name '*.pushgate-*')"
+check "post-receive passes the daemon's config as an argument" \
+  grep -qx "daemon_config='$E2E_TMP/pushgated.yaml'" "$scripted/hooks/post-receive"
+check "no hook exports PUSHGATE_DAEMON_CONFIG any more" \
+  sh -c "! grep -q PUSHGATE_DAEMON_CONFIG '$scripted/hooks/pre-receive' '$scripted/hooks/post-receive'"
+good_push_and_bad_push "$scripted" scripted
+run_install "$scripted"
+check "install without it names the system config again" \
+  grep -qx "daemon_config='/etc/pushgate/pushgated.yaml'" "$scripted/hooks/post-receive"
+check "and leaves nothing behind" test -z "$(find "$scripted/hooks" -name '*.pushgate-*')"
+
+test_case "a symbolic link hook of an older install becomes a script"
+old=$E2E_SRV/old.git
+git init -q --bare "$old"
+ln -s "$bin/pushgate-pre-receive" "$old/hooks/pre-receive"
+ln -s "$bin/pushgate-post-receive" "$old/hooks/post-receive"
+run_install "$old"
+check "install exits 0" test "$E2E_RC" = 0
+check "pre-receive is a script now" test ! -L "$old/hooks/pre-receive" -a -x "$old/hooks/pre-receive"
+check "post-receive is a script now" test ! -L "$old/hooks/post-receive" -a -x "$old/hooks/post-receive"
+run_install "$old"
+if [[ $E2E_RC == 0 && $(grep -c 'is up to date' <<<"$E2E_OUT") == 2 ]] && ! grep -q wrote <<<"$E2E_OUT"; then
+  pass "a second install says both hooks are up to date and writes nothing"
+else
+  fail "a second install was not a no-op (exit $E2E_RC)" "$E2E_OUT"
+fi
+
+test_case "each layout's hook names the variable that layout vouches for"
+for pair in bare: http:REMOTE_USER gitea:GITEA_PUSHER_NAME forgejo:GITEA_PUSHER_NAME gitlab:GL_USERNAME; do
+  layout=${pair%%:*} var=${pair#*:}
+  repo=$E2E_SRV/layout-$layout.git
+  git init -q --bare "$repo"
+  run_install "$repo" --layout "$layout"
+  post=$(find "$repo" -path '*post-receive*' -type f ! -name '*.sample' | head -1)
+  if [[ -z $var ]]; then
+    check "$layout: post-receive passes no --identity-from" sh -c "! grep -q -- --identity-from '$post'"
+  else
+    check "$layout: post-receive passes --identity-from $var" grep -q -- "--identity-from $var " "$post"
+  fi
+done
 
 test_case "an administrator's pushgate.yaml is kept"
 git init -q --bare "$E2E_SRV/own.git"

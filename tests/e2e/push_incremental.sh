@@ -4,7 +4,8 @@
 # the verdict of a full check of the pushed tree. A seeded random walk of
 # edits: files and folders added, changed, renamed, moved and deleted, a file
 # turned into a folder of the same name and back, objects copied from
-# elsewhere in the tree or revived from earlier trees; now and then on a new
+# elsewhere in the tree or revived from earlier trees, symbolic links named
+# like manifests whose targets alone change; now and then on a new
 # branch forked from an older commit or on such a branch again, and with the
 # server's saved indexes deleted or damaged. Every round, `pushgate validate
 # --rev HEAD` on the clone (the whole tree) decides whether the push must be
@@ -65,10 +66,13 @@ data:
 EOF
 }
 
-# list_files: FILES holds the clone's files, DIRS its folders (no "."), by path.
+# list_files: FILES holds the clone's files, DIRS its folders (no "."), by
+# path; not the links and their targets, which only the link edits touch (so
+# that no link dangles).
 list_files() {
-  mapfile -t FILES < <(cd "$dev" && find . -mindepth 1 -path ./.git -prune -o -type f -print | sed 's|^\./||' | sort)
-  mapfile -t DIRS < <(cd "$dev" && find . -mindepth 1 -path ./.git -prune -o -type d -print | sed 's|^\./||' | sort)
+  local prune=(-path ./.git -prune -o -path ./links -prune -o -path ./targets -prune -o)
+  mapfile -t FILES < <(cd "$dev" && find . -mindepth 1 "${prune[@]}" -type f -print | sed 's|^\./||' | sort)
+  mapfile -t DIRS < <(cd "$dev" && find . -mindepth 1 "${prune[@]}" -type d -print | sed 's|^\./||' | sort)
 }
 
 # Folders git does not track once their last file has gone.
@@ -149,6 +153,24 @@ an_object_ever() {
 EDITS=()
 DUPLICATES=0   # edits so far that copied an object of the tree
 
+# some_object: ON and ONS name an object to write, and WHAT says which:
+# mostly a new one, sometimes a copy of one of the tree's (a duplicate) or
+# one seen before.
+some_object() {
+  rand 8
+  if ((R < 2)); then
+    an_existing_object
+    WHAT="a copy of $ON/$ONS"
+    DUPLICATES=$((DUPLICATES + 1))
+  elif ((R == 2)); then
+    an_object_ever
+    WHAT="$ON/$ONS, an object seen before"
+  else
+    new_object
+    WHAT="new $ON/$ONS"
+  fi
+}
+
 edit_add() {
   list_files
   a_folder
@@ -156,18 +178,8 @@ edit_add() {
   next_id=$((next_id + 1))
   local path=${dir:+$dir/}f$next_id.yaml
   can_create "$path" || return 0
-  rand 8
-  if ((R < 2)); then
-    an_existing_object
-    what="a copy of $ON/$ONS"
-    DUPLICATES=$((DUPLICATES + 1))
-  elif ((R == 2)); then
-    an_object_ever
-    what="$ON/$ONS, an object seen before"
-  else
-    new_object
-    what="new $ON/$ONS"
-  fi
+  some_object
+  what=$WHAT
   configmap "$ON" "$ONS" "v$next_id" | write_file "$dev" "$path"
   rand 6
   if ((R == 0)); then  # a second document in the same file
@@ -323,8 +335,34 @@ edit_folder_to_file() {
   EDITS+=("replace folder $dir/ ($n files) by a file $dir")
 }
 
+# A symbolic link links/lN.yaml to targets/tN.txt (no manifest name): the
+# hook validates the link as its target.
+edit_link_add() {
+  next_id=$((next_id + 1))
+  local n=$next_id
+  some_object
+  configmap "$ON" "$ONS" "v$n" | write_file "$dev" "targets/t$n.txt"
+  mkdir -p "$dev/links"
+  ln -s "../targets/t$n.txt" "$dev/links/l$n.yaml"
+  EDITS+=("link links/l$n.yaml to targets/t$n.txt: $WHAT")
+}
+
+# Only a link's target changes: the link is the same blob as before, so the
+# hook must follow every link again to see it.
+edit_link_retarget() {
+  local targets path
+  mapfile -t targets < <(cd "$dev" && find targets -type f 2>/dev/null | sort)
+  ((${#targets[@]} > 0)) || return 0
+  pick targets
+  path=$P
+  next_id=$((next_id + 1))
+  some_object
+  configmap "$ON" "$ONS" "v$next_id" >"$dev/$path"
+  EDITS+=("only the link target $path changes: $WHAT")
+}
+
 k_edits=(add add add change_data change_data rename_object rename_object delete_file delete_folder
-  move_file move_folder file_to_folder folder_to_file)
+  move_file move_folder file_to_folder folder_to_file link_add link_retarget link_retarget)
 
 # random_edits: 1-4 random edits of the clone's work tree.
 random_edits() {

@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "core/control_protocol.hpp"
+#include "tests/unit/support/temp_dir.hpp"
 
 using namespace pushgate;
+using pushgate::test::TempDir;
 
 TEST_CASE("Control requests survive a round trip") {
   ControlRequest deploy;
@@ -10,22 +12,22 @@ TEST_CASE("Control requests survive a round trip") {
   deploy.repo = "/srv/git/app.git";
   deploy.env = "production";
   deploy.commit = std::string(40, 'a');
-  deploy.pusher = "alice";
   auto parsed = parse_control_request(format_control_request(deploy));
   REQUIRE(parsed);
   CHECK(parsed->op == ControlOp::deploy);
   CHECK(parsed->repo == deploy.repo);
   CHECK(parsed->env == "production");
   CHECK(parsed->commit == deploy.commit);
-  CHECK(parsed->pusher == "alice");
 
   ControlRequest follow;
   follow.op = ControlOp::follow;
   follow.job = 17;
+  follow.spool_id = "0123abcd";
   auto f = parse_control_request(format_control_request(follow));
   REQUIRE(f);
   CHECK(f->op == ControlOp::follow);
   CHECK(f->job == 17);
+  CHECK(f->spool_id == "0123abcd");
 
   SECTION("a rollback needs no target; status needs no environment") {
     auto r = parse_control_request(R"({"op":"rollback","repo":"/r.git","env":"prod"})");
@@ -50,15 +52,28 @@ TEST_CASE("Bad control requests are refused with the reason") {
   CHECK_THAT(message(R"({"op":"deploy","env":"prod","commit":"abc"})"), Catch::Contains("'repo' is required"));
   CHECK_THAT(message(R"({"op":"deploy","repo":"/r.git","env":"prod"})"), Catch::Contains("'commit' is required"));
   CHECK_THAT(message(R"({"op":"status","repo":7})"), Catch::Contains("'repo' must be a string"));
-  CHECK_THAT(message(R"({"op":"follow","job":0})"), Catch::Contains("'job' must be a positive"));
-  CHECK_THAT(message(R"({"op":"follow","job":"17"})"), Catch::Contains("'job' must be a positive"));
+  CHECK_THAT(message(R"({"op":"follow","spool":"ab","job":0})"), Catch::Contains("'job' must be a positive"));
+  CHECK_THAT(message(R"({"op":"follow","spool":"ab","job":"17"})"), Catch::Contains("'job' must be a positive"));
+  // Job numbers of two spools collide: a follow names the spool.
+  CHECK_THAT(message(R"({"op":"follow","job":17})"), Catch::Contains("'spool' is required"));
+}
+
+TEST_CASE("A pusher field in a control request is not part of the protocol") {
+  auto r = parse_control_request(R"({"op":"deploy","repo":"/r.git","env":"prod","commit":"abc","pusher":"x"})");
+  REQUIRE(r);
+  CHECK(format_control_request(*r).find("pusher") == std::string::npos);
 }
 
 TEST_CASE("Control replies say what the daemon answered") {
-  auto pong = parse_control_reply(reply_pong());
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  auto pong = parse_control_reply(reply_pong(spool));
   REQUIRE(pong);
   CHECK(pong->ok);
   CHECK(pong->version == k_pushgate_version);
+  CHECK(pong->spool == spool.dir().string());
+  CHECK(pong->spool_id == spool.id());
+  CHECK(parse_control_reply(reply_keepalive())->keepalive);
 
   auto job = parse_control_reply(reply_job(42));
   REQUIRE(job);

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "core/daemon_config.hpp"
@@ -17,7 +20,7 @@ TEST_CASE("load_daemon_config reads every key") {
                                     "socket: ../run/pg.sock\n"
                                     "workers: 8\n"
                                     "wait_limit: 2m\n");
-  auto c = load_daemon_config(tmp / "conf/pushgated.yaml");
+  auto c = load_daemon_config(tmp / "conf/pushgated.yaml", ConfigTrust::for_daemon());
   REQUIRE(c);
   CHECK(c->spool == "/var/spool/pg");
   CHECK(c->state == tmp / "conf/lib/state");
@@ -31,7 +34,7 @@ TEST_CASE("load_daemon_config puts everything next to a file outside /etc") {
   TempDir tmp;
   spit(tmp / "pushgated.yaml",
        GENERATE(std::string(""), std::string("# nothing set\n"), std::string("{}\n")));
-  auto c = load_daemon_config(tmp / "pushgated.yaml");
+  auto c = load_daemon_config(tmp / "pushgated.yaml", ConfigTrust::for_daemon());
   REQUIRE(c);
   CHECK(c->spool == tmp / "spool");
   CHECK(c->state == tmp / "state");
@@ -45,7 +48,7 @@ TEST_CASE("load_daemon_config reports mistakes with file:line:col") {
   std::string file = (tmp / "pushgated.yaml").string();
   auto errors = [&](const std::string& text) {
     spit(file, text);
-    auto c = load_daemon_config(file);
+    auto c = load_daemon_config(file, ConfigTrust::for_daemon());
     REQUIRE_FALSE(c);
     CHECK(c.error().code == ErrorCode::config);
     return c.error().message;
@@ -65,7 +68,7 @@ TEST_CASE("load_daemon_config reports mistakes with file:line:col") {
 
 TEST_CASE("load_daemon_config names a file it cannot read") {
   TempDir tmp;
-  auto c = load_daemon_config(tmp / "missing.yaml");
+  auto c = load_daemon_config(tmp / "missing.yaml", ConfigTrust::for_daemon());
   REQUIRE_FALSE(c);
   CHECK(c.error().code == ErrorCode::io);
   CHECK_THAT(c.error().message, Catch::Contains("missing.yaml"));
@@ -76,8 +79,8 @@ TEST_CASE("find_daemon_config: explicit file, then PUSHGATE_DAEMON_CONFIG, then 
   spit(tmp / "a/pushgated.yaml", "workers: 2\n");
   spit(tmp / "b/pushgated.yaml", "workers: 3\n");
   ::setenv("PUSHGATE_DAEMON_CONFIG", (tmp / "b/pushgated.yaml").c_str(), 1);
-  auto explicit_file = find_daemon_config((tmp / "a/pushgated.yaml").string());
-  auto from_env = find_daemon_config("");
+  auto explicit_file = find_daemon_config((tmp / "a/pushgated.yaml").string(), ConfigTrust::for_daemon());
+  auto from_env = find_daemon_config("", ConfigTrust::for_daemon());
   ::unsetenv("PUSHGATE_DAEMON_CONFIG");
   REQUIRE(explicit_file);
   CHECK(explicit_file->workers == 2);
@@ -86,7 +89,7 @@ TEST_CASE("find_daemon_config: explicit file, then PUSHGATE_DAEMON_CONFIG, then 
   CHECK(from_env->spool == tmp / "b/spool");
 
   if (!std::filesystem::exists(k_default_daemon_config)) {
-    auto system = find_daemon_config("");
+    auto system = find_daemon_config("", ConfigTrust::for_daemon());
     REQUIRE(system);
     CHECK(system->source.empty());
     CHECK(system->spool == "/var/spool/pushgate");
@@ -98,7 +101,7 @@ TEST_CASE("find_daemon_config: explicit file, then PUSHGATE_DAEMON_CONFIG, then 
 TEST_CASE("repositories: names the git directories pushgated serves, by path or glob") {
   TempDir tmp;
   spit(tmp / "pushgated.yaml", "repositories: [/srv/git/*.git, /srv/other/app.git/, repos/demo.git]\n");
-  auto c = load_daemon_config(tmp / "pushgated.yaml");
+  auto c = load_daemon_config(tmp / "pushgated.yaml", ConfigTrust::for_daemon());
   REQUIRE(c);
   CHECK(serves_repository(*c, "/srv/git/app.git"));
   CHECK(serves_repository(*c, "/srv/git/app.git/"));
@@ -109,12 +112,38 @@ TEST_CASE("repositories: names the git directories pushgated serves, by path or 
   CHECK_FALSE(serves_repository(*c, "/srv/git/app.gitx"));
 
   spit(tmp / "none.yaml", "workers: 2\n");
-  auto none = load_daemon_config(tmp / "none.yaml");
+  auto none = load_daemon_config(tmp / "none.yaml", ConfigTrust::for_daemon());
   REQUIRE(none);
   CHECK_FALSE(serves_repository(*none, "/srv/git/app.git"));
 
   spit(tmp / "bad.yaml", "repositories: ['']\n");
-  auto bad = load_daemon_config(tmp / "bad.yaml");
+  auto bad = load_daemon_config(tmp / "bad.yaml", ConfigTrust::for_daemon());
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("bad.yaml:1:") != std::string::npos);
+}
+
+TEST_CASE("load_daemon_config refuses a pushgated.yaml that another account could have written") {
+  TempDir tmp;
+  spit(tmp / "pushgated.yaml", "workers: 2\n");
+  SECTION("writable by its group") {
+    REQUIRE(::chmod((tmp / "pushgated.yaml").c_str(), 0664) == 0);
+    auto c = load_daemon_config(tmp / "pushgated.yaml", ConfigTrust::for_daemon());
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().message, Catch::Contains("pushgated.yaml") && Catch::Contains("chmod go-w"));
+  }
+  SECTION("owned by an account that is neither root, the caller nor the repository's owner") {
+    if (::geteuid() != 0) return;  // only root can give a file away
+    REQUIRE(::chown((tmp / "pushgated.yaml").c_str(), 54321, 54321) == 0);
+    CHECK_FALSE(load_daemon_config(tmp / "pushgated.yaml", ConfigTrust::for_daemon()));
+    CHECK(load_daemon_config(tmp / "pushgated.yaml", ConfigTrust{::geteuid(), 54321}));
+  }
+}
+
+TEST_CASE("find_daemon_config for hooks does not read PUSHGATE_DAEMON_CONFIG") {
+  TempDir tmp;
+  spit(tmp / "b/pushgated.yaml", "workers: 3\n");
+  ::setenv("PUSHGATE_DAEMON_CONFIG", (tmp / "b/pushgated.yaml").c_str(), 1);
+  auto found = find_daemon_config("", ConfigTrust::for_daemon(), ConfigSearch::argument_system);
+  ::unsetenv("PUSHGATE_DAEMON_CONFIG");
+  if (found) CHECK(found->source != tmp / "b/pushgated.yaml");
 }

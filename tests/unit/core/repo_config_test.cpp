@@ -2,6 +2,12 @@
 
 #include "core/repo_config.hpp"
 
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "tests/unit/support/temp_dir.hpp"
+
 using namespace pushgate;
 using namespace std::chrono_literals;
 
@@ -102,4 +108,29 @@ TEST_CASE("find_environment finds an environment or names the known ones") {
   CHECK(missing.error().message == "'/srv/git/app.git' has no environment 'nope' (known: production, staging)");
   CHECK_THAT(find_environment(RepoConfig{}, "production", "/srv/git/app.git").error().message,
              Catch::Contains("(known: none)"));
+}
+
+TEST_CASE("load_repo_config reads pushgate.yaml only when no other account can write it") {
+  pushgate::test::TempDir dir;
+  std::string git_dir = dir.path().string();
+  SECTION("a missing file gives the defaults") {
+    auto config = pushgate::load_repo_config(git_dir);
+    REQUIRE(config);
+    CHECK(config->environments.empty());
+  }
+  std::ofstream(dir / "pushgate.yaml") << "validate:\n  include: []\n";
+  SECTION("a file of the owner, writable only by it, is read") {
+    ::chmod((dir / "pushgate.yaml").c_str(), 0644);
+    auto config = pushgate::load_repo_config(git_dir);
+    REQUIRE(config);
+    CHECK(config->validate.include.empty());
+  }
+  SECTION("a group-writable file is refused, naming its mode and the fix") {
+    ::chmod((dir / "pushgate.yaml").c_str(), 0664);
+    auto config = pushgate::load_repo_config(git_dir);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().code == pushgate::ErrorCode::config);
+    CHECK_THAT(config.error().message, Catch::Contains("pushgate.yaml") && Catch::Contains("0664") &&
+                                           Catch::Contains("chmod go-w"));
+  }
 }

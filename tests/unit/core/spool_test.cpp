@@ -80,25 +80,24 @@ TEST_CASE("Spool creates its folders group-writable") {
   CHECK(spool.log_path(5) == tmp / "deep/spool/logs/5.log");
 }
 
-TEST_CASE("Spool keeps SPOOL/seq and job files group-writable under a tight umask") {
+TEST_CASE("Spool keeps SPOOL/seq group-writable and job files group-readable under a tight umask") {
   TempDir tmp;
   mode_t saved = ::umask(027);
   Spool spool(tmp / "spool");
   auto queued = spool.enqueue(sample());
   ::umask(saved);
   REQUIRE(queued);
-  // Another user of the group must be able to take the next id and read the job.
-  for (const char* file : {"seq", "new/1.json"}) {
-    struct stat st;
-    REQUIRE(::stat((tmp / "spool" / file).c_str(), &st) == 0);
-    INFO(file);
-    CHECK((st.st_mode & 07777) == 0660);
-  }
+  // Another user of the group must be able to take the next id and read the
+  // job, but not change it: the daemon believes a job's pusher by its owner.
+  struct stat st;
+  REQUIRE(::stat((tmp / "spool/seq").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0660);
+  REQUIRE(::stat((tmp / "spool/new/1.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);
 
   SECTION("a seq left 0640 by an earlier run is repaired") {
     REQUIRE(::chmod((tmp / "spool/seq").c_str(), 0640) == 0);
     REQUIRE(spool.enqueue(sample()));
-    struct stat st;
     REQUIRE(::stat((tmp / "spool/seq").c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0660);
   }
@@ -305,6 +304,23 @@ TEST_CASE("Spool reports a corrupt job it is asked for by id") {
     CHECK(std::filesystem::exists(tmp / "spool/bad/4.json"));
   }
   CHECK_THAT(err.text(), Catch::Contains("/4.json"));
+}
+
+TEST_CASE("Spool gives the owner of a job file with the job, and keeps a pending record until finish") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  auto queued = spool.enqueue(sample());
+  REQUIRE(queued);
+  auto waiting = spool.waiting();
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0].owner == ::geteuid());
+  REQUIRE(spool.claim(queued->id));
+  CHECK_FALSE(spool.pending_record(queued->id));
+  REQUIRE(spool.set_pending_record(queued->id, "{\"x\":1}"));
+  CHECK(spool.pending_record(queued->id) == std::string("{\"x\":1}"));
+  CHECK(spool.active().size() == 1);
+  REQUIRE(spool.finish(queued->id, {"succeeded", "", "", ""}));
+  CHECK_FALSE(spool.pending_record(queued->id));
 }
 
 TEST_CASE("Spool moves aside, once, a spool entry that is not a small regular file") {

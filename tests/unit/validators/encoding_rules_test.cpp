@@ -35,6 +35,17 @@ TEST_CASE("encoding rules check a manifest's bytes before parsing", "[validators
     CHECK(report.findings.size() == 1);
     CHECK(source.reads() == 0);  // rejected from its size alone
   }
+  SECTION("yaml.lfs-pointer: a warning naming LFS, and the pointer is not parsed") {
+    Report report = validate_text("big.yaml",
+                                  "version https://git-lfs.github.com/spec/v1\n"
+                                  "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+                                  "size 12345\n");
+    Finding f = only(report, "yaml.lfs-pointer");
+    CHECK(f.severity == Severity::warning);
+    CHECK(f.message.find("LFS") != std::string::npos);
+    CHECK(report.findings.size() == 1);
+    CHECK(report.errors == 0);
+  }
   SECTION("yaml.binary: NUL byte, nothing else reported") {
     Report report = validate_text("bin.yaml", "a: 1\nb: x\0y\n\t c: 2\r\n"s);
     Finding f = only(report, "yaml.binary");

@@ -71,8 +71,9 @@ TEST_CASE("diff_trees lists the manifests to read and what of the old tree is go
   PathFilter filter(settings.include, settings.exclude);
 
   TreeDiff diff = diff_trees(r.repo.get(), r.first.get(), r.second.get(), filter);
-  // Added, modified and re-moded manifests; not the symbolic link, not notes.txt.
-  CHECK(paths(diff.changed) == std::vector<std::string>{"a/b/y.yaml", "a/x.yaml", "d/z.yaml", "g/h.yaml"});
+  // Added, modified and re-moded manifests and the symbolic link; not notes.txt.
+  CHECK(paths(diff.changed) ==
+        std::vector<std::string>{"a/b/y.yaml", "a/x.yaml", "d/z.yaml", "g/h.yaml", "link.yaml"});
   // Deleted files, whole folders, a file replaced by a folder, and every
   // modified path, whatever the globs say.
   CHECK(sorted(diff.removed) == std::vector<std::string>{"a/b/y.yaml", "a/x.yaml", "c.yaml", "e/", "g", "notes.txt"});
@@ -83,6 +84,12 @@ TEST_CASE("diff_trees lists the manifests to read and what of the old tree is go
     CHECK(source.read(source.entries()[0]).value() == "y: 2\n");
     CHECK(source.size(source.entries()[0]) == 5);
   }
+  SECTION("a symbolic link is read as its target") {
+    const ManifestEntry& link = diff.changed.back();
+    CHECK(link.link == "a/x.yaml");
+    CHECK(link.key == diff.changed[1].key);
+    CHECK(link.problem.empty());
+  }
   SECTION("the same tree: nothing") {
     TreeDiff none = diff_trees(r.repo.get(), r.second.get(), r.second.get(), filter);
     CHECK(none.changed.empty());
@@ -90,7 +97,8 @@ TEST_CASE("diff_trees lists the manifests to read and what of the old tree is go
   }
   SECTION("without an old tree every selected file counts") {
     TreeDiff all = diff_trees(r.repo.get(), nullptr, r.second.get(), filter);
-    CHECK(paths(all.changed) == std::vector<std::string>{"a/b/same.yaml", "a/b/y.yaml", "a/x.yaml", "d/z.yaml", "g/h.yaml"});
+    CHECK(paths(all.changed) ==
+          std::vector<std::string>{"a/b/same.yaml", "a/b/y.yaml", "a/x.yaml", "d/z.yaml", "g/h.yaml", "link.yaml"});
     CHECK(all.removed.empty());
   }
   SECTION("backwards: the folder that reappears is read whole, the new one is gone") {

@@ -54,6 +54,18 @@ TEST_CASE("TreeIndex saves a tree's objects and reads them back", "[validators][
     CHECK(dump(round_trip(next)) ==
           std::vector<std::string>{"a/empty.yaml", "b/web.yaml", "  web@5:9", "c.yaml", "  c@1:9"});
   }
+  SECTION("symbolic links are kept as such, so the next push follows them again") {
+    ObjectIndex with_link;
+    with_link.add("a/link.yaml", {config_map("web", 4)}, true);
+    with_link.mark_link("a/link.yaml");
+    with_link.add("a/real.yaml", {}, true);
+    TreeIndex saved = round_trip(with_link);
+    CHECK(saved.links() == std::vector<std::string>{"a/link.yaml"});
+    CHECK(dump(saved) == std::vector<std::string>{"a/link.yaml", "  web@4:9", "a/real.yaml"});
+    ObjectIndex next(&saved);  // copied from the rest, still a link
+    next.add("b.yaml", {}, true);
+    CHECK(round_trip(next).links() == std::vector<std::string>{"a/link.yaml"});
+  }
   SECTION("erase drops files and whole folders, not names that merely start alike") {
     ObjectIndex tree;
     for (const char* path : {"a.yaml", "a/x.yaml", "a/y/z.yaml", "a/zz.yaml", "ab/x.yaml", "b.yaml", "c/d/e.yaml",
