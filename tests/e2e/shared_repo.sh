@@ -38,13 +38,12 @@ done
 target=$E2E_TMP/target
 mkdir -p "$target"
 chown "$E2E_DAEMON_USER" "$target"
-# The daemon's folder: its spool is where the pushers' hooks queue jobs.
+# The daemon's folder; its spool (made 2770 by pushgated) is where the pushers' hooks queue jobs.
 chown "$E2E_DAEMON_USER:$E2E_GROUP" "$DAEMON_DIR"
-chmod 2770 "$DAEMON_DIR"
+chmod 2750 "$DAEMON_DIR"  # the socket's folder: the group may reach it, not replace it
 
 write_daemon_config 1 30s
 bare=$E2E_SRV/app.git
-printf 'repositories: [%s]\n' "$bare" >>"$DAEMON_CFG"
 
 out=$(git init -q --bare --shared=group "$bare" 2>&1) || die "git init --shared=group" "$out"
 out=$(pushgate install "$bare" --daemon-config "$DAEMON_CFG" 2>&1) || die "pushgate install" "$out"

@@ -25,7 +25,6 @@ mkdir -p "$E2E_TMP/target"
 write_daemon_config 1 30s
 make_deploy_bare app
 bare=$E2E_SRV/app.git
-printf 'repositories: [%s]\n' "$bare" >>"$DAEMON_CFG"
 
 # write_repo_config DIR [EXTRA-ENVIRONMENT-LINES]: production deploys deploy/prod into DIR.
 write_repo_config() {
