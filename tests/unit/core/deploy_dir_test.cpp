@@ -2,9 +2,11 @@
 
 #include "core/deploy_dir.hpp"
 #include "core/repo_config.hpp"
+#include "tests/unit/support/repo_config_errors.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 
 using namespace pushgate;
+using pushgate::test::rejected;
 using pushgate::test::spit;
 using pushgate::test::TempDir;
 
@@ -12,13 +14,6 @@ namespace {
 
 std::string config_with_dir(const std::string& dir) {
   return "environments:\n  production:\n    branch: main\n    deployer: {type: local, dir: " + dir + "}\n";
-}
-
-std::string rejected(const std::string& text) {
-  auto c = parse_repo_config(text, "pushgate.yaml");
-  REQUIRE_FALSE(c);
-  CHECK(c.error().code == ErrorCode::config);
-  return c.error().message;
 }
 
 }  // namespace
