@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "core/deploy_dir.hpp"
+
 namespace pushgate {
 
 using yaml::NodeId;
@@ -95,19 +97,25 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
   if (!name) return;
   if (*name == "local") {
     d.type = DeployerType::local;
-    r.only_keys(at, what + " (type: local)", {"type", "dir", "keep_releases", "before", "after", "timeout"});
+    r.only_keys(at, what + " (type: local)", {"type", "dir", "keep_releases", "before", "after", "timeout",
+                                                         "max_file_size", "max_release_size"});
     NodeId dir = r.find(at, "dir");
     if (dir == yaml::k_no_node) {
       r.error(at, fmt::format("{} needs a dir: the absolute target folder, like /srv/app", what));
     } else if (auto s = r.string(dir, what + ".dir")) {
-      if (!s->starts_with('/'))
-        r.error(dir, fmt::format("{}.dir must be an absolute folder, like /srv/app", what));
       std::string normal = std::filesystem::path(*s).lexically_normal().string();
       d.dir = normal.size() > 1 && normal.ends_with('/') ? normal.substr(0, normal.size() - 1) : normal;
+      d.dir_at = r.location(dir);
+      if (!s->starts_with('/'))
+        r.error(dir, fmt::format("{}.dir must be an absolute folder, like /srv/app", what));
+      else if (d.dir == "/")
+        r.error(dir, fmt::format("{}.dir must not be '/': a deploy removes old releases there; "
+                                 "use a folder of its own, like /srv/app", what));
     }
   } else if (*name == "command") {
     d.type = DeployerType::command;
-    r.only_keys(at, what + " (type: command)", {"type", "run", "keep_releases", "before", "after", "timeout"});
+    r.only_keys(at, what + " (type: command)", {"type", "run", "keep_releases", "before", "after", "timeout",
+                                                           "max_file_size", "max_release_size"});
     NodeId run = r.find(at, "run");
     if (run == yaml::k_no_node) {
       r.error(at, fmt::format("{} needs run: the argv that deploys a release, like "
@@ -127,6 +135,10 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
     if (auto c = command_list(r, n, what + ".after")) d.after = *c;
   if (NodeId n = r.find(at, "timeout"); n != yaml::k_no_node)
     if (auto t = positive_duration(r, n, what + ".timeout")) d.timeout = *t;
+  if (NodeId n = r.find(at, "max_file_size"); n != yaml::k_no_node)
+    if (auto size = r.size(n, what + ".max_file_size")) d.max_file_size = *size;
+  if (NodeId n = r.find(at, "max_release_size"); n != yaml::k_no_node)
+    if (auto size = r.size(n, what + ".max_release_size")) d.max_release_size = *size;
 }
 
 HealthCheck read_health(ConfigReader& r, NodeId at, const std::string& what) {
@@ -221,10 +233,31 @@ void read_environment(ConfigReader& r, NodeId at, const std::string& what, Envir
   }
 }
 
+// Two environments deploying into one folder (or one inside the other's)
+// would replace each other's releases and `current` link.
+// `dirs[i]` is where envs[i] sets its dir.
+void check_dirs_apart(ConfigReader& r, const std::vector<Environment>& envs, const std::vector<NodeId>& dirs) {
+  for (std::size_t i = 0; i < envs.size(); ++i) {
+    const DeployerSettings& a = envs[i].deployer;
+    if (a.type != DeployerType::local || !a.dir.starts_with('/') || a.dir == "/") continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      const DeployerSettings& b = envs[j].deployer;
+      if (b.type != DeployerType::local || !b.dir.starts_with('/') || b.dir == "/") continue;
+      if (!is_within(a.dir, b.dir) && !is_within(b.dir, a.dir)) continue;
+      r.error(dirs[i],
+                  fmt::format("environments.{}.deployer.dir '{}' {} environments.{}.deployer.dir '{}' ({}); "
+                              "give each environment a folder of its own",
+                              envs[i].name, a.dir, a.dir == b.dir ? "is also" : "overlaps", envs[j].name, b.dir,
+                              format_location(b.dir_at)));
+    }
+  }
+}
+
 }  // namespace
 
 void read_environments(ConfigReader& r, NodeId at, std::vector<Environment>& out) {
   if (!r.mapping(at, "environments")) return;
+  std::vector<NodeId> dirs;
   for (auto [k, val] : r.entries(at)) {
     Environment env;
     env.name = r.node(k).value;
@@ -235,8 +268,11 @@ void read_environments(ConfigReader& r, NodeId at, std::vector<Environment>& out
     std::string what = fmt::format("environments.{}", env.name);
     if (!r.mapping(val, what)) continue;
     read_environment(r, val, what, env);
+    NodeId deployer = r.find(val, "deployer");
+    dirs.push_back(deployer == yaml::k_no_node ? deployer : r.find(deployer, "dir"));
     out.push_back(std::move(env));
   }
+  check_dirs_apart(r, out, dirs);
 }
 
 }  // namespace pushgate

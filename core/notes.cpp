@@ -13,8 +13,15 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <vector>
+
+#include <git2/sys/commit.h>
+
+#include <filesystem>
 
 #include "core/git.hpp"
+#include "core/pack_writer.hpp"
+#include "core/shared_repository.hpp"
 #include "core/unique_fd.hpp"
 
 namespace pushgate {
@@ -80,9 +87,9 @@ std::optional<git_oid> find_note(git_repository* repo, const git_tree* tree, std
 // to `blob`. The note stays where it was found, so there is never a second
 // copy; a new one goes under existing fan-out subtrees, or into a new 2/38
 // subtree at the top, so a write rewrites a few small trees whatever the
-// number of notes.
+// number of notes. Adds the ids of the trees it writes to `written`.
 git_oid write_note(git_repository* repo, const git_tree* tree, std::string_view hex,
-                   const git_oid& blob, bool top) {
+                   const git_oid& blob, bool top, std::vector<git_oid>& written) {
   git_treebuilder* raw = nullptr;
   git::check(git_treebuilder_new(&raw, repo, tree), "cannot build a notes tree");
   TreeBuilderPtr builder(raw);
@@ -95,12 +102,13 @@ git_oid write_note(git_repository* repo, const git_tree* tree, std::string_view 
                "cannot add a note");
   } else {
     git::TreePtr sub = is_subtree(fan) ? lookup_tree(repo, fan) : nullptr;
-    git_oid sub_oid = write_note(repo, sub.get(), hex.substr(2), blob, false);
+    git_oid sub_oid = write_note(repo, sub.get(), hex.substr(2), blob, false, written);
     git::check(git_treebuilder_insert(nullptr, builder.get(), prefix.c_str(), &sub_oid, GIT_FILEMODE_TREE),
                "cannot add a notes subtree");
   }
   git_oid out;
   git::check(git_treebuilder_write(&out, builder.get()), "cannot write a notes tree");
+  written.push_back(out);
   return out;
 }
 
@@ -124,9 +132,12 @@ SignaturePtr signature(git_repository* repo) {
 enum class Attempt { done, moved, locked };
 
 // One attempt: builds the notes commit on top of the ref's current tip and
-// moves the ref only if it is still there; says why it did not.
-Attempt try_append(git_repository* repo, const std::string& ref, const git_oid& commit,
-                   std::string_view text) {
+// moves the ref only if it is still there; says why it did not. The new
+// objects go into the repository as one pack (core/pack_writer.hpp) and the
+// ref's folders get the repository's shared mode, so a group-shared
+// repository stays writable for every member.
+Attempt try_append(git_repository* repo, const SharedRepository& shared, const std::string& ref,
+                   const git_oid& commit, std::string_view text) {
   NotesTip tip = read_tip(repo, ref);
   std::string hex = git::to_hex(commit);
   std::string note;
@@ -134,20 +145,24 @@ Attempt try_append(git_repository* repo, const std::string& ref, const git_oid& 
   if (!note.empty() && !note.ends_with('\n')) note += '\n';
   note += text;
 
+  PackWriter writer(repo, shared.adjusted(S_IFREG | 0444) & 07777);
+  git_repository* objects = writer.objects();
   git_oid blob;
-  git::check(git_blob_create_from_buffer(&blob, repo, note.data(), note.size()), "cannot write a note");
-  git_oid tree_oid = write_note(repo, tip.tree.get(), hex, blob, true);
-  git_tree* tree = nullptr;
-  git::check(git_tree_lookup(&tree, repo, &tree_oid), "cannot read the new notes tree");
-  git::TreePtr tree_owner(tree);
-
-  const git_commit* parents[] = {tip.commit.get()};
+  git::check(git_blob_create_from_buffer(&blob, objects, note.data(), note.size()), "cannot write a note");
+  std::vector<git_oid> written{blob};
+  git_oid tree = write_note(objects, tip.tree.get(), hex, blob, true, written);
+  const git_oid* parents[] = {tip.commit ? git_commit_id(tip.commit.get()) : nullptr};
   SignaturePtr who = signature(repo);
   git_oid new_commit;
-  git::check(git_commit_create(&new_commit, repo, nullptr, who.get(), who.get(), nullptr, k_commit_message,
-                               tree, tip.commit ? 1 : 0, parents),
+  git::check(git_commit_create_from_ids(&new_commit, objects, nullptr, who.get(), who.get(), nullptr,
+                                        k_commit_message, &tree, tip.commit ? 1 : 0, parents),
              "cannot write the notes commit");
+  written.push_back(new_commit);
+  writer.flush(written);
 
+  std::string common = git_repository_commondir(repo);
+  if (auto made = shared.make_folders(common, std::filesystem::path(ref).parent_path()); !made)
+    throw Failure(made.error());
   git_reference* updated = nullptr;
   int rc = tip.commit ? git_reference_create_matching(&updated, repo, ref.c_str(), &new_commit, 1,
                                                       git_commit_id(tip.commit.get()), "notes: append")
@@ -156,6 +171,12 @@ Attempt try_append(git_repository* repo, const std::string& ref, const git_oid& 
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) return Attempt::moved;
   if (rc == GIT_ELOCKED) return Attempt::locked;
   git::check(rc, "cannot update the ref");
+  shared.adjust(common + ref);
+  // libgit2 writes a reflog when core.logAllRefUpdates asks for one.
+  if (std::string log = common + "logs/" + ref; ::access(log.c_str(), F_OK) == 0) {
+    (void)shared.make_folders(common, std::filesystem::path("logs/" + ref).parent_path());
+    shared.adjust(log);
+  }
   return Attempt::done;
 }
 
@@ -164,10 +185,12 @@ Attempt try_append(git_repository* repo, const std::string& ref, const git_oid& 
 // winning the compare-and-swap and the others run out of attempts. The
 // compare-and-swap still guards against every other program that moves the
 // ref. Without a lock file (a read-only folder) it is the only guard.
-UniqueFd lock_notes(git_repository* repo) {
+UniqueFd lock_notes(git_repository* repo, const SharedRepository& shared) {
   std::string path = std::string(git_repository_commondir(repo)) + "pushgate-notes.lock";
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0664));
   if (fd) {
+    struct stat st {};
+    if (::fstat(fd.get(), &st) == 0 && st.st_uid == ::geteuid()) shared.adjust(path);
     while (::flock(fd.get(), LOCK_EX) < 0 && errno == EINTR) {
     }
   }
@@ -212,11 +235,12 @@ std::string deploy_log_notes_ref(std::string_view env) {
 Expected<bool> append_note(git_repository* repo, const std::string& notes_ref, const git_oid& commit,
                            std::string_view text) {
   try {
-    UniqueFd lock = lock_notes(repo);
+    SharedRepository shared = SharedRepository::of(repo).value();
+    UniqueFd lock = lock_notes(repo, shared);
     std::minstd_rand random(std::random_device{}());
     Attempt last = Attempt::moved;
     for (int attempt = 1; attempt <= k_max_attempts; ++attempt) {
-      last = try_append(repo, notes_ref, commit, text);
+      last = try_append(repo, shared, notes_ref, commit, text);
       if (last == Attempt::done) return true;
       if (last == Attempt::locked && lock && remove_stale_ref_lock(repo, notes_ref)) continue;
       // Another program is writing the ref. Pauses that grow, and differ

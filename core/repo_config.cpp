@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/config_reader.hpp"
+#include "core/deploy_dir.hpp"
 #include "core/environment_config.hpp"
 #include "core/trusted_file.hpp"
 
@@ -80,7 +81,10 @@ Expected<RepoConfig> load_repo_config(const std::string& git_dir) {
   auto read = read_trusted_file(file, {*owner});
   if (!read) return read.error();
   if (read->missing) return RepoConfig{};
-  return parse_repo_config(read->text, file.string());
+  auto config = parse_repo_config(read->text, file.string());
+  if (!config) return config;
+  if (auto outside = check_deploy_dirs_outside(config->environments, git_dir); !outside) return outside.error();
+  return config;
 }
 
 Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,

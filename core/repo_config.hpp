@@ -40,11 +40,16 @@ enum class DeployerType { local, command };
 struct DeployerSettings {
   DeployerType type = DeployerType::local;
   std::string dir;                                // local: the target folder
+  Location dir_at;                                // where pushgate.yaml sets dir, for messages
   std::size_t keep_releases = 5;
   std::vector<std::vector<std::string>> before;   // run in the new release before the switch
   std::vector<std::vector<std::string>> after;    // run after the switch
   std::vector<std::string> run;                   // command: what deploys the release
   std::chrono::milliseconds timeout{600'000};     // per command
+  // Caps on what a release may hold, checked from object headers before a
+  // blob is read: a small push can hold a huge, well-compressed blob.
+  std::uint64_t max_file_size = 100ull << 20;     // one file (blob)
+  std::uint64_t max_release_size = 1ull << 30;    // all files of a release
 };
 
 // `health:`: run after the switch; the release is rolled back when it fails

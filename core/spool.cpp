@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/durable.hpp"
+#include "core/spool_entry.hpp"
+#include "core/spool_id.hpp"
 #include "core/unique_fd.hpp"
 #include "core/write_all.hpp"
 
@@ -32,8 +33,6 @@ constexpr mode_t k_file_mode = 0660;
 // their writer only: the daemon believes some of what a file says because of
 // who owns it, so no other member of the group may change it.
 constexpr mode_t k_job_file_mode = 0640;
-// A job file is a few hundred bytes; anything much larger is not one.
-constexpr std::size_t k_max_job_file = 64 * 1024;
 constexpr const char* k_folders[] = {"tmp", "new", "active", "done", "logs", "bad"};
 
 Error io_error(std::string_view what, const fs::path& path) {
@@ -128,19 +127,41 @@ std::uint64_t highest_stored_id(const fs::path& spool) {
   return highest;
 }
 
+// Moves a spool entry that is not a job out of the way, so it neither stops
+// the daemon nor is met again, and says where it went.
+void quarantine(const fs::path& spool, const fs::path& path, const std::string& why) {
+  fs::path target = move_aside(path, spool / "bad");
+  if (!target.empty()) {
+    std::fprintf(stderr, "pushgate: warning: skipping corrupt spool file %s (%s); moved it to %s\n", path.c_str(),
+                 why.c_str(), target.c_str());
+  } else if (errno != ENOENT) {
+    std::fprintf(stderr, "pushgate: warning: skipping corrupt spool file %s (%s); cannot move it to %s: %s\n",
+                 path.c_str(), why.c_str(), (spool / "bad").c_str(), std::strerror(errno));
+  }
+}
+
 // Takes the next job id from SPOOL/seq under an exclusive flock, which
 // serialises hooks, CLI and daemon across processes. The new value is on disk
 // before the lock is released, so no id is handed out twice, even after a
 // crash; an id lost to a crash right after is merely skipped.
 Expected<std::uint64_t> next_id(const fs::path& spool) {
   fs::path seq = spool / "seq";
-  UniqueFd fd(::open(seq.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, k_file_mode));
+  // Anyone in the spool's group can put a FIFO or a link there: such a seq is
+  // moved aside once, and the next id is found from the folders.
+  constexpr int k_flags = O_RDWR | O_CREAT | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+  UniqueFd fd(::open(seq.c_str(), k_flags, k_file_mode));
+  struct stat st;
+  if ((!fd && errno == ELOOP) || (fd && ::fstat(fd.get(), &st) == 0 && !S_ISREG(st.st_mode))) {
+    fd.reset();
+    quarantine(spool, seq, "not a regular file");
+    fd = UniqueFd(::open(seq.c_str(), k_flags, k_file_mode));
+  }
   if (!fd) return io_error("open", seq);
   // open() applies the umask: a seq left 0640 would stop every other user of
   // the group from queueing. Only its owner can fix the mode, so one owned by
   // another user is left as it is.
-  struct stat st;
   if (::fstat(fd.get(), &st) < 0) return io_error("read the mode of", seq);
+  if (!S_ISREG(st.st_mode)) return Error{ErrorCode::io, fmt::format("'{}' is not a regular file", seq.string())};
   if (st.st_uid == ::geteuid() && (st.st_mode & 07777) != k_file_mode &&
       ::fchmod(fd.get(), k_file_mode) < 0)
     return io_error("set the mode of", seq);
@@ -168,61 +189,23 @@ Expected<std::uint64_t> next_id(const fs::path& spool) {
   return id;
 }
 
-// Moves a file that cannot be read as a job out of the way, so it neither
-// stops the daemon nor is retried forever, and says where it went.
-void quarantine(const fs::path& spool, const fs::path& path, const std::string& why) {
-  fs::path target = spool / "bad" / path.filename();
-  if (::rename(path.c_str(), target.c_str()) == 0) {
-    std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); moved it to %s\n",
-                 path.c_str(), why.c_str(), target.c_str());
-  } else if (errno != ENOENT) {
-    std::fprintf(stderr, "pushgate: warning: skipping corrupt job file %s (%s); cannot move it to %s: %s\n",
-                 path.c_str(), why.c_str(), target.c_str(), std::strerror(errno));
+// The text of a spool file and its owner. A file that is gone was claimed
+// or finished since it was listed; one that is there but unreadable (wrong
+// owner, say) would otherwise be skipped without a word.
+std::optional<SpoolEntry> read_spool_file(const fs::path& spool, const fs::path& path) {
+  SpoolEntry entry = read_spool_entry(path, k_max_job_file);
+  switch (entry.state) {
+    case SpoolEntry::State::read: return entry;
+    case SpoolEntry::State::gone: break;
+    case SpoolEntry::State::not_a_job: quarantine(spool, path, entry.why); break;
+    case SpoolEntry::State::unreadable: std::fprintf(stderr, "pushgate: warning: %s\n", entry.why.c_str()); break;
   }
-}
-
-struct SpoolFile {
-  std::string text;
-  uid_t owner = static_cast<uid_t>(-1);
-};
-
-// Reads a small regular file without following links or blocking, and
-// says who owns what was read (fstat of the very descriptor).
-Expected<SpoolFile> read_small_file(const fs::path& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
-  if (!fd) return io_error("open", path);
-  struct stat st;
-  if (::fstat(fd.get(), &st) < 0) return io_error("read the mode of", path);
-  if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > k_max_job_file)
-    return Error{ErrorCode::input, fmt::format("'{}' is not a small regular file", path.string())};
-  SpoolFile file;
-  file.owner = st.st_uid;
-  char chunk[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("read", path);
-    if (n == 0) break;
-    file.text.append(chunk, static_cast<std::size_t>(n));
-    if (file.text.size() > k_max_job_file)
-      return Error{ErrorCode::input, fmt::format("'{}' is not a small regular file", path.string())};
-  }
-  return file;
-}
-
-// The text of a spool file. A file that is gone was claimed or finished
-// since it was listed; one that is there but unreadable (wrong owner, say)
-// would otherwise be skipped without a word.
-std::optional<SpoolFile> read_spool_file(const fs::path& path) {
-  auto file = read_small_file(path);
-  if (file) return std::move(*file);
-  if (is_present(path)) std::fprintf(stderr, "pushgate: warning: %s\n", file.error().message.c_str());
   return std::nullopt;
 }
 
 // Reads a waiting or active job; a corrupt file is quarantined.
 std::optional<Job> load_job(const fs::path& spool, const fs::path& path) {
-  auto file = read_spool_file(path);
+  auto file = read_spool_file(spool, path);
   if (!file) return std::nullopt;
   auto job = job_from_json(file->text, path.string());
   if (job && job->id != id_of(path)) job = Error{ErrorCode::input, "its id does not match its name"};
@@ -235,13 +218,14 @@ std::optional<Job> load_job(const fs::path& spool, const fs::path& path) {
 }
 
 std::optional<DoneRecord> load_done(const fs::path& spool, const fs::path& path) {
-  auto file = read_spool_file(path);
+  auto file = read_spool_file(spool, path);
   if (!file) return std::nullopt;
   auto record = done_from_json(file->text, path.string());
   if (!record) {
     quarantine(spool, path, record.error().message);
     return std::nullopt;
   }
+  record->job.owner = file->owner;
   return std::move(*record);
 }
 
@@ -261,43 +245,6 @@ std::vector<Job> list_jobs(const fs::path& spool, const char* folder) {
 
 Error corrupt_job(const fs::path& spool, std::uint64_t id) {
   return {ErrorCode::input, fmt::format("job {} is corrupt; moved it to {}", id, (spool / "bad").string())};
-}
-
-std::string random_hex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  std::size_t got = 0;
-  while (got < bytes) {
-    ssize_t n = ::getrandom(raw.data() + got, bytes - got, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Failure(io_error("draw random bytes for", "the spool id"));
-    got += static_cast<std::size_t>(n);
-  }
-  std::string hex;
-  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
-  return hex;
-}
-
-// SPOOL/id: made once by whoever first opens the spool. link() publishes it
-// only if there is none, so two first users agree on one id.
-std::string load_or_make_id(const fs::path& spool) {
-  fs::path file = spool / "id";
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (auto read = read_small_file(file)) {
-      std::string id = read->text.substr(0, read->text.find('\n'));
-      if (!id.empty()) return id;
-    }
-    fs::path tmp = spool / "tmp" / fmt::format("id.{}", random_hex(8));
-    auto written = write_durably(tmp, random_hex(16) + "\n");
-    if (!written) throw Failure(written.error());
-    int linked = ::link(tmp.c_str(), file.c_str());
-    int link_errno = errno;
-    ::unlink(tmp.c_str());
-    if (linked != 0 && link_errno != EEXIST) {
-      errno = link_errno;
-      throw Failure(io_error("create", file));
-    }
-  }
-  throw Failure(ErrorCode::io, fmt::format("cannot read '{}'; remove it and try again", file.string()));
 }
 
 fs::path pending_path(const fs::path& spool, std::uint64_t id) {
@@ -324,7 +271,7 @@ Spool::Spool(fs::path dir) : m_dir(std::move(dir)) {
   };
   make(m_dir);
   for (const char* folder : k_folders) make(m_dir / folder);
-  m_id = load_or_make_id(m_dir);
+  m_id = load_or_make_spool_id(m_dir);
 }
 
 Expected<bool> Spool::set_pending_record(std::uint64_t id, std::string_view text) {
@@ -334,9 +281,9 @@ Expected<bool> Spool::set_pending_record(std::uint64_t id, std::string_view text
 }
 
 std::optional<std::string> Spool::pending_record(std::uint64_t id) const {
-  auto file = read_small_file(pending_path(m_dir, id));
-  if (!file) return std::nullopt;
-  return std::move(file->text);
+  SpoolEntry file = read_spool_entry(pending_path(m_dir, id), k_max_job_file);
+  if (file.state != SpoolEntry::State::read) return std::nullopt;
+  return std::move(file.text);
 }
 
 fs::path Spool::log_path(std::uint64_t id) const { return m_dir / "logs" / fmt::format("{}.log", id); }

@@ -1,7 +1,8 @@
 #pragma once
 // The durable job spool shared by the hooks, the CLI and pushgated.
 //
-//   SPOOL/id           a random id, made once: which spool a job number is of
+//   SPOOL/id           a random id (32 hex digits), made once: which spool a
+//                      job number is of
 //   SPOOL/seq          last job number, updated under flock
 //   SPOOL/tmp/         jobs being written
 //   SPOOL/new/         whole jobs waiting for the daemon (renamed from tmp/)
@@ -11,6 +12,13 @@
 //                      not write to the notes yet (it retries)
 //   SPOOL/done/        finished jobs with their outcome
 //   SPOOL/logs/<id>.log the job's log, appended while it runs
+//   SPOOL/bad/         entries that were not jobs, moved aside once
+//
+// The spool is writable by every pusher, so its entries are hostile: each is
+// opened without blocking and without following a link, and anything that is
+// not a regular file of at most k_max_job_file bytes is moved to bad/ with
+// one warning, rather than hanging the reader (a FIFO) or being warned about
+// at every scan (a folder).
 //
 // Every state change is a rename within one file system, after the data is
 // fsync'ed, so a crash at any instant leaves a job whole in exactly one
@@ -36,13 +44,18 @@ struct JobOutcome {
   std::string finished_at;
 };
 
+// The largest job or done file read; a job is some hundred bytes.
+inline constexpr std::size_t k_max_job_file = 1024 * 1024;
+
 enum class JobPhase { waiting, active, done, unknown };
 
 class Spool {
  public:
   // Creates the folders if needed (mode 0770, keeping the setgid bit a new
-  // folder inherits from a setgid parent) and SPOOL/id; SPOOL/seq is 0660 and
-  // job files 0640, whatever the umask. Throws Failure when it cannot.
+  // folder inherits from a setgid parent); SPOOL/seq is 0660 and job files
+  // 0640, whatever the umask. Makes SPOOL/id on first use: two processes
+  // that create a spool at once agree on one id. Throws Failure when it
+  // cannot, or when SPOOL/id is not 32 hex digits.
   explicit Spool(std::filesystem::path dir);
 
   // Assigns the next id and stores the job; returns it with its id.

@@ -9,6 +9,7 @@
 
 #include "core/config_reader.hpp"
 #include "core/error.hpp"
+#include "core/spool_entry.hpp"
 #include "core/terminal_text.hpp"
 #include "core/write_all.hpp"
 
@@ -17,7 +18,7 @@ namespace pushgate::daemon {
 JobLog::JobLog(std::filesystem::path file, LogBoard& board)
     : m_file(std::move(file)),
       m_board(board),
-      m_fd(::open(m_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) {
+      m_fd(open_job_log(m_file)) {
   if (!m_fd)
     throw Failure(ErrorCode::io,
                   fmt::format("cannot open the job log '{}': {}", m_file.string(), std::strerror(errno)));

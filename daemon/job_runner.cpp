@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/deploy_dir.hpp"
 #include "core/git.hpp"
 #include "core/job.hpp"
 #include "core/manual_job.hpp"
@@ -111,6 +112,7 @@ JobResult JobRunner::execute(AdmittedJob& admitted, const Dispatch& dispatch, Jo
   const Environment* env = admitted.env;
   log.set_redact(redactor_for(*env));
 
+  if (auto dir = check_deploy_dir(*env, config()); !dir) return failed(job, dir.error().message);
   SystemProcessRunner runner;
   std::unique_ptr<Deployer> deployer;
   try {

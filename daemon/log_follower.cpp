@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/control_protocol.hpp"
+#include "core/spool_entry.hpp"
 #include "core/unique_fd.hpp"
 #include "daemon/record_retrier.hpp"
 
@@ -25,7 +26,7 @@ class LogTail {
   // False when the client is gone.
   bool send_new_lines() {
     // The log appears when the job starts; until then there is nothing to send.
-    if (!m_fd) m_fd = UniqueFd(::open(m_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (!m_fd) m_fd = open_job_log_for_reading(m_file);
     if (!m_fd) return true;
     char chunk[16384];
     for (;;) {

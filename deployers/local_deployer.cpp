@@ -89,7 +89,8 @@ DeployOutcome LocalDeployer::deploy(const DeployRequest& request) {
   steps.note(fmt::format("pushgate: writing {} of {} to {}",
                          m_env.path.empty() ? "the whole tree" : "'" + m_env.path + "'", abbreviate(request.commit),
                          m_folder.release_path(id).string()));
-  auto written = materialize_tree(request.repo, request.commit, m_env.path, m_folder.partial_path(id));
+  auto written = materialize_tree(request.repo, request.commit, m_env.path, m_folder.partial_path(id),
+                                  {m_env.deployer.max_file_size, m_env.deployer.max_release_size});
   if (!written) return fail(fmt::format("cannot make release {}: {}", id, written.error().message));
   if (auto completed = m_folder.complete(id, request.commit); !completed)
     return fail(fmt::format("cannot make release {}: {}", id, completed.error().message));

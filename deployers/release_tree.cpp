@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
+#include <memory>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,21 @@ bool safe_name(std::string_view name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos;
 }
 
+// `.git`, `.GIT`, ...: what git takes for a repository's folder.
+bool is_dot_git(std::string_view name) {
+  return name.size() == 4 && name[0] == '.' && std::tolower(static_cast<unsigned char>(name[1])) == 'g' &&
+         std::tolower(static_cast<unsigned char>(name[2])) == 'i' &&
+         std::tolower(static_cast<unsigned char>(name[3])) == 't';
+}
+
+// "1.0 GiB (1073741824 bytes)" for messages.
+std::string describe_size(std::uint64_t bytes) {
+  return fmt::format("{:.1f} MiB ({} bytes)", static_cast<double>(bytes) / (1 << 20), bytes);
+}
+
+// The longest symlink target read: the kernel's PATH_MAX.
+constexpr std::uint64_t k_max_link_target = 4096;
+
 // Whether `target`, read from the folder `parent` (relative to the release),
 // stays inside the release by its text alone.
 bool lexically_inside(const std::string& parent, std::string_view target) {
@@ -43,7 +60,8 @@ bool lexically_inside(const std::string& parent, std::string_view target) {
 
 class TreeWriter {
  public:
-  explicit TreeWriter(git_repository* repo) : m_repo(repo) {}
+  TreeWriter(git_repository* repo, git_odb* odb, const ReleaseLimits& limits)
+      : m_repo(repo), m_odb(odb), m_limits(limits) {}
 
   // Writes `tree` into the open folder `dir`; `prefix` is its path in the release.
   std::optional<Error> write_tree(const git_tree* tree, int dir, const std::string& prefix) {
@@ -53,6 +71,9 @@ class TreeWriter {
       std::string path = prefix.empty() ? name : prefix + "/" + name;
       if (!safe_name(name))
         return refused(path, "the tree holds a name that is empty, '.', '..' or contains '/'");
+      if (is_dot_git(name))
+        return refused(path, "git would take it for a repository folder (its config can run programs); "
+                             "remove it from the pushed tree");
       if (auto e = write_entry(entry, dir, name, path)) return e;
     }
     return std::nullopt;
@@ -108,6 +129,18 @@ class TreeWriter {
     return write_tree(tree.get(), sub.get(), path);
   }
 
+  // The size of blob `id`, read from the object's header only.
+  std::optional<Error> blob_size(const git_oid& id, const std::string& path, std::uint64_t& size) {
+    std::size_t len = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&len, &type, m_odb, &id) < 0)
+      return git::git_failure(fmt::format("cannot read '{}'", path));
+    if (type != GIT_OBJECT_BLOB)
+      return refused(path, fmt::format("its object is a {}, not a blob", git_object_type2string(type)));
+    size = len;
+    return std::nullopt;
+  }
+
   std::optional<Error> read_blob(const git_tree_entry* entry, const std::string& path, git::BlobPtr& out) {
     git_blob* raw = nullptr;
     if (git_blob_lookup(&raw, m_repo, git_tree_entry_id(entry)) < 0)
@@ -116,18 +149,55 @@ class TreeWriter {
     return std::nullopt;
   }
 
+  // Copies blob `id` of `size` bytes to `fd`: streamed from a loose object,
+  // read whole (at most the file cap) from a pack, which libgit2 cannot stream.
+  std::optional<Error> copy_blob(const git_oid& id, std::uint64_t size, int fd, const std::string& path) {
+    git_odb_stream* stream = nullptr;
+    std::size_t len = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_open_rstream(&stream, &len, &type, m_odb, &id) == 0) {
+      std::unique_ptr<git_odb_stream, git::Deleter<git_odb_stream, git_odb_stream_free>> owner(stream);
+      std::vector<char> buffer(1 << 16);
+      std::uint64_t copied = 0;
+      for (;;) {
+        int n = git_odb_stream_read(stream, buffer.data(), buffer.size());
+        if (n < 0) return git::git_failure(fmt::format("cannot read '{}'", path));
+        if (n == 0) break;
+        copied += static_cast<std::uint64_t>(n);
+        if (copied > size) return refused(path, "its object holds more than its header says");
+        if (!write_all(fd, {buffer.data(), static_cast<std::size_t>(n)})) return io_error(path, "write");
+      }
+      if (copied != size) return refused(path, "its object holds less than its header says");
+      return std::nullopt;
+    }
+    git_error_clear();
+    git_blob* raw = nullptr;
+    if (git_blob_lookup(&raw, m_repo, &id) < 0) return git::git_failure(fmt::format("cannot read '{}'", path));
+    git::BlobPtr blob(raw);
+    auto bytes = static_cast<std::size_t>(git_blob_rawsize(raw));
+    if (!write_all(fd, {static_cast<const char*>(git_blob_rawcontent(raw)), bytes})) return io_error(path, "write");
+    return std::nullopt;
+  }
+
   std::optional<Error> write_file(const git_tree_entry* entry, int dir, const std::string& name,
                                   const std::string& path, mode_t mode) {
-    git::BlobPtr blob;
-    if (auto e = read_blob(entry, path, blob)) return e;
+    const git_oid& id = *git_tree_entry_id(entry);
+    std::uint64_t size = 0;
+    if (auto e = blob_size(id, path, size)) return e;
+    if (size > m_limits.max_file)
+      return refused(path, fmt::format("it is {}, over the cap of {} per file (deployer.max_file_size in "
+                                       "pushgate.yaml)",
+                                       describe_size(size), describe_size(m_limits.max_file)));
+    if (m_copy.bytes + size > m_limits.max_release)
+      return refused(path, fmt::format("with it the release would hold {}, over the cap of {} (deployer."
+                                       "max_release_size in pushgate.yaml)",
+                                       describe_size(m_copy.bytes + size), describe_size(m_limits.max_release)));
     UniqueFd fd(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
     if (!fd) {
       if (errno == EEXIST) return refused(path, "the tree holds this name twice");
       return io_error(path, "create");
     }
-    auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-    if (!write_all(fd.get(), {static_cast<const char*>(git_blob_rawcontent(blob.get())), size}))
-      return io_error(path, "write");
+    if (auto e = copy_blob(id, size, fd.get(), path)) return e;
     ++m_copy.files;
     m_copy.bytes += size;
     return std::nullopt;
@@ -135,6 +205,9 @@ class TreeWriter {
 
   std::optional<Error> write_link(const git_tree_entry* entry, int dir, const std::string& name,
                                   const std::string& path) {
+    std::uint64_t size = 0;
+    if (auto e = blob_size(*git_tree_entry_id(entry), path, size)) return e;
+    if (size > k_max_link_target) return refused(path, fmt::format("symlink target of {} bytes", size));
     git::BlobPtr blob;
     if (auto e = read_blob(entry, path, blob)) return e;
     std::string target(static_cast<const char*>(git_blob_rawcontent(blob.get())),
@@ -155,6 +228,8 @@ class TreeWriter {
   }
 
   git_repository* m_repo;
+  git_odb* m_odb;
+  ReleaseLimits m_limits;
   TreeCopy m_copy;
   std::vector<std::pair<std::string, std::string>> m_links;  // path in the release, target
 };
@@ -186,11 +261,14 @@ std::optional<Error> write_into(TreeWriter& writer, const git_tree* tree, const 
 }  // namespace
 
 Expected<TreeCopy> materialize_tree(git_repository* repo, const std::string& commit, const std::string& path,
-                                    const fs::path& dest) {
+                                    const fs::path& dest, const ReleaseLimits& limits) {
   auto tree = subtree(repo, commit, path);
   if (!tree) return tree.error();
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo) < 0) return git::git_failure("cannot open the object database");
+  git::OdbPtr odb_owner(odb);
   if (::mkdir(dest.c_str(), 0777) != 0) return io_error(dest.string(), "create release folder");
-  TreeWriter writer(repo);
+  TreeWriter writer(repo, odb, limits);
   if (auto e = write_into(writer, tree->get(), dest)) {
     std::error_code ec;
     fs::remove_all(dest, ec);

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/git.hpp"
+#include "core/shared_repository.hpp"
 #include "core/unique_fd.hpp"
 #include "core/write_all.hpp"
 
@@ -65,7 +66,7 @@ std::vector<Saved> saved_indexes(const std::string& dir) {
 }  // namespace
 
 TreeIndexStore::TreeIndexStore(std::string git_dir, std::string fingerprint)
-    : m_dir(std::move(git_dir) + "pushgate/trees"), m_fingerprint(std::move(fingerprint)) {}
+    : m_git_dir(std::move(git_dir)), m_dir(m_git_dir + "pushgate/trees"), m_fingerprint(std::move(fingerprint)) {}
 
 std::optional<TreeIndex> TreeIndexStore::load(const git_oid& tree) const {
   auto bytes = read_whole(fmt::format("{}/{}", m_dir, git::to_hex(tree)));
@@ -87,11 +88,14 @@ void TreeIndexStore::save(const git_oid& tree, const ObjectIndex& index) const {
     fs::last_write_time(target, fs::file_time_type::clock::now(), ec);
     return;
   }
-  fs::create_directories(m_dir, ec);
+  // Every pusher of a group-shared repository saves here as their own user.
+  SharedRepository shared = SharedRepository::of_git_dir(m_git_dir);
+  if (!shared.make_folders(m_git_dir, "pushgate/trees")) return;
   // A name of its own per writer, so concurrent pushes never share a file.
   static std::atomic<unsigned> counter{0};
   std::string temp = fmt::format("{}.tmp.{}.{}", target, ::getpid(), counter++);
-  if (!write_whole(temp, TreeIndex::serialize(m_fingerprint, index)) || (fs::rename(temp, target, ec), ec)) {
+  if (!write_whole(temp, TreeIndex::serialize(m_fingerprint, index)) || !shared.adjust(temp) ||
+      (fs::rename(temp, target, ec), ec)) {
     fs::remove(temp, ec);
     return;
   }

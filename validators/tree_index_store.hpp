@@ -29,6 +29,7 @@ class TreeIndexStore {
   const std::string& fingerprint() const { return m_fingerprint; }
 
  private:
+  std::string m_git_dir;  // ends with a slash
   std::string m_dir;
   std::string m_fingerprint;
 };

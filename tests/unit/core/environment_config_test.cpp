@@ -1,21 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include "core/repo_config.hpp"
+#include "tests/unit/support/repo_config_errors.hpp"
 
 using namespace pushgate;
+using pushgate::test::rejected;
 using namespace std::chrono_literals;
-
-namespace {
-
-// The error message for `text`, which must be rejected.
-std::string rejected(const std::string& text) {
-  auto c = parse_repo_config(text, "pushgate.yaml");
-  REQUIRE_FALSE(c);
-  CHECK(c.error().code == ErrorCode::config);
-  return c.error().message;
-}
-
-}  // namespace
 
 TEST_CASE("environments: reads every setting of a local deployer") {
   auto c = parse_repo_config(R"yaml(environments:

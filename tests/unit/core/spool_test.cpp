@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
 
 #include "core/spool.hpp"
+#include "core/spool_entry.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 
 using namespace pushgate;
@@ -304,16 +306,6 @@ TEST_CASE("Spool reports a corrupt job it is asked for by id") {
   CHECK_THAT(err.text(), Catch::Contains("/4.json"));
 }
 
-TEST_CASE("Spool has one random id, kept in SPOOL/id") {
-  TempDir tmp;
-  Spool first(tmp / "spool");
-  Spool again(tmp / "spool");
-  Spool other(tmp / "other");
-  CHECK(first.id().size() == 32);
-  CHECK(again.id() == first.id());
-  CHECK(other.id() != first.id());
-}
-
 TEST_CASE("Spool gives the owner of a job file with the job, and keeps a pending record until finish") {
   TempDir tmp;
   Spool spool(tmp / "spool");
@@ -329,4 +321,145 @@ TEST_CASE("Spool gives the owner of a job file with the job, and keeps a pending
   CHECK(spool.active().size() == 1);
   REQUIRE(spool.finish(queued->id, {"succeeded", "", "", ""}));
   CHECK_FALSE(spool.pending_record(queued->id));
+}
+
+TEST_CASE("Spool moves aside, once, a spool entry that is not a small regular file") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  REQUIRE(spool.enqueue(sample()));
+  std::filesystem::path entry = tmp / "spool/new/5.json";
+  std::string kind;
+  SECTION("a FIFO, which would block a plain open()") {
+    REQUIRE(::mkfifo(entry.c_str(), 0660) == 0);
+    kind = "a FIFO";
+  }
+  SECTION("a folder") {
+    std::filesystem::create_directory(entry);
+    kind = "a folder";
+  }
+  SECTION("a symbolic link, even to a valid job") {
+    spit(tmp / "elsewhere.json", R"({"id":5,"kind":"push","repo":"/r","env":"e"})");
+    std::filesystem::create_symlink(tmp / "elsewhere.json", entry);
+    kind = "symbolic link";
+  }
+  SECTION("a file over the cap") {
+    spit(entry, std::string(k_max_job_file + 1, ' '));
+    kind = "at most";
+  }
+  // A bad/ file of the same name is kept: the entry goes beside it.
+  spit(tmp / "spool/bad/5.json", "earlier");
+  StderrCapture err(tmp / "stderr.txt");
+  auto first = spool.waiting();
+  auto second = spool.waiting();
+  std::string message = err.text();
+  CHECK(ids(first) == std::vector<std::uint64_t>{1});
+  CHECK(ids(second) == std::vector<std::uint64_t>{1});
+  CHECK_THAT(message, Catch::Contains(entry.string()) && Catch::Contains(kind));
+  CHECK(std::count(message.begin(), message.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(entry)));
+  CHECK(std::filesystem::exists(std::filesystem::symlink_status(tmp / "spool/bad/5.json.1")));
+  CHECK(slurp(tmp / "spool/bad/5.json") == "earlier");
+  CHECK(std::filesystem::exists(tmp / "elsewhere.json") == (kind == "symbolic link"));
+}
+
+TEST_CASE("Spool records the owner of the job file it read") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  auto queued = spool.enqueue(sample());
+  REQUIRE(queued);
+  CHECK(queued->owner == static_cast<uid_t>(-1));
+  auto waiting = spool.waiting();
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0].owner == ::geteuid());
+  auto claimed = spool.claim(queued->id);
+  REQUIRE(claimed);
+  CHECK(claimed->owner == ::geteuid());
+  REQUIRE(spool.finish(queued->id, {"succeeded", "", "", ""}));
+  auto done = spool.find(queued->id);
+  REQUIRE(done);
+  CHECK(done->owner == ::geteuid());
+  // The owner is never stored, nor taken from the file's text.
+  CHECK(job_to_json(*done).find("owner") == std::string::npos);
+  spit(tmp / "spool/new/9.json", R"({"id":9,"kind":"push","repo":"/r","env":"e","owner":4242})");
+  auto planted = spool.find(9);
+  REQUIRE(planted);
+  CHECK(planted->owner == ::geteuid());
+}
+
+TEST_CASE("Spool has a random id, made once and shared by every user of the spool") {
+  TempDir tmp;
+  std::string first = Spool(tmp / "spool").id();
+  CHECK(first.size() == 32);
+  CHECK(first.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(Spool(tmp / "spool").id() == first);
+  CHECK(Spool(tmp / "other").id() != first);
+  SECTION("processes creating one spool at once agree") {
+    std::vector<pid_t> children;
+    for (int i = 0; i < 8; ++i) {
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        std::string id = Spool(tmp / "raced").id();
+        spit(tmp / ("id." + std::to_string(i)), id);
+        ::_exit(0);
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
+    std::set<std::string> seen;
+    for (int i = 0; i < 8; ++i) seen.insert(slurp(tmp / ("id." + std::to_string(i))));
+    CHECK(seen.size() == 1);
+    CHECK(*seen.begin() == Spool(tmp / "raced").id());
+  }
+  SECTION("a damaged id is an error naming the file") {
+    spit(tmp / "spool/id", "not an id\n");
+    CHECK_THROWS_WITH(Spool(tmp / "spool"), Catch::Contains((tmp / "spool/id").string()));
+  }
+}
+
+TEST_CASE("Spool moves aside a SPOOL/seq that is not a regular file and keeps queueing") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  REQUIRE(spool.enqueue(sample()));
+  std::filesystem::remove(tmp / "spool/seq");
+  SECTION("a FIFO") { REQUIRE(::mkfifo((tmp / "spool/seq").c_str(), 0660) == 0); }
+  SECTION("a symlink") { std::filesystem::create_symlink(tmp / "elsewhere", tmp / "spool/seq"); }
+  StderrCapture err(tmp / "stderr.txt");
+  auto queued = spool.enqueue(sample());
+  REQUIRE(queued);
+  CHECK(queued->id == 2);
+  CHECK_THAT(err.text(), Catch::Contains((tmp / "spool/seq").string()));
+  CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(tmp / "spool/seq")));
+  CHECK_FALSE(std::filesystem::exists(tmp / "elsewhere"));
+}
+
+TEST_CASE("A job log that a pusher made before the job started is moved aside") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  std::filesystem::path log = spool.log_path(7);
+  SECTION("a FIFO, which would block the daemon") { REQUIRE(::mkfifo(log.c_str(), 0660) == 0); }
+  SECTION("a link, which the daemon would write through") {
+    spit(tmp / "target", "precious\n");
+    std::filesystem::create_symlink(tmp / "target", log);
+  }
+  SECTION("a folder") { std::filesystem::create_directory(log); }
+  StderrCapture err(tmp / "stderr.txt");
+  UniqueFd fd = open_job_log(log);
+  REQUIRE(fd);
+  REQUIRE(::write(fd.get(), "line\n", 5) == 5);
+  CHECK_THAT(err.text(), Catch::Contains(log.string()) && Catch::Contains("moved it to"));
+  CHECK(slurp(log) == "line\n");
+  CHECK(std::filesystem::exists(std::filesystem::symlink_status(tmp / "spool/bad/7.log")));
+  if (std::filesystem::exists(tmp / "target")) CHECK(slurp(tmp / "target") == "precious\n");
+}
+
+TEST_CASE("A job log is read without blocking on a FIFO") {
+  TempDir tmp;
+  Spool spool(tmp / "spool");
+  std::filesystem::path log = spool.log_path(7);
+  CHECK_FALSE(open_job_log_for_reading(log));
+  REQUIRE(::mkfifo(log.c_str(), 0660) == 0);
+  CHECK_FALSE(open_job_log_for_reading(log));
+  std::filesystem::remove(log);
+  spit(log, "x\n");
+  CHECK(open_job_log_for_reading(log));
 }

@@ -122,3 +122,52 @@ TEST_CASE("materialize_tree refuses trees that would write outside the release f
     CHECK_THAT(copy.error().message, Catch::Contains("refusing to deploy 'dir': the tree holds this name twice"));
   }
 }
+
+TEST_CASE("materialize_tree never deploys a .git entry, whatever its case") {
+  TestRepo repo;
+  git_oid config = repo.blob("[core]\n\tfsmonitor = touch /tmp/pwned\n");
+  git_oid dot_git = repo.tree({{"100644", "config", config}});
+  for (const char* name : {".git", ".GIT", ".Git"}) {
+    INFO(name);
+    expect_refused(repo, repo.tree({{"40000", name, dot_git}}), name, "repository folder");
+    expect_refused(repo, repo.tree({{"40000", "app", repo.tree({{"100644", name, config}})}}),
+                   std::string("app/") + name, "repository folder");
+  }
+}
+
+TEST_CASE("materialize_tree refuses a file or a release over its cap, from the object header") {
+  TestRepo repo;
+  std::string big(3000, 'x');
+  git_oid sub = repo.tree({{"100644", "b.bin", repo.blob(big + "y")}});
+  git_oid tree = repo.tree({{"100644", "a.txt", repo.blob(big)}, {"40000", "sub", sub}});
+  TempDir dir;
+  SECTION("one file over max_file") {
+    auto copy = materialize_tree(repo.get(), repo.commit(tree), "", dir / "release", {3000, 1u << 20});
+    REQUIRE_FALSE(copy);
+    CHECK(copy.error().code == ErrorCode::input);
+    CHECK_THAT(copy.error().message, Catch::Contains("refusing to deploy 'sub/b.bin'") &&
+                                         Catch::Contains("3001 bytes") && Catch::Contains("3000 bytes") &&
+                                         Catch::Contains("max_file_size"));
+  }
+  SECTION("the release over max_release") {
+    auto copy = materialize_tree(repo.get(), repo.commit(tree), "", dir / "release", {1u << 20, 5000});
+    REQUIRE_FALSE(copy);
+    CHECK_THAT(copy.error().message, Catch::Contains("refusing to deploy 'sub/b.bin'") &&
+                                         Catch::Contains("6001 bytes") && Catch::Contains("max_release_size"));
+  }
+  SECTION("at the caps exactly, streamed from loose objects or read from a pack") {
+    std::string commit = repo.commit(tree);
+    if (GENERATE(false, true)) {
+      std::string git_dir = git_repository_path(repo.get());
+      std::string pack = "cd '" + git_dir + "' && git cat-file --batch-all-objects --batch-check='%(objectname)' | "
+                         "git pack-objects -q objects/pack/pack >/dev/null && git prune-packed";
+      REQUIRE(std::system(pack.c_str()) == 0);
+      REQUIRE_FALSE(fs::exists(git_dir + "objects/" + commit.substr(0, 2)));
+    }
+    auto copy = materialize_tree(repo.get(), commit, "", dir / "release", {3001, 6001});
+    REQUIRE(copy);
+    CHECK(copy->bytes == 6001);
+    CHECK(slurp(dir / "release/a.txt") == big);
+    CHECK(slurp(dir / "release/sub/b.bin") == big + "y");
+  }
+}
