@@ -28,8 +28,9 @@ bench_daemon_config() {  # DIR [WORKERS]
   mkdir -p "$1"
   daemon_cfg=$1/pushgated.yaml
   spool=$1/spool
-  printf 'spool: %s\nstate: %s\nsocket: %s\nworkers: %s\nwait_limit: 30s\n' \
-    "$spool" "$1/state" "$1/pushgated.sock" "${2:-2}" >"$daemon_cfg"
+  # pushgated deploys only the repositories its config names: every one the benchmark makes.
+  printf 'spool: %s\nstate: %s\nsocket: %s\nworkers: %s\nwait_limit: 30s\nrepositories: ["%s/**"]\n' \
+    "$spool" "$1/state" "$1/pushgated.sock" "${2:-2}" "$bench_tmp" >"$daemon_cfg"
 }
 
 # Starts pushgated with its standard error going to LOG (a file or a FIFO

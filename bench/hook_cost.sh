@@ -93,7 +93,9 @@ names = list(series)
 for run in range(int(runs) + 1):                      # run 0 warms up
     for name in names[run % len(names):] + names[:run % len(names)]:
         argv, branch, repo, daemon = series[name]
-        env = dict(base_env, GIT_DIR=".", PUSHGATE_DAEMON_CONFIG=daemon)
+        env = dict(base_env, GIT_DIR=".")
+        if argv[0] == binary:   # the hook scripts name their daemon's config the same way
+            argv = argv + ["--daemon-config", daemon]
         stdin = f"{old} {new} refs/heads/{branch}\n".encode()
         t0 = time.perf_counter()
         done = subprocess.run(argv, input=stdin, cwd=repo, env=env, capture_output=True)
