@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <memory>
 #include <thread>
 
 #include "cli/command.hpp"
@@ -12,10 +11,9 @@
 #include "core/repo_config.hpp"
 #include "validators/directory_source.hpp"
 #include "validators/engine.hpp"
-#include "validators/git_tree_source.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
-#include "validators/tree_diff.hpp"
+#include "validators/tree_check.hpp"
 
 namespace pushgate::cli {
 
@@ -58,15 +56,16 @@ ExitCode run_validate(const ValidateArgs& args) {
   }
   RepoConfig config = settings_for(args, repo.get());
   if (auto bad = check_rule_overrides(config.validate)) throw Failure(*bad);
-  PathFilter filter(config.validate.include, config.validate.exclude);
-  std::unique_ptr<ManifestSource> source;
-  if (tree) source = std::make_unique<GitTreeSource>(repo.get(), diff_trees(repo.get(), nullptr, tree.get(), filter).changed);
-  else source = std::make_unique<DirectorySource>(
-           args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
-
   EngineOptions options;
   options.threads = args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
-  Report report = Engine(config.validate).run(*source, nullptr, options);
+  Report report;
+  if (tree) {
+    report = check_tree(repo.get(), tree.get(), config.validate, options);
+  } else {
+    PathFilter filter(config.validate.include, config.validate.exclude);
+    DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
+    report = Engine(config.validate).run(source, nullptr, options);
+  }
 
   if (args.format == "json") {
     std::cout << report_json(report) << '\n';

@@ -10,6 +10,7 @@
 #include "core/redactor.hpp"
 #include "core/repo_config.hpp"
 #include "daemon/event_log.hpp"
+#include "daemon/gate_recheck.hpp"
 #include "daemon/records.hpp"
 
 namespace pushgate::daemon {
@@ -130,6 +131,13 @@ JobResult JobRunner::execute(AdmittedJob& admitted, const Dispatch& dispatch, Jo
     r.message = *stale;
     if (admitted.named_on_branch) r.fields = {{"superseded_by", short_commit(job.commit)}};
     return r;
+  }
+  if (!job.commit.empty() && hooks_bypassable(job.repo)) {
+    log.write(fmt::format("pushgate: {} can be written by other accounts than its owner, who can push past the "
+                          "hooks: checking {} again before deploying it",
+                          job.repo, abbreviate(job.commit)));
+    if (auto refused = recheck_commit(admitted.repo.get(), job.commit, admitted.config.validate))
+      return failed(job, fmt::format("refusing to deploy: {}", *refused));
   }
   JobContext ctx{admitted.repo.get(), &job, env, deployer.get(), &log, &m_stopping};
   if (dispatch.recovered) return recover_interrupted(ctx);

@@ -92,6 +92,15 @@ deploy_note() {
   git --git-dir="$1" notes --ref="deploy/$2" show "$3" 2>/dev/null
 }
 
+# expect_note_says BARE ENV COMMIT TEXT: the deploy note on COMMIT contains TEXT.
+expect_note_says() {
+  if deploy_note "$1" "$2" "$3" | grep -qF -- "$4"; then
+    pass "the note on ${3:0:7} says '$4'"
+  else
+    fail "the note on ${3:0:7} does not say '$4'" "$(deploy_note "$1" "$2" "$3")"
+  fi
+}
+
 # final_records BARE ENV COMMIT JOB: the final records of job JOB on COMMIT.
 final_records() {
   deploy_note "$1" "$2" "$3" | grep -E " status=($k_final_statuses) " | grep -E " job=$4( |\$)"

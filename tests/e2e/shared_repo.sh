@@ -6,6 +6,8 @@
 # object folders, and no push fails ("unable to write file
 # ./objects/xx/...: Permission denied"). Every folder pushgate made in the
 # repository (objects, refs/notes, the hook's tree indexes) is group-writable.
+# A member who pushes past the hooks (the git directory is theirs to write)
+# gets nothing deployed: pushgated checks such a repository's commits itself.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR
@@ -118,6 +120,33 @@ check "no ref file lacks group write" test -z "$bad"
 owned=$(find "$bare" -user "$E2E_DAEMON_USER" | wc -l)
 check "the daemon did write into the repository ($owned entries)" test "$owned" -gt 0
 assert_fsck "$bare"
+
+test_case "a member who pushes past the hooks gets nothing deployed"
+# The git directory and its config stay group-writable in a shared
+# repository, so a member can point core.hooksPath at an empty folder for one
+# push, then queue a deploy by running post-receive by hand: pushgated checks
+# the branch tip itself before deploying it.
+live_before=$(readlink "$target/app/current")
+mkdir -p "$E2E_TMP/nohooks" && chmod 0755 "$E2E_TMP/nohooks"
+as_user "$E2E_PUSHER" git -C "$E2E_WORK/p1" pull -q --rebase origin main >/dev/null 2>&1
+as_user "$E2E_PUSHER" sh -c "
+  printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: Bad_Name}\n' >'$E2E_WORK/p1/deploy/prod/bad.yaml' &&
+  git -C '$E2E_WORK/p1' add -A && git -C '$E2E_WORK/p1' commit -q -m 'past the gate' &&
+  git --git-dir='$bare' config core.hooksPath '$E2E_TMP/nohooks'" || die "set-up of the bypass as $E2E_PUSHER"
+old_tip=$(git --git-dir="$bare" rev-parse main)
+as_user_push "$E2E_PUSHER" "$E2E_WORK/p1" origin main
+as_user "$E2E_PUSHER" git --git-dir="$bare" config --unset core.hooksPath
+bad_commit=$(git -C "$E2E_WORK/p1" rev-parse HEAD)
+check "the push past the hooks landed (git ran no hook)" test "$(git --git-dir="$bare" rev-parse main)" = "$bad_commit"
+E2E_OUT=$(printf '%s %s refs/heads/main\n' "$old_tip" "$bad_commit" |
+  as_user "$E2E_PUSHER" env GIT_DIR="$bare" "$PUSHGATE_BIN_DIR/pushgate-post-receive" --daemon-config "$DAEMON_CFG" 2>&1 |
+  sed 's/^/remote: /')
+job=$(queued_jobs | sed -n 's/^production //p' | head -n 1)
+check "post-receive run by hand queued a deploy (job ${job:-none})" test -n "$job"
+wait_for_final "$bare" production "$bad_commit" "${job:-0}" 15
+check "the deploy is refused (status '$FINAL_STATUS')" test "$FINAL_STATUS" = failed
+expect_note_says "$bare" production "$bad_commit" "did not come through the gate"
+check "the release that was live stays live" test "$(readlink "$target/app/current")" = "$live_before"
 
 stop_daemon
 finish

@@ -198,11 +198,7 @@ push "$dev" origin "$COMMIT:refs/heads/main"
 job=$(queued_jobs | sed -n 's/^production //p' | head -n 1)
 wait_for_final "$bare" production "$COMMIT" "${job:-0}" 15
 check "the deploy fails" test "$FINAL_STATUS" = failed
-if deploy_note "$bare" production "$COMMIT" | grep -q "refusing to deploy '.GIT'"; then
-  pass "the note names .GIT"
-else
-  fail "the note does not name .GIT" "$(deploy_note "$bare" production "$COMMIT")"
-fi
+expect_note_says "$bare" production "$COMMIT" "refusing to deploy '.GIT'"
 check "no release holds a .GIT folder" bash -c "! ls -d '$target'/releases/*/.GIT 2>/dev/null | grep -q ."
 
 stop_daemon
