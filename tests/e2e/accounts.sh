@@ -35,6 +35,9 @@ e2e_make_accounts() {
         ${groups:+--groups "$groups"} "$user" 2>/dev/null || id "$user" >/dev/null 2>&1 ||
         die "useradd $user failed"
     fi
+    # No password, but not locked either ('!'): sshd refuses a locked account
+    # even a key login, and the ssh:// cases log in as these accounts.
+    [[ $(getent shadow "$user" | cut -d: -f2) == '*' ]] || usermod -p '*' "$user" || die "usermod -p '*' $user failed"
   done
 }
 e2e_make_accounts

@@ -7,6 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/accounts.sh"
 source "$(dirname "$0")/deploy_lib.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/servers.sh"
 
 PY=/usr/bin/python3
 [[ -x $PY ]] || skip "$PY is needed to talk to the control socket"
@@ -169,6 +171,30 @@ if wait_for_status "$BARE" production "$C1" succeeded >/dev/null; then
   fi
 else
   fail "the first push was not deployed" "$E2E_OUT" "$(tail -20 "$DAEMON_LOG")"
+fi
+
+test_case "over ssh:// the pusher is the account sshd logged in, whatever --receive-pack sets"
+if [[ -x /usr/sbin/sshd ]]; then
+  LOOPBACK_SSHD_USERS=$E2E_PUSHER start_sshd
+  git config --global --add safe.directory '*'  # root's clone below
+  make_clone "ssh://$E2E_PUSHER@127.0.0.1:${SSH_URL##*:}$BARE" over-ssh
+  echo 'name: over-ssh' | write_file "$E2E_WORK/over-ssh" deploy/prod/web.yaml
+  commit_all "$E2E_WORK/over-ssh" "over ssh"
+  expect_push_ok "$E2E_WORK/over-ssh" --receive-pack='env GL_USER=anyone REMOTE_USER=anyone git-receive-pack' origin main
+  C_SSH=$(rev "$E2E_WORK/over-ssh" HEAD)
+  if wait_for_status "$BARE" production "$C_SSH" succeeded >/dev/null; then
+    note=$(deploy_note "$BARE" production "$C_SSH")
+    if grep -q " pusher=$E2E_PUSHER " <<<"$note" && ! grep -q "pusher=anyone" <<<"$note"; then
+      pass "the record says pusher=$E2E_PUSHER"
+    else
+      fail "the record does not say pusher=$E2E_PUSHER" "$note"
+    fi
+  else
+    fail "the push over ssh:// was not deployed" "$E2E_OUT" "$(tail -20 "$DAEMON_LOG")"
+  fi
+  as_user "$E2E_PUSHER" git -C "$CLONE" pull -q --rebase origin main >/dev/null 2>&1
+else
+  echo "note: no sshd here; the ssh:// case is not run"
 fi
 
 test_case "a forged job file cannot name the pusher"

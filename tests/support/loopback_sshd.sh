@@ -22,6 +22,9 @@ loopback_sshd_pid_file_holds() { [[ -s $1 && $(<"$1") == "$2" ]]; }
 #               sshd (missing programs, an account sshd refuses); must not return
 #   ENV_NAME    variables the client sends and the server accepts (SendEnv,
 #               AcceptEnv), so git on both ends sees the same settings
+# LOOPBACK_SSHD_USERS (environment): further accounts that may log in with
+# the same key, for suites that push as other users; their git reads
+# safe.directory=* from sshd's SetEnv, as they have no home of their own.
 # Any other failure (sshd will not start, rejects its configuration, or
 # refuses the login) calls die with sshd's log.
 start_loopback_sshd() {
@@ -40,6 +43,8 @@ start_loopback_sshd() {
   ssh-keygen -q -t ed25519 -N '' -C loopback-host -f "$dir/host_key" </dev/null || die "ssh-keygen (host key in $dir)"
   ssh-keygen -q -t ed25519 -N '' -C loopback-client -f "$dir/client_key" </dev/null || die "ssh-keygen (client key in $dir)"
   cp "$dir/client_key.pub" "$dir/authorized_keys"
+  # sshd reads the keys as the account logging in; the private keys stay 0600.
+  if [[ -n ${LOOPBACK_SSHD_USERS:-} ]]; then chmod 711 "$dir" && chmod 644 "$dir/authorized_keys"; fi
   # As root, sshd separates privileges and needs its empty chroot folder.
   if [[ $(id -u) == 0 ]]; then mkdir -p /run/sshd; fi
 
@@ -52,7 +57,7 @@ ListenAddress 127.0.0.1
 HostKey $dir/host_key
 PidFile $dir/sshd.pid
 AuthorizedKeysFile $dir/authorized_keys
-AllowUsers $user
+AllowUsers $user ${LOOPBACK_SSHD_USERS:-}
 StrictModes no
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
@@ -65,6 +70,9 @@ PrintMotd no
 LogLevel VERBOSE
 CONFIG
     if ((${#env_names[@]} > 0)); then echo "AcceptEnv ${env_names[*]}" >>"$dir/sshd_config"; fi
+    if [[ -n ${LOOPBACK_SSHD_USERS:-} ]]; then
+      echo 'SetEnv GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0=*' >>"$dir/sshd_config"
+    fi
     out=$("$sshd" -t -f "$dir/sshd_config" 2>&1) || die "sshd rejects the configuration $dir/sshd_config" "$out"
     rm -f "$dir/sshd.pid"
     "$sshd" -D -f "$dir/sshd_config" -E "$log" &
