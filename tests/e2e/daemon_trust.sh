@@ -157,21 +157,27 @@ start_trusted_daemon
 
 # ---------------------------------------------------------------- identity
 
+# expect_deployed_by_pusher COMMIT: COMMIT is deployed, recorded as
+# E2E_PUSHER's, never as "anyone" (what the push claimed).
+expect_deployed_by_pusher() {
+  if wait_for_status "$BARE" production "$1" succeeded >/dev/null; then
+    note=$(deploy_note "$BARE" production "$1")
+    if grep -q " pusher=$E2E_PUSHER " <<<"$note" && ! grep -q "pusher=anyone" <<<"$note"; then
+      pass "the record says pusher=$E2E_PUSHER"
+    else
+      fail "the record does not say pusher=$E2E_PUSHER" "$note"
+    fi
+  else
+    fail "the push was not deployed" "$E2E_OUT" "$(tail -20 "$DAEMON_LOG")"
+  fi
+}
+
 test_case "the pusher in the notes is the account that pushed, whatever GL_USER says"
 E2E_OUT=$(as_user "$E2E_PUSHER" sh -c "mkdir -p '$CLONE/deploy/prod' && echo 'name: one' >'$CLONE/deploy/prod/web.yaml' &&
   git -C '$CLONE' add -A && git -C '$CLONE' commit -q -m one &&
   GL_USER=anyone REMOTE_USER=anyone timeout 60 git -C '$CLONE' push -o pushgate.wait origin main" 2>&1)
 C1=$(git --git-dir="$BARE" rev-parse refs/heads/main)
-if wait_for_status "$BARE" production "$C1" succeeded >/dev/null; then
-  note=$(deploy_note "$BARE" production "$C1")
-  if grep -q " pusher=$E2E_PUSHER " <<<"$note" && ! grep -q "pusher=anyone" <<<"$note"; then
-    pass "the record says pusher=$E2E_PUSHER"
-  else
-    fail "the record does not say pusher=$E2E_PUSHER" "$note"
-  fi
-else
-  fail "the first push was not deployed" "$E2E_OUT" "$(tail -20 "$DAEMON_LOG")"
-fi
+expect_deployed_by_pusher "$C1"
 
 test_case "over ssh:// the pusher is the account sshd logged in, whatever --receive-pack sets"
 if [[ -x /usr/sbin/sshd ]]; then
@@ -181,17 +187,7 @@ if [[ -x /usr/sbin/sshd ]]; then
   echo 'name: over-ssh' | write_file "$E2E_WORK/over-ssh" deploy/prod/web.yaml
   commit_all "$E2E_WORK/over-ssh" "over ssh"
   expect_push_ok "$E2E_WORK/over-ssh" --receive-pack='env GL_USER=anyone REMOTE_USER=anyone git-receive-pack' origin main
-  C_SSH=$(rev "$E2E_WORK/over-ssh" HEAD)
-  if wait_for_status "$BARE" production "$C_SSH" succeeded >/dev/null; then
-    note=$(deploy_note "$BARE" production "$C_SSH")
-    if grep -q " pusher=$E2E_PUSHER " <<<"$note" && ! grep -q "pusher=anyone" <<<"$note"; then
-      pass "the record says pusher=$E2E_PUSHER"
-    else
-      fail "the record does not say pusher=$E2E_PUSHER" "$note"
-    fi
-  else
-    fail "the push over ssh:// was not deployed" "$E2E_OUT" "$(tail -20 "$DAEMON_LOG")"
-  fi
+  expect_deployed_by_pusher "$(rev "$E2E_WORK/over-ssh" HEAD)"
   as_user "$E2E_PUSHER" git -C "$CLONE" pull -q --rebase origin main >/dev/null 2>&1
 else
   echo "note: no sshd here; the ssh:// case is not run"
