@@ -78,17 +78,6 @@ Expected<SharedRepository> SharedRepository::of(git_repository* repo) {
   return *parsed;
 }
 
-SharedRepository SharedRepository::of_git_dir(const std::string& git_dir) {
-  git_repository* raw = nullptr;
-  if (git_repository_open_bare(&raw, git_dir.c_str()) < 0) {
-    git_error_clear();
-    return {};
-  }
-  git::RepositoryPtr repo(raw);
-  auto shared = of(repo.get());
-  return shared ? *shared : SharedRepository();
-}
-
 mode_t SharedRepository::adjusted(mode_t mode) const {
   if (m_perm == 0) return mode;
   int tweak = m_perm < 0 ? -m_perm : m_perm;

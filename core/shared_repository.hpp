@@ -32,8 +32,6 @@ class SharedRepository {
   // The setting of `repo` (all config levels). An invalid value is an
   // ErrorCode::config error naming it.
   static Expected<SharedRepository> of(git_repository* repo);
-  // The same for the repository at `git_dir`; not shared when it cannot be opened.
-  static SharedRepository of_git_dir(const std::string& git_dir);
 
   bool shared() const { return m_perm != 0; }
   // The mode git gives a file or folder that was created with `mode`.

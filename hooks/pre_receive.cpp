@@ -16,6 +16,7 @@
 #include "core/git.hpp"
 #include "core/ref_update.hpp"
 #include "core/repo_config.hpp"
+#include "core/shared_repository.hpp"
 #include "core/terminal_text.hpp"
 #include "core/trusted_file.hpp"
 #include "core/watchdog.hpp"
@@ -222,7 +223,10 @@ class PreReceive {
       }
     }
 
-    TreeIndexStore store(git_dir, index_fingerprint(settings));
+    // With an invalid core.sharedRepository the saved indexes follow the
+    // umask: they are a cache, never worth refusing a push for.
+    auto shared = SharedRepository::of(repo.get());
+    TreeIndexStore store(git_dir, index_fingerprint(settings), shared ? *shared : SharedRepository());
     Engine engine(settings);
     PathFilter filter(settings.include, settings.exclude);
     std::size_t files = 0;

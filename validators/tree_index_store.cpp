@@ -65,8 +65,11 @@ std::vector<Saved> saved_indexes(const std::string& dir) {
 
 }  // namespace
 
-TreeIndexStore::TreeIndexStore(std::string git_dir, std::string fingerprint)
-    : m_git_dir(std::move(git_dir)), m_dir(m_git_dir + "pushgate/trees"), m_fingerprint(std::move(fingerprint)) {}
+TreeIndexStore::TreeIndexStore(std::string git_dir, std::string fingerprint, SharedRepository shared)
+    : m_git_dir(std::move(git_dir)),
+      m_dir(m_git_dir + "pushgate/trees"),
+      m_fingerprint(std::move(fingerprint)),
+      m_shared(shared) {}
 
 std::optional<TreeIndex> TreeIndexStore::load(const git_oid& tree) const {
   auto bytes = read_whole(fmt::format("{}/{}", m_dir, git::to_hex(tree)));
@@ -88,13 +91,11 @@ void TreeIndexStore::save(const git_oid& tree, const ObjectIndex& index) const {
     fs::last_write_time(target, fs::file_time_type::clock::now(), ec);
     return;
   }
-  // Every pusher of a group-shared repository saves here as their own user.
-  SharedRepository shared = SharedRepository::of_git_dir(m_git_dir);
-  if (!shared.make_folders(m_git_dir, "pushgate/trees")) return;
+  if (!m_shared.make_folders(m_git_dir, "pushgate/trees")) return;
   // A name of its own per writer, so concurrent pushes never share a file.
   static std::atomic<unsigned> counter{0};
   std::string temp = fmt::format("{}.tmp.{}.{}", target, ::getpid(), counter++);
-  if (!write_whole(temp, TreeIndex::serialize(m_fingerprint, index)) || !shared.adjust(temp) ||
+  if (!write_whole(temp, TreeIndex::serialize(m_fingerprint, index)) || !m_shared.adjust(temp) ||
       (fs::rename(temp, target, ec), ec)) {
     fs::remove(temp, ec);
     return;

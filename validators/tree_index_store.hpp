@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/shared_repository.hpp"
 #include "validators/tree_index.hpp"
 
 namespace pushgate {
@@ -16,7 +17,9 @@ namespace pushgate {
 class TreeIndexStore {
  public:
   // Indexes made under another fingerprint (index_fingerprint) are ignored.
-  TreeIndexStore(std::string git_dir, std::string fingerprint);
+  // What is saved gets `shared`'s modes: every pusher of a group-shared
+  // repository saves here as their own user.
+  TreeIndexStore(std::string git_dir, std::string fingerprint, SharedRepository shared = {});
 
   std::optional<TreeIndex> load(const git_oid& tree) const;
   // Tree ids that have an index, newest first.
@@ -32,6 +35,7 @@ class TreeIndexStore {
   std::string m_git_dir;  // ends with a slash
   std::string m_dir;
   std::string m_fingerprint;
+  SharedRepository m_shared;
 };
 
 }  // namespace pushgate
