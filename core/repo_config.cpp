@@ -87,6 +87,15 @@ Expected<RepoConfig> load_repo_config(const std::string& git_dir) {
   return config;
 }
 
+Expected<bool> check_hooks_folder(const std::string& git_dir) {
+  std::filesystem::path hooks = std::filesystem::path(git_dir) / "hooks";
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(hooks, ec))) return true;
+  auto owner = owner_of(git_dir);
+  if (!owner) return owner.error();
+  return check_trusted(hooks, {*owner});
+}
+
 Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,
                                               std::string_view repo) {
   std::string known;

@@ -102,6 +102,12 @@ Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string&
 // the file, its owner and mode, and the fix.
 Expected<RepoConfig> load_repo_config(const std::string& git_dir);
 
+// The repository's hooks folder (`git_dir`/hooks) runs as every pusher and
+// decides what is checked: it must pass the same test as pushgate.yaml. True
+// when it does or does not exist; otherwise the Error names the folder, its
+// owner or mode, and the fix.
+Expected<bool> check_hooks_folder(const std::string& git_dir);
+
 // The environment of `config` named `name` (owned by `config`). When there
 // is none: an Error (ErrorCode::usage) naming `repo`, `name` and the
 // environments `config` has.

@@ -71,10 +71,8 @@ Expected<AdmittedJob> admit_job(const Job& job, const DaemonConfig& daemon) {
   // change means nothing in the repository was validated.
   auto repo_owner = owner_of(repo);
   if (!repo_owner) return repo_owner.error();
-  std::filesystem::path hooks = std::filesystem::path(repo) / "hooks";
-  if (struct stat hs; ::lstat(hooks.c_str(), &hs) == 0)
-    if (auto trusted = check_trusted(hooks, {*repo_owner}); !trusted)
-      return refuse(ErrorCode::config, fmt::format("refusing repository {}: {}", repo, trusted.error().message));
+  if (auto trusted = check_hooks_folder(repo); !trusted)
+    return refuse(ErrorCode::config, fmt::format("refusing repository {}: {}", repo, trusted.error().message));
   auto config = load_repo_config(repo);
   if (!config) return refuse(ErrorCode::config, fmt::format("{}/pushgate.yaml: {}", repo, config.error().message));
   admitted.config = std::move(*config);

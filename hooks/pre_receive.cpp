@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -18,7 +17,6 @@
 #include "core/repo_config.hpp"
 #include "core/shared_repository.hpp"
 #include "core/terminal_text.hpp"
-#include "core/trusted_file.hpp"
 #include "core/watchdog.hpp"
 #include "validators/engine.hpp"
 #include "validators/git_tree_source.hpp"
@@ -68,18 +66,6 @@ Expected<git_oid> commit_of(git_repository* repo, const std::string& hex, const 
     id = *git_tag_target_id(reinterpret_cast<git_tag*>(raw));
   }
   return Error{ErrorCode::input, fmt::format("{} is a tag of a tag of ... more than 16 deep; tag the commit itself", ref)};
-}
-
-// The repository's hooks folder runs as every pusher and as the server's
-// account: while another account can write it, what checks a push is not
-// what the administrator installed.
-Expected<bool> check_hooks_folder(const std::string& git_dir) {
-  std::filesystem::path hooks = std::filesystem::path(git_dir) / "hooks";
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(hooks, ec))) return true;
-  auto owner = owner_of(git_dir);
-  if (!owner) return owner.error();
-  return check_trusted(hooks, {*owner});
 }
 
 // The tree a new branch is compared with: where it forks from the branch HEAD
