@@ -19,6 +19,7 @@
 #include "core/git.hpp"
 #include "core/job.hpp"
 #include "core/repo_config.hpp"
+#include "core/shared_repository.hpp"
 #include "core/trusted_file.hpp"
 
 namespace fs = std::filesystem;
@@ -100,18 +101,6 @@ void check_hook(Checks& checks, const fs::path& hook, const std::string& command
   checks.ok(fmt::format("{} runs {}", hook.string(), *program));
 }
 
-// core.sharedRepository names a group or world sharing (git's values).
-bool shared_repository(git_repository* repo) {
-  git_config* raw = nullptr;
-  if (git_repository_config(&raw, repo) != 0) return false;
-  git::ConfigPtr config(raw);
-  git_buf value = GIT_BUF_INIT;
-  if (git_config_get_string_buf(&value, raw, "core.sharedRepository") != 0) return false;
-  std::string text(value.ptr, value.size);
-  git_buf_dispose(&value);
-  return text != "false" && text != "umask" && text != "0";
-}
-
 // gitolite links each repository's hooks to LOCAL_CODE/hooks/common on
 // `gitolite setup --hooks-only`; until then the repository runs none of them.
 void check_gitolite_links(Checks& checks, const HookPaths& paths, const fs::path& git_dir) {
@@ -140,7 +129,7 @@ void check_git_dir(Checks& checks, git_repository* repo, const fs::path& git_dir
   auto trusted = check_trusted(git_dir, {owner});
   if (trusted) return checks.ok(fmt::format("{} belongs to {} and only they can write it", git_dir.string(),
                                             account_name(owner)));
-  if (shared_repository(repo))
+  if (auto shared = SharedRepository::of(repo); shared && shared->shared())
     return checks.warning(fmt::format("{} is shared with its group (core.sharedRepository): every member can change "
                                       "its config and hooks/, so they can run commands as each other; use one "
                                       "hosting account (gitolite, Gitea, smart HTTP) for pushers who do not trust "
