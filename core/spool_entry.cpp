@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/read_full.hpp"
 #include "core/unique_fd.hpp"
 
 namespace pushgate {
@@ -54,14 +55,9 @@ SpoolEntry read_spool_entry(const fs::path& path, std::size_t cap) {
   SpoolEntry entry{SpoolEntry::State::read, {}, st.st_uid, {}};
   // One byte more than the cap tells a file that grew since fstat.
   entry.text.resize(cap + 1);
-  std::size_t got = 0;
-  while (got < entry.text.size()) {
-    ssize_t n = ::read(fd.get(), entry.text.data() + got, entry.text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return unreadable(path);
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
+  ssize_t n = read_full(fd.get(), entry.text.data(), entry.text.size());
+  if (n < 0) return unreadable(path);
+  auto got = static_cast<std::size_t>(n);
   if (got > cap) return not_a_job(fmt::format("it holds more than {} bytes, the most a job file holds", cap));
   entry.text.resize(got);
   return entry;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/read_full.hpp"
 #include "core/unique_fd.hpp"
 
 namespace pushgate {
@@ -32,6 +33,16 @@ std::string owner_list(TrustedOwners owners) {
   for (uid_t o : owners)
     if (o != 0 && out.find(account_name(o)) == std::string::npos) out += " or " + account_name(o);
   return out;
+}
+
+// A symbolic link is believed only when one of `owners` (or root) made it:
+// its target is checked as well, but another account chose which one.
+Expected<bool> check_link_owner(const struct stat& link, const std::filesystem::path& path, TrustedOwners owners) {
+  if (allowed_owner(link.st_uid, owners)) return true;
+  return Error{ErrorCode::config,
+               fmt::format("refusing '{}': it is a symbolic link made by {}, not by {}. Fix: replace it "
+                           "with the file it points to, or recreate the link as {}",
+                           path.string(), account_name(link.st_uid), owner_list(owners), owner_list(owners))};
 }
 
 Expected<bool> check_stat(const struct stat& st, const std::filesystem::path& path, TrustedOwners owners) {
@@ -66,21 +77,11 @@ std::string account_name(uid_t uid) {
   return fmt::format("uid {}", uid);
 }
 
-Expected<bool> check_trusted_fd(int fd, const std::filesystem::path& path, TrustedOwners owners) {
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return io_error("read the mode of", path);
-  return check_stat(st, path, owners);
-}
-
 Expected<bool> check_trusted(const std::filesystem::path& path, TrustedOwners owners) {
   struct stat link;
   if (::lstat(path.c_str(), &link) != 0) return io_error("read the mode of", path);
   if (S_ISLNK(link.st_mode)) {
-    if (!allowed_owner(link.st_uid, owners))
-      return Error{ErrorCode::config,
-                   fmt::format("refusing '{}': it is a symbolic link made by {}, not by {}. Fix: replace it "
-                               "with the file it points to, or recreate the link as {}",
-                               path.string(), account_name(link.st_uid), owner_list(owners), owner_list(owners))};
+    if (auto made = check_link_owner(link, path, owners); !made) return made;
     struct stat target;
     if (::stat(path.c_str(), &target) != 0) return io_error("follow", path);
     return check_stat(target, path, owners);
@@ -95,13 +96,14 @@ Expected<TrustedRead> read_trusted_file(const std::filesystem::path& path, Trust
     if (errno == ENOENT) return TrustedRead{true, {}};
     return io_error("read", path);
   }
-  if (auto checked = check_trusted(path, owners); !checked) return checked.error();
+  if (S_ISLNK(link.st_mode))
+    if (auto made = check_link_owner(link, path, owners); !made) return made.error();
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
   if (!fd) return io_error("open", path);
-  // The checks again on what was opened: the name may have been swapped since.
-  if (auto checked = check_trusted_fd(fd.get(), path, owners); !checked) return checked.error();
+  // Checked on what was opened, so that what is read is what was checked.
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return io_error("read the mode of", path);
+  if (auto checked = check_stat(st, path, owners); !checked) return checked.error();
   if (!S_ISREG(st.st_mode))
     return Error{ErrorCode::config, fmt::format("refusing '{}': it is not a regular file", path.string())};
   if (static_cast<std::size_t>(st.st_size) > max_size)
@@ -110,15 +112,9 @@ Expected<TrustedRead> read_trusted_file(const std::filesystem::path& path, Trust
                              path.string(), st.st_size, max_size)};
   TrustedRead out;
   out.text.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t got = 0;
-  while (got < out.text.size()) {
-    ssize_t n = ::read(fd.get(), out.text.data() + got, out.text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("read", path);
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  out.text.resize(got);
+  ssize_t got = read_full(fd.get(), out.text.data(), out.text.size());
+  if (got < 0) return io_error("read", path);
+  out.text.resize(static_cast<std::size_t>(got));
   return out;
 }
 

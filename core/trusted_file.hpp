@@ -27,13 +27,10 @@ Expected<uid_t> owner_of(const std::filesystem::path& path);
 // The account name of `uid`, or "uid N" when it has none.
 std::string account_name(uid_t uid);
 
-// Checks a file or folder already open as `fd` (fstat): owned by root or one
-// of `owners`, not writable by group or others. The error (ErrorCode::config)
-// names `path`, its owner and mode, and the command that fixes it.
-Expected<bool> check_trusted_fd(int fd, const std::filesystem::path& path, TrustedOwners owners);
-
-// check_trusted_fd for a path. A symbolic link is followed only when the link
-// itself belongs to root or one of `owners`.
+// Checks a file or folder: owned by root or one of `owners`, not writable
+// by group or others. A symbolic link is followed only when the link itself
+// belongs to root or one of `owners`. The error (ErrorCode::config) names
+// `path`, its owner and mode, and the command that fixes it.
 Expected<bool> check_trusted(const std::filesystem::path& path, TrustedOwners owners);
 
 // Reads a trusted file whole: opened without blocking, checked on the very

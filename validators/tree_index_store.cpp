@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/git.hpp"
+#include "core/read_full.hpp"
 #include "core/shared_repository.hpp"
 #include "core/unique_fd.hpp"
 #include "core/write_all.hpp"
@@ -30,12 +31,7 @@ std::optional<std::vector<char>> read_whole(const std::string& file) {
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) != 0) return std::nullopt;
   std::vector<char> bytes(static_cast<std::size_t>(st.st_size));
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    ssize_t n = ::read(fd.get(), bytes.data() + got, bytes.size() - got);
-    if (n <= 0) return std::nullopt;
-    got += static_cast<std::size_t>(n);
-  }
+  if (read_full(fd.get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) return std::nullopt;
   return bytes;
 }
 
