@@ -113,11 +113,12 @@ JobResult JobRunner::execute(AdmittedJob& admitted, const Dispatch& dispatch, Jo
   const Environment* env = admitted.env;
   log.set_redact(redactor_for(*env));
 
-  if (auto dir = check_deploy_dir(*env, config()); !dir) return failed(job, dir.error().message);
+  DaemonConfig daemon = config();
+  if (auto dir = check_deploy_dir(*env, daemon); !dir) return failed(job, dir.error().message);
   SystemProcessRunner runner;
   std::unique_ptr<Deployer> deployer;
   try {
-    deployer = make_deployer(*env, job.repo, config().state.string(), runner);
+    deployer = make_deployer(*env, job.repo, daemon.state.string(), runner);
   } catch (const Failure& e) {
     return failed(job, fmt::format("cannot set up the {} deployer: {}", job.env, e.what()));
   }
