@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "core/deploy_record.hpp"
-#include "core/git.hpp"
-#include "core/job.hpp"
-#include "core/notes.hpp"
+#include "core/records/deploy_record.hpp"
+#include "core/git/git.hpp"
+#include "core/jobs/job.hpp"
+#include "core/records/notes.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate::cli {
 

@@ -13,14 +13,14 @@
 #include "cli/install_files.hpp"
 #include "cli/install_record.hpp"
 #include "cli/repo_settings.hpp"
-#include "core/config_reader.hpp"
-#include "core/control_client.hpp"
-#include "core/daemon_config.hpp"
-#include "core/git.hpp"
-#include "core/job.hpp"
-#include "core/repo_config.hpp"
-#include "core/shared_repository.hpp"
-#include "core/trusted_file.hpp"
+#include "core/config/config_reader.hpp"
+#include "core/jobs/control_client.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/git/git.hpp"
+#include "core/jobs/job.hpp"
+#include "core/config/repo_config.hpp"
+#include "core/git/shared_repository.hpp"
+#include "core/util/trusted_file.hpp"
 
 namespace fs = std::filesystem;
 

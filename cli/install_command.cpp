@@ -14,10 +14,10 @@
 #include "cli/install_record.hpp"
 #include "cli/repo_settings.hpp"
 #include "cli/starter_config.hpp"
-#include "core/config_reader.hpp"
-#include "core/git.hpp"
-#include "core/process.hpp"
-#include "core/repo_config.hpp"
+#include "core/config/config_reader.hpp"
+#include "core/git/git.hpp"
+#include "core/util/process.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace fs = std::filesystem;
 

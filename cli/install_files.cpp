@@ -7,9 +7,9 @@
 #include <iostream>
 
 #include "cli/hook_script.hpp"
-#include "core/config_reader.hpp"
-#include "core/error.hpp"
-#include "core/git.hpp"
+#include "core/config/config_reader.hpp"
+#include "core/util/error.hpp"
+#include "core/git/git.hpp"
 
 namespace fs = std::filesystem;
 

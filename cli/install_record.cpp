@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/install_files.hpp"
-#include "core/config_reader.hpp"
-#include "core/trusted_file.hpp"
+#include "core/config/config_reader.hpp"
+#include "core/util/trusted_file.hpp"
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli/hook_script.hpp"
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate::cli {
 

@@ -4,11 +4,11 @@
 
 #include <iostream>
 
-#include "core/control_client.hpp"
-#include "core/daemon_config.hpp"
-#include "core/manual_job.hpp"
-#include "core/pusher.hpp"
-#include "core/spool.hpp"
+#include "core/jobs/control_client.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/jobs/manual_job.hpp"
+#include "core/jobs/pusher.hpp"
+#include "core/jobs/spool.hpp"
 
 namespace pushgate::cli {
 

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cli/command.hpp"
-#include "core/daemon_config.hpp"
-#include "core/job.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/jobs/job.hpp"
 
 namespace pushgate::cli {
 

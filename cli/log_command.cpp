@@ -7,13 +7,13 @@
 
 #include "cli/command.hpp"
 #include "cli/job_queue.hpp"
-#include "core/daemon_config.hpp"
-#include "core/deploy_status.hpp"
-#include "core/git.hpp"
-#include "core/notes.hpp"
-#include "core/repo_config.hpp"
-#include "core/spool.hpp"
-#include "core/terminal_text.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/records/deploy_status.hpp"
+#include "core/git/git.hpp"
+#include "core/records/notes.hpp"
+#include "core/config/repo_config.hpp"
+#include "core/jobs/spool.hpp"
+#include "core/util/terminal_text.hpp"
 
 namespace pushgate::cli {
 

@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cli/command.hpp"
-#include "core/error.hpp"
-#include "core/git.hpp"
+#include "core/util/error.hpp"
+#include "core/git/git.hpp"
 
 int main(int argc, char** argv) {
   using pushgate::cli::ExitCode;

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "core/git.hpp"
+#include "core/git/git.hpp"
 
 namespace pushgate::cli {
 

@@ -6,14 +6,14 @@
 #include <thread>
 
 #include "cli/command.hpp"
-#include "core/config_reader.hpp"
-#include "core/git.hpp"
-#include "core/repo_config.hpp"
-#include "validators/directory_source.hpp"
+#include "core/config/config_reader.hpp"
+#include "core/git/git.hpp"
+#include "core/config/repo_config.hpp"
+#include "validators/tree/directory_source.hpp"
 #include "validators/engine.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
-#include "validators/tree_check.hpp"
+#include "validators/tree/tree_check.hpp"
 
 namespace pushgate::cli {
 

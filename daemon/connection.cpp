@@ -5,8 +5,8 @@
 
 #include <cerrno>
 
-#include "core/control_protocol.hpp"
-#include "core/trusted_file.hpp"
+#include "core/jobs/control_protocol.hpp"
+#include "core/util/trusted_file.hpp"
 
 namespace pushgate::daemon {
 

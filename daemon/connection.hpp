@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/unique_fd.hpp"
+#include "core/util/unique_fd.hpp"
 
 namespace pushgate::daemon {
 

@@ -9,14 +9,14 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/control_client.hpp"
-#include "core/control_protocol.hpp"
-#include "core/deploy_status.hpp"
-#include "core/git.hpp"
-#include "core/job.hpp"
-#include "core/manual_job.hpp"
-#include "core/repo_config.hpp"
-#include "core/trusted_file.hpp"
+#include "core/jobs/control_client.hpp"
+#include "core/jobs/control_protocol.hpp"
+#include "core/records/deploy_status.hpp"
+#include "core/git/git.hpp"
+#include "core/jobs/job.hpp"
+#include "core/jobs/manual_job.hpp"
+#include "core/config/repo_config.hpp"
+#include "core/util/trusted_file.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/log_follower.hpp"
 

@@ -3,7 +3,7 @@
 // that only the daemon's user may write (made 0750), so only the daemon's
 // user and group can talk to it, and nobody can put another socket in its
 // place. Each client is served on its own thread; the protocol is
-// core/control_protocol.hpp. A client that sends no request within a few
+// core/jobs/control_protocol.hpp. A client that sends no request within a few
 // seconds is dropped, and one account may hold only so many connections.
 
 #include <sys/types.h>
@@ -15,9 +15,9 @@
 #include <mutex>
 #include <thread>
 
-#include "core/daemon_config.hpp"
-#include "core/spool.hpp"
-#include "core/unique_fd.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/jobs/spool.hpp"
+#include "core/util/unique_fd.hpp"
 #include "daemon/connection.hpp"
 #include "daemon/log_board.hpp"
 

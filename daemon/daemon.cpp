@@ -8,11 +8,11 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/control_protocol.hpp"
-#include "core/daemon_config.hpp"
-#include "core/job.hpp"
-#include "core/spool.hpp"
-#include "core/trusted_file.hpp"
+#include "core/jobs/control_protocol.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/jobs/job.hpp"
+#include "core/jobs/spool.hpp"
+#include "core/util/trusted_file.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/instance_lock.hpp"

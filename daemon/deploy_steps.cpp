@@ -6,8 +6,8 @@
 #include <chrono>
 #include <thread>
 
-#include "core/deploy_status.hpp"
-#include "core/job.hpp"
+#include "core/records/deploy_status.hpp"
+#include "core/jobs/job.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/release_id.hpp"
 #include "deployers/release_folder.hpp"

@@ -10,9 +10,9 @@
 #include <cstddef>
 #include <string>
 
-#include "core/deploy_record.hpp"
-#include "core/job.hpp"
-#include "core/repo_config.hpp"
+#include "core/records/deploy_record.hpp"
+#include "core/jobs/job.hpp"
+#include "core/config/repo_config.hpp"
 #include "daemon/job_log.hpp"
 #include "daemon/records.hpp"
 #include "deployers/deployer.hpp"

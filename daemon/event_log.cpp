@@ -5,8 +5,8 @@
 #include <mutex>
 #include <string>
 
-#include "core/terminal_text.hpp"
-#include "core/write_all.hpp"
+#include "core/util/terminal_text.hpp"
+#include "core/util/write_all.hpp"
 
 namespace pushgate::daemon {
 

@@ -9,7 +9,7 @@
 namespace pushgate::daemon {
 
 // Writes "pushgated: <message>" and a newline as one write, with control
-// characters of `message` escaped (core/terminal_text.hpp): one event is
+// characters of `message` escaped (core/util/terminal_text.hpp): one event is
 // always one line.
 void log_event(std::string_view message);
 

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <filesystem>
 
-#include "core/finding.hpp"
-#include "core/git.hpp"
-#include "core/job.hpp"
-#include "core/terminal_text.hpp"
-#include "validators/tree_check.hpp"
+#include "core/util/finding.hpp"
+#include "core/git/git.hpp"
+#include "core/jobs/job.hpp"
+#include "core/util/terminal_text.hpp"
+#include "validators/tree/tree_check.hpp"
 
 namespace pushgate::daemon {
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "core/repo_config.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace pushgate::daemon {
 

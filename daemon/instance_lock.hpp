@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "core/error.hpp"
-#include "core/unique_fd.hpp"
+#include "core/util/error.hpp"
+#include "core/util/unique_fd.hpp"
 
 namespace pushgate::daemon {
 

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/manual_job.hpp"
-#include "core/trusted_file.hpp"
+#include "core/jobs/manual_job.hpp"
+#include "core/util/trusted_file.hpp"
 
 namespace pushgate::daemon {
 

@@ -11,11 +11,11 @@
 #include <optional>
 #include <string>
 
-#include "core/daemon_config.hpp"
-#include "core/error.hpp"
-#include "core/git.hpp"
-#include "core/job.hpp"
-#include "core/repo_config.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/util/error.hpp"
+#include "core/git/git.hpp"
+#include "core/jobs/job.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace pushgate::daemon {
 

@@ -7,11 +7,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/config_reader.hpp"
-#include "core/error.hpp"
-#include "core/spool_entry.hpp"
-#include "core/terminal_text.hpp"
-#include "core/write_all.hpp"
+#include "core/config/config_reader.hpp"
+#include "core/util/error.hpp"
+#include "core/jobs/spool_entry.hpp"
+#include "core/util/terminal_text.hpp"
+#include "core/util/write_all.hpp"
 
 namespace pushgate::daemon {
 

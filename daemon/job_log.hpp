@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/process.hpp"
-#include "core/unique_fd.hpp"
+#include "core/util/process.hpp"
+#include "core/util/unique_fd.hpp"
 #include "daemon/log_board.hpp"
 
 namespace pushgate::daemon {
@@ -29,7 +29,7 @@ class JobLog {
   // `text` with secrets replaced, as write() would store it.
   std::string redact(std::string_view text) const;
   // Appends `text` as one or more lines, each redacted, then escaped
-  // (core/terminal_text.hpp: no control character reaches the log, its
+  // (core/util/terminal_text.hpp: no control character reaches the log, its
   // followers or the deploy-log note); safe from any thread. A failing
   // disk loses the line, never the deploy.
   void write(std::string_view text);

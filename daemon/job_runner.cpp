@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "core/deploy_dir.hpp"
-#include "core/git.hpp"
-#include "core/job.hpp"
-#include "core/manual_job.hpp"
-#include "core/process.hpp"
-#include "core/redactor.hpp"
-#include "core/repo_config.hpp"
+#include "core/config/deploy_dir.hpp"
+#include "core/git/git.hpp"
+#include "core/jobs/job.hpp"
+#include "core/jobs/manual_job.hpp"
+#include "core/util/process.hpp"
+#include "core/util/redactor.hpp"
+#include "core/config/repo_config.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/gate_recheck.hpp"
 #include "daemon/records.hpp"

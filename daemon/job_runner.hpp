@@ -10,8 +10,8 @@
 #include <chrono>
 #include <mutex>
 
-#include "core/daemon_config.hpp"
-#include "core/spool.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/jobs/spool.hpp"
 #include "daemon/deploy_steps.hpp"
 #include "daemon/job_admission.hpp"
 #include "daemon/log_board.hpp"

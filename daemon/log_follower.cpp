@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
-#include "core/control_protocol.hpp"
-#include "core/spool_entry.hpp"
-#include "core/unique_fd.hpp"
+#include "core/jobs/control_protocol.hpp"
+#include "core/jobs/spool_entry.hpp"
+#include "core/util/unique_fd.hpp"
 #include "daemon/record_retrier.hpp"
 
 namespace pushgate::daemon {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/spool.hpp"
+#include "core/jobs/spool.hpp"
 #include "daemon/connection.hpp"
 #include "daemon/log_board.hpp"
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "core/control_protocol.hpp"
-#include "core/git.hpp"
+#include "core/jobs/control_protocol.hpp"
+#include "core/git/git.hpp"
 #include "daemon/daemon.hpp"
 
 int main(int argc, char** argv) {

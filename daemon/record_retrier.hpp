@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/deploy_record.hpp"
-#include "core/job.hpp"
+#include "core/records/deploy_record.hpp"
+#include "core/jobs/job.hpp"
 
 namespace pushgate::daemon {
 

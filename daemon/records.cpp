@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/git.hpp"
-#include "core/notes.hpp"
+#include "core/git/git.hpp"
+#include "core/records/notes.hpp"
 
 namespace pushgate::daemon {
 

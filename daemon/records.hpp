@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/deploy_record.hpp"
-#include "core/deploy_status.hpp"
-#include "core/error.hpp"
-#include "core/job.hpp"
+#include "core/records/deploy_record.hpp"
+#include "core/records/deploy_status.hpp"
+#include "core/util/error.hpp"
+#include "core/jobs/job.hpp"
 
 namespace pushgate::daemon {
 

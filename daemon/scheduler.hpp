@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/job.hpp"
+#include "core/jobs/job.hpp"
 
 namespace pushgate::daemon {
 

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate::daemon {
 

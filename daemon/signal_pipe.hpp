@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "core/unique_fd.hpp"
+#include "core/util/unique_fd.hpp"
 
 namespace pushgate::daemon {
 

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate::daemon {
 

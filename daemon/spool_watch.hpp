@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "core/unique_fd.hpp"
+#include "core/util/unique_fd.hpp"
 
 namespace pushgate::daemon {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate::daemon {
 

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/job.hpp"
-#include "core/unique_fd.hpp"
+#include "core/jobs/job.hpp"
+#include "core/util/unique_fd.hpp"
 #include "daemon/scheduler.hpp"
 
 namespace pushgate::daemon {

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "core/deploy_record.hpp"
-#include "core/error.hpp"
-#include "core/job.hpp"
-#include "core/process.hpp"
-#include "core/repo_config.hpp"
+#include "core/records/deploy_record.hpp"
+#include "core/util/error.hpp"
+#include "core/jobs/job.hpp"
+#include "core/util/process.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace pushgate {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/job.hpp"
+#include "core/jobs/job.hpp"
 #include "deployers/release_tree.hpp"
 
 namespace pushgate {

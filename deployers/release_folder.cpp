@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string_view>
 
-#include "core/durable.hpp"
+#include "core/util/durable.hpp"
 
 namespace pushgate {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate {
 

@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/git.hpp"
-#include "core/unique_fd.hpp"
-#include "core/write_all.hpp"
+#include "core/git/git.hpp"
+#include "core/util/unique_fd.hpp"
+#include "core/util/write_all.hpp"
 
 namespace pushgate {
 

@@ -24,7 +24,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace pushgate {
 

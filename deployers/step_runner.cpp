@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "core/git.hpp"
+#include "core/git/git.hpp"
 
 namespace pushgate {
 

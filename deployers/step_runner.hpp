@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/process.hpp"
-#include "core/redactor.hpp"
+#include "core/util/process.hpp"
+#include "core/util/redactor.hpp"
 #include "deployers/deployer.hpp"
 
 namespace pushgate {

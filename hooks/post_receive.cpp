@@ -9,12 +9,12 @@
 #include <iterator>
 #include <optional>
 
-#include "core/control_client.hpp"
-#include "core/daemon_config.hpp"
-#include "core/job.hpp"
-#include "core/push_options.hpp"
-#include "core/pusher.hpp"
-#include "core/spool.hpp"
+#include "core/jobs/control_client.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/jobs/job.hpp"
+#include "core/git/push_options.hpp"
+#include "core/jobs/pusher.hpp"
+#include "core/jobs/spool.hpp"
 
 namespace pushgate {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/ref_update.hpp"
-#include "core/repo_config.hpp"
+#include "core/git/ref_update.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace pushgate {
 

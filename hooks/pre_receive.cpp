@@ -12,20 +12,20 @@
 #include <sstream>
 #include <thread>
 
-#include "core/git.hpp"
-#include "core/ref_update.hpp"
-#include "core/repo_config.hpp"
-#include "core/shared_repository.hpp"
-#include "core/terminal_text.hpp"
-#include "core/watchdog.hpp"
+#include "core/git/git.hpp"
+#include "core/git/ref_update.hpp"
+#include "core/config/repo_config.hpp"
+#include "core/git/shared_repository.hpp"
+#include "core/util/terminal_text.hpp"
+#include "core/util/watchdog.hpp"
 #include "validators/engine.hpp"
-#include "validators/git_tree_source.hpp"
+#include "validators/tree/git_tree_source.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
-#include "validators/tree_diff.hpp"
-#include "validators/tree_index.hpp"
-#include "validators/tree_index_store.hpp"
-#include "validators/tree_links.hpp"
+#include "validators/tree/tree_diff.hpp"
+#include "validators/tree/tree_index.hpp"
+#include "validators/tree/tree_index_store.hpp"
+#include "validators/tree/tree_links.hpp"
 
 namespace pushgate {
 

@@ -19,7 +19,7 @@ enum class PreReceiveResult {
 // created or updated branch and tag (annotated tags peeled to their commit)
 // and writes what the pusher sees to `out`. Every push is rejected while the
 // repository's pushgate.yaml or hooks folder is not trusted
-// (core/trusted_file.hpp). Never throws.
+// (core/util/trusted_file.hpp). Never throws.
 PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out);
 
 }  // namespace pushgate

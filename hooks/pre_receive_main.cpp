@@ -3,7 +3,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "core/git.hpp"
+#include "core/git/git.hpp"
 #include "hooks/pre_receive.hpp"
 
 int main(int argc, char** argv) {

@@ -9,11 +9,11 @@
 #include <thread>
 #include <unordered_set>
 
-#include "validators/duplicate_objects.hpp"
-#include "validators/encoding_rules.hpp"
+#include "validators/k8s/duplicate_objects.hpp"
+#include "validators/yaml/encoding_rules.hpp"
 #include "validators/file_findings.hpp"
-#include "validators/k8s_rules.hpp"
-#include "validators/yaml_rules.hpp"
+#include "validators/k8s/k8s_rules.hpp"
+#include "validators/yaml/yaml_rules.hpp"
 
 namespace pushgate {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "core/yaml_tree.hpp"
+#include "core/util/finding.hpp"
+#include "core/yaml/yaml_tree.hpp"
 
 namespace pushgate {
 

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/yaml_tree.hpp"
+#include "core/util/error.hpp"
+#include "core/yaml/yaml_tree.hpp"
 
 namespace pushgate {
 
@@ -23,7 +23,7 @@ struct ManifestEntry {
   std::uint64_t size = 0; // bytes, when the source knows them up front; see ManifestSource::size
   std::string key;        // content identity (the blob id a GitTreeSource reads); "" when there is none
   // A symbolic link: the file it leads to, whose content is the entry's
-  // (validators/tree_links.hpp); "" for a regular file.
+  // (validators/tree/tree_links.hpp); "" for a regular file.
   std::string link;
   // Why the entry cannot be validated at all (a link out of the tree,
   // dangling or looping), reported as [file.symlink]; "" when it can.

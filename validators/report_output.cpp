@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/terminal_text.hpp"
+#include "core/util/terminal_text.hpp"
 
 namespace pushgate {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/repo_config.hpp"
+#include "core/util/error.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace pushgate {
 

@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "core/repo_config.hpp"
+#include "core/util/finding.hpp"
+#include "core/config/repo_config.hpp"
 #include "validators/manifest.hpp"
-#include "validators/object_index.hpp"
+#include "validators/k8s/object_index.hpp"
 
 namespace pushgate {
 

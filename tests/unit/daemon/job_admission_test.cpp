@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "core/trusted_file.hpp"
+#include "core/util/trusted_file.hpp"
 #include "daemon/job_admission.hpp"
 
 using namespace pushgate;

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "core/git.hpp"
-#include "core/process.hpp"
-#include "core/repo_config.hpp"
+#include "core/git/git.hpp"
+#include "core/util/process.hpp"
+#include "core/config/repo_config.hpp"
 #include "deployers/deployer.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "core/repo_config.hpp"
+#include "core/config/repo_config.hpp"
 
 namespace pushgate::test {
 

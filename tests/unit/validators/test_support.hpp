@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "core/repo_config.hpp"
+#include "core/util/finding.hpp"
+#include "core/config/repo_config.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 #include "validators/engine.hpp"
 #include "validators/manifest.hpp"

@@ -1,0 +1,110 @@
+#include "core/config/repo_config.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "core/config/config_reader.hpp"
+#include "core/config/deploy_dir.hpp"
+#include "core/config/environment_config.hpp"
+#include "core/util/trusted_file.hpp"
+
+namespace pushgate {
+
+using yaml::NodeId;
+
+namespace {
+
+void read_limits(ConfigReader& r, NodeId at, ValidateSettings& v) {
+  if (!r.mapping(at, "validate.limits")) return;
+  r.only_keys(at, "validate.limits", {"file_size", "depth", "aliases", "documents"});
+  if (NodeId n = r.find(at, "file_size"); n != yaml::k_no_node)
+    if (auto s = r.size(n, "validate.limits.file_size")) v.file_size = *s;
+  if (NodeId n = r.find(at, "depth"); n != yaml::k_no_node)
+    if (auto d = r.integer(n, "validate.limits.depth", 1, 10'000)) v.limits.depth = *d;
+  if (NodeId n = r.find(at, "aliases"); n != yaml::k_no_node)
+    if (auto a = r.integer(n, "validate.limits.aliases", 0, 100'000'000)) v.limits.alias_expansions = *a;
+  if (NodeId n = r.find(at, "documents"); n != yaml::k_no_node)
+    if (auto d = r.integer(n, "validate.limits.documents", 1, 1'000'000)) v.limits.documents = *d;
+}
+
+void read_rules(ConfigReader& r, NodeId at, ValidateSettings& v) {
+  if (!r.mapping(at, "validate.rules")) return;
+  for (auto [k, val] : r.entries(at)) {
+    auto value = r.string(val, fmt::format("validate.rules.{}", r.node(k).value));
+    if (!value) continue;
+    v.rule_locations[r.node(k).value] = r.location(k);
+    if (*value == "off") v.rules[r.node(k).value] = RuleSetting::off;
+    else if (*value == "warning") v.rules[r.node(k).value] = RuleSetting::warning;
+    else if (*value == "error") v.rules[r.node(k).value] = RuleSetting::error;
+    else r.error(val, fmt::format("rule '{}' must be set to off, warning or error", r.node(k).value));
+  }
+}
+
+void read_validate(ConfigReader& r, NodeId at, ValidateSettings& v) {
+  if (!r.mapping(at, "validate")) return;
+  r.only_keys(at, "validate", {"include", "exclude", "limits", "time_budget", "max_findings", "rules"});
+  if (NodeId n = r.find(at, "include"); n != yaml::k_no_node)
+    if (auto l = r.string_list(n, "validate.include")) v.include = *l;
+  if (NodeId n = r.find(at, "exclude"); n != yaml::k_no_node)
+    if (auto l = r.string_list(n, "validate.exclude")) v.exclude = *l;
+  if (NodeId n = r.find(at, "limits"); n != yaml::k_no_node) read_limits(r, n, v);
+  if (NodeId n = r.find(at, "time_budget"); n != yaml::k_no_node)
+    if (auto d = r.duration(n, "validate.time_budget")) v.time_budget = *d;
+  if (NodeId n = r.find(at, "max_findings"); n != yaml::k_no_node)
+    if (auto m = r.integer(n, "validate.max_findings", 1, 100'000)) v.max_findings = *m;
+  if (NodeId n = r.find(at, "rules"); n != yaml::k_no_node) read_rules(r, n, v);
+}
+
+}  // namespace
+
+Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string& file) {
+  ConfigReader r(text, file);
+  RepoConfig config;
+  NodeId root = r.root();
+  if (root != yaml::k_no_node && r.mapping(root, "the top level")) {
+    r.only_keys(root, "the top level", {"validate", "environments"});
+    if (NodeId n = r.find(root, "validate"); n != yaml::k_no_node) read_validate(r, n, config.validate);
+    if (NodeId n = r.find(root, "environments"); n != yaml::k_no_node)
+      read_environments(r, n, config.environments);
+  }
+  if (!r.ok()) return r.failure();
+  return config;
+}
+
+Expected<RepoConfig> load_repo_config(const std::string& git_dir) {
+  std::filesystem::path file = std::filesystem::path(git_dir) / k_repo_config_name;
+  // The file names the commands the daemon runs and turns validation off:
+  // only the repository's owner (or root) may have written it.
+  auto owner = owner_of(git_dir);
+  if (!owner) return owner.error();
+  auto read = read_trusted_file(file, {*owner});
+  if (!read) return read.error();
+  if (read->missing) return RepoConfig{};
+  auto config = parse_repo_config(read->text, file.string());
+  if (!config) return config;
+  if (auto outside = check_deploy_dirs_outside(config->environments, git_dir); !outside) return outside.error();
+  return config;
+}
+
+Expected<bool> check_hooks_folder(const std::string& git_dir) {
+  std::filesystem::path hooks = std::filesystem::path(git_dir) / "hooks";
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(hooks, ec))) return true;
+  auto owner = owner_of(git_dir);
+  if (!owner) return owner.error();
+  return check_trusted(hooks, {*owner});
+}
+
+Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,
+                                              std::string_view repo) {
+  std::string known;
+  for (const auto& e : config.environments) {
+    if (e.name == name) return &e;
+    known += (known.empty() ? "" : ", ") + e.name;
+  }
+  return Error{ErrorCode::usage, fmt::format("'{}' has no environment '{}' (known: {})", repo, name,
+                                             known.empty() ? "none" : known)};
+}
+
+}  // namespace pushgate

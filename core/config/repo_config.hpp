@@ -1,0 +1,117 @@
+#pragma once
+// REPO.git/pushgate.yaml: the per-repository configuration, kept on the
+// server outside any pushed tree.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/util/error.hpp"
+#include "core/util/finding.hpp"
+#include "core/yaml/yaml_tree.hpp"
+
+namespace pushgate {
+
+// How an administrator set one validator rule: off, or the severity its
+// findings get.
+enum class RuleSetting { off, warning, error };
+
+struct ValidateSettings {
+  std::vector<std::string> include{"**/*.yaml", "**/*.yml", "**/*.json"};
+  std::vector<std::string> exclude;
+  std::uint64_t file_size = 1 << 20;
+  yaml::Limits limits;
+  std::chrono::milliseconds time_budget{10'000};
+  std::size_t max_findings = 50;
+  std::map<std::string, RuleSetting, std::less<>> rules;  // rule id -> override
+  // Where each override was written, so a rule id the validators do not know
+  // can be reported at its line and column (validators/rule_catalog.hpp).
+  std::map<std::string, Location, std::less<>> rule_locations;
+};
+
+enum class DeployerType { local, command };
+
+// `deployer:` of an environment. Commands are argv lists; `{release}` in an
+// argument is replaced by the release folder.
+struct DeployerSettings {
+  DeployerType type = DeployerType::local;
+  std::string dir;                                // local: the target folder
+  Location dir_at;                                // where pushgate.yaml sets dir, for messages
+  std::size_t keep_releases = 5;
+  std::vector<std::vector<std::string>> before;   // run in the new release before the switch
+  std::vector<std::vector<std::string>> after;    // run after the switch
+  std::vector<std::string> run;                   // command: what deploys the release
+  std::chrono::milliseconds timeout{600'000};     // per command
+  // Caps on what a release may hold, checked from object headers before a
+  // blob is read: a small push can hold a huge, well-compressed blob.
+  std::uint64_t max_file_size = 100ull << 20;     // one file (blob)
+  std::uint64_t max_release_size = 1ull << 30;    // all files of a release
+};
+
+// `health:`: run after the switch; the release is rolled back when it fails
+// `retries` times in a row.
+struct HealthCheck {
+  std::vector<std::string> command;
+  std::chrono::milliseconds timeout{30'000};
+  int retries = 3;
+  std::chrono::milliseconds interval{1'000};
+};
+
+// What the daemon does with a deploy it finds cut off at start-up.
+enum class OnInterrupt { retry, rollback };
+
+// `retry:`: attempts of a failed deploy, and what to do after a crash.
+struct RetryPolicy {
+  int attempts = 1;
+  std::chrono::milliseconds delay{0};
+  OnInterrupt on_interrupt = OnInterrupt::retry;
+};
+
+struct Environment {
+  std::string name;
+  std::string branch;  // short name: "main" for refs/heads/main
+  std::string path;    // subtree to deploy; "" is the whole tree
+  DeployerSettings deployer;
+  std::optional<HealthCheck> health;
+  RetryPolicy retry;
+  // `env:` and `secrets:` both reach commands as variables; secret values
+  // are replaced by "***" wherever they would appear in logs and notes.
+  std::vector<std::pair<std::string, std::string>> variables;
+  std::vector<std::pair<std::string, std::string>> secrets;
+};
+
+struct RepoConfig {
+  ValidateSettings validate;
+  std::vector<Environment> environments;
+};
+
+// The file name inside the git directory.
+inline constexpr std::string_view k_repo_config_name = "pushgate.yaml";
+
+// Parses `text`; `file` names it in messages. An invalid config yields an
+// Error (ErrorCode::config) listing every problem as file:line:col.
+Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string& file);
+
+// Loads `git_dir`/pushgate.yaml; a missing file gives the defaults. The file
+// must belong to root or the owner of `git_dir` and be writable by nobody
+// else (core/util/trusted_file.hpp); otherwise an Error (ErrorCode::config) names
+// the file, its owner and mode, and the fix.
+Expected<RepoConfig> load_repo_config(const std::string& git_dir);
+
+// The repository's hooks folder (`git_dir`/hooks) runs as every pusher and
+// decides what is checked: it must pass the same test as pushgate.yaml. True
+// when it does or does not exist; otherwise the Error names the folder, its
+// owner or mode, and the fix.
+Expected<bool> check_hooks_folder(const std::string& git_dir);
+
+// The environment of `config` named `name` (owned by `config`). When there
+// is none: an Error (ErrorCode::usage) naming `repo`, `name` and the
+// environments `config` has.
+Expected<const Environment*> find_environment(const RepoConfig& config, std::string_view name,
+                                              std::string_view repo);
+
+}  // namespace pushgate

@@ -1,0 +1,50 @@
+#include "validators/k8s/k8s_object_checker.hpp"
+
+#include <fmt/format.h>
+
+#include "validators/yaml/scalar_type.hpp"
+
+namespace pushgate {
+
+void ObjectChecker::report(std::string_view rule, Severity severity, yaml::NodeId at,
+                           std::string_view message) {
+  m_findings.add(rule, severity, node(at).mark, fmt::format("{}{}", m_prefix, message));
+}
+
+std::optional<std::string_view> ObjectChecker::string(std::string_view rule, yaml::NodeId at,
+                                                      std::string_view what) {
+  const yaml::Node& n = node(at);
+  switch (n.kind) {
+    case yaml::NodeKind::mapping:
+    case yaml::NodeKind::sequence:
+      report(rule, Severity::error, at,
+             fmt::format("{} must be a string, not a {}", what,
+                         n.kind == yaml::NodeKind::mapping ? "mapping" : "list"));
+      return std::nullopt;
+    case yaml::NodeKind::null:
+      report(rule, Severity::error, at, fmt::format("{} is empty", what));
+      return std::nullopt;
+    case yaml::NodeKind::scalar:
+      break;
+  }
+  ScalarType type = scalar_type(n);
+  if (type == ScalarType::string) return std::string_view(n.value);
+  report(rule, Severity::error, at,
+         fmt::format("{} must be a string: quote it (\"{}\"); Kubernetes reads an unquoted {} as a {}",
+                     what, n.value, n.value, to_string(type)));
+  return std::nullopt;
+}
+
+std::string quoted(std::string_view text) {
+  constexpr std::size_t k_max = 80;
+  if (text.size() <= k_max) return fmt::format("'{}'", text);
+  // Cut at byte boundaries that do not split a UTF-8 sequence.
+  auto cut = [&](std::size_t at) {
+    while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+    return at;
+  };
+  std::size_t head = cut(k_max / 2), tail = cut(text.size() - k_max / 2);
+  return fmt::format("'{}...{}' ({} characters)", text.substr(0, head), text.substr(tail), text.size());
+}
+
+}  // namespace pushgate

@@ -1,0 +1,71 @@
+#include "validators/k8s/object_index.hpp"
+
+#include "validators/k8s/k8s_kinds.hpp"
+#include "validators/k8s/k8s_object.hpp"
+#include "validators/tree/tree_index.hpp"
+
+namespace pushgate {
+
+namespace {
+
+using yaml::k_no_node;
+using yaml::NodeId;
+using yaml::NodeKind;
+
+// Appends the identity of `object` when it has a kind and a name; the
+// position is the name's, which is what a person changes to fix a duplicate.
+void add_object(const yaml::Document& doc, NodeId object, std::vector<ObjectRef>& out) {
+  std::string_view kind = scalar_text(doc, doc.find(object, "kind"));
+  NodeId metadata = doc.find(object, "metadata");
+  NodeId name = doc.find(metadata, "name");
+  std::string_view name_text = scalar_text(doc, name);
+  if (kind.empty() || name_text.empty()) return;
+  ObjectRef ref;
+  ref.group = api_group(scalar_text(doc, doc.find(object, "apiVersion")));
+  ref.kind = kind;
+  ref.namespace_ = scalar_text(doc, doc.find(metadata, "namespace"));
+  ref.name = name_text;
+  ref.line = doc.node(name).mark.line;
+  ref.column = doc.node(name).mark.column;
+  out.push_back(std::move(ref));
+}
+
+}  // namespace
+
+std::vector<ObjectRef> objects_of(const yaml::Document& doc) {
+  std::vector<ObjectRef> out;
+  NodeId root = doc.root();
+  if (!looks_like_object(doc, root)) return out;
+  if (!is_list(doc, root)) {
+    add_object(doc, root, out);
+    return out;
+  }
+  NodeId items = doc.find(root, "items");
+  if (items == k_no_node || doc.node(items).kind != NodeKind::sequence) return out;
+  for (NodeId item : doc.node(items).children)
+    if (looks_like_object(doc, item)) add_object(doc, item, out);
+  return out;
+}
+
+std::string identity_of(const ObjectRef& o) {
+  // Every branch must be a string_view: mixing in the std::string member
+  // would make the whole expression a temporary string and leave ns dangling.
+  std::string_view ns = is_cluster_scoped(o.kind)  ? std::string_view()
+                        : o.namespace_.empty()     ? std::string_view("default")
+                                                   : std::string_view(o.namespace_);
+  std::string id;
+  id.reserve(o.group.size() + o.kind.size() + ns.size() + o.name.size() + 3);
+  id.append(o.group).append(1, '\0').append(o.kind).append(1, '\0').append(ns).append(1, '\0').append(o.name);
+  return id;
+}
+
+void ObjectIndex::add(const std::string& path, std::vector<ObjectRef> objects, bool changed) {
+  m_files[path] = std::move(objects);
+  if (changed) m_changed.insert(path);
+}
+
+std::size_t ObjectIndex::file_count() const {
+  return m_files.size() + (m_rest ? m_rest->files().size() : 0);
+}
+
+}  // namespace pushgate

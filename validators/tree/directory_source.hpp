@@ -1,0 +1,29 @@
+#pragma once
+// Manifests from files on disk: what `pushgate validate PATH...` checks.
+
+#include <string>
+#include <vector>
+
+#include "core/util/glob.hpp"
+#include "validators/manifest.hpp"
+
+namespace pushgate {
+
+class DirectorySource : public ManifestSource {
+ public:
+  // Each argument is a file, taken as named whatever the globs say, or a
+  // folder, walked recursively (skipping .git) and filtered by `filter`. A
+  // symbolic link in a folder is read as its target, which must be a file
+  // inside that folder (else the entry has a `problem`).
+  // Paths are reported as the user typed them, without a leading "./".
+  // Throws Failure(ErrorCode::usage) naming an argument that does not exist.
+  DirectorySource(const std::vector<std::string>& arguments, const PathFilter& filter);
+
+  const std::vector<ManifestEntry>& entries() const override { return m_entries; }
+  Expected<std::string> read(const ManifestEntry& entry) const override;
+
+ private:
+  std::vector<ManifestEntry> m_entries;
+};
+
+}  // namespace pushgate

@@ -1,0 +1,18 @@
+#pragma once
+// Every manifest of one tree, validated whole: what `pushgate validate --rev`
+// prints, and what pushgated re-checks before it deploys a commit from a
+// repository whose hooks other accounts could have bypassed.
+
+#include <git2.h>
+
+#include "core/config/repo_config.hpp"
+#include "validators/engine.hpp"
+
+namespace pushgate {
+
+// Validates the manifests `settings` selects in `tree` (symbolic links
+// followed as the hook follows them).
+Report check_tree(git_repository* repo, const git_tree* tree, const ValidateSettings& settings,
+                  const EngineOptions& options);
+
+}  // namespace pushgate

@@ -1,0 +1,67 @@
+#pragma once
+// The objects of every manifest of one git tree in a compact form that a
+// push saves and the next push loads, so cross-file checks need not read
+// the whole tree again: the index of a new tree is the index of a tree seen
+// before, minus the files that differ, plus those files read again.
+//
+// Each object is kept as its identity (identity_of) and position, which is
+// all a duplicate finding needs to point at it.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/repo_config.hpp"
+#include "validators/k8s/object_index.hpp"
+
+namespace pushgate {
+
+class TreeIndex {
+ public:
+  struct Object {
+    std::string_view identity;
+    int line = 0;
+    int column = 0;
+  };
+  struct File {
+    std::string_view path;
+    std::size_t first = 0;  // its objects are objects()[first, first + count)
+    std::size_t count = 0;
+    bool link = false;  // a symbolic link (ObjectIndex::mark_link)
+  };
+
+  // Reads what serialize() wrote. Nullopt when the bytes are damaged, of
+  // another format, or were made under another fingerprint.
+  static std::optional<TreeIndex> parse(std::vector<char> bytes, std::string_view fingerprint);
+
+  // The saved form of a whole tree: index.rest() and index.files() together.
+  static std::string serialize(std::string_view fingerprint, const ObjectIndex& index);
+
+  // Sorted by path.
+  const std::vector<File>& files() const { return m_files; }
+  std::span<const Object> objects(const File& file) const {
+    return std::span<const Object>(m_objects).subspan(file.first, file.count);
+  }
+
+  // The paths of the files that are symbolic links, sorted.
+  std::vector<std::string> links() const;
+
+  // Drops the files at `paths` and, for a path ending in '/', every file in
+  // that folder.
+  void erase(std::vector<std::string> paths);
+
+ private:
+  std::vector<char> m_bytes;  // what the views point into
+  std::vector<File> m_files;
+  std::vector<Object> m_objects;
+};
+
+// What decides which objects the files of a tree yield: pushgate's version,
+// the include and exclude globs and the size and YAML limits. An index made
+// under other settings is not used.
+std::string index_fingerprint(const ValidateSettings& settings);
+
+}  // namespace pushgate
