@@ -1,0 +1,131 @@
+#include "validators/schema/value_formats.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+namespace pushgate::schema {
+
+namespace {
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+// Consumes digits at `i`; returns how many.
+std::size_t digits(std::string_view s, std::size_t& i) {
+  std::size_t start = i;
+  while (i < s.size() && digit(s[i])) ++i;
+  return i - start;
+}
+
+// Exactly `n` digits at `i` as a number, or -1.
+int fixed(std::string_view s, std::size_t& i, std::size_t n) {
+  if (i + n > s.size()) return -1;
+  int value = 0;
+  for (std::size_t k = 0; k < n; ++k, ++i) {
+    if (!digit(s[i])) return -1;
+    value = value * 10 + (s[i] - '0');
+  }
+  return value;
+}
+
+bool expect(std::string_view s, std::size_t& i, char c) {
+  if (i >= s.size() || s[i] != c) return false;
+  ++i;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Number> parse_number(std::string_view text) {
+  std::string s;
+  for (char c : text)
+    if (c != '_') s += c;
+  bool negative = !s.empty() && s[0] == '-';
+  std::string_view body = s;
+  if (!body.empty() && (body[0] == '-' || body[0] == '+')) body.remove_prefix(1);
+  Number n;
+  int base = 10;
+  if (body.size() > 2 && body[0] == '0' && (body[1] | 0x20) == 'x') base = 16;
+  if (body.size() > 2 && body[0] == '0' && (body[1] | 0x20) == 'o') base = 8;
+  if (body.size() > 2 && body[0] == '0' && (body[1] | 0x20) == 'b') base = 2;
+  if (base != 10) body.remove_prefix(2);
+  std::uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), magnitude, base);
+  if (end == body.data() + body.size() && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
+    n.integral = true;
+    n.fits_int64 = ec == std::errc() && magnitude <= (negative ? 1ULL << 63 : (1ULL << 63) - 1);
+    n.integer = negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
+    n.real = negative ? -static_cast<double>(magnitude) : static_cast<double>(magnitude);
+    return n;
+  }
+  if (base != 10) return std::nullopt;
+  char* stop = nullptr;
+  std::string normalized(s);
+  // YAML writes infinity and NaN with a dot; strtod reads them without.
+  for (std::string_view dotted : {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"})
+    if (auto at = normalized.find(dotted); at != std::string::npos) normalized.erase(at, 1);
+  n.real = std::strtod(normalized.c_str(), &stop);
+  if (stop == normalized.c_str() || *stop != '\0') return std::nullopt;
+  n.integral = std::isfinite(n.real) && std::trunc(n.real) == n.real;
+  n.fits_int64 = n.integral && std::fabs(n.real) < 9.2233720368547758e18;
+  if (n.fits_int64) n.integer = static_cast<std::int64_t>(n.real);
+  return n;
+}
+
+bool is_quantity(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t whole = digits(s, i), fraction = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    fraction = digits(s, i);
+  }
+  if (whole + fraction == 0) return false;
+  std::string_view suffix = s.substr(i);
+  if (suffix.empty()) return true;
+  for (std::string_view known : {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E"})
+    if (suffix == known) return true;
+  if (suffix[0] != 'e' && suffix[0] != 'E') return false;
+  std::size_t j = 1;
+  if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
+  return digits(suffix, j) > 0 && j == suffix.size();
+}
+
+bool is_date_time(std::string_view s) {
+  std::size_t i = 0;
+  int year = fixed(s, i, 4);
+  bool date = year >= 0 && expect(s, i, '-');
+  int month = date ? fixed(s, i, 2) : -1;
+  date = date && expect(s, i, '-');
+  int day = date ? fixed(s, i, 2) : -1;
+  if (!date || month < 1 || month > 12 || day < 1 || day > 31 || !expect(s, i, 'T')) return false;
+  int hour = fixed(s, i, 2);
+  bool time = hour >= 0 && expect(s, i, ':');
+  int minute = time ? fixed(s, i, 2) : -1;
+  time = time && expect(s, i, ':');
+  int second = time ? fixed(s, i, 2) : -1;
+  if (!time || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  if (expect(s, i, '.') && digits(s, i) == 0) return false;
+  if (expect(s, i, 'Z')) return i == s.size();
+  if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return false;
+  ++i;
+  int offset_hour = fixed(s, i, 2);
+  bool offset = offset_hour >= 0 && offset_hour < 24 && expect(s, i, ':');
+  int offset_minute = offset ? fixed(s, i, 2) : -1;
+  return offset && offset_minute >= 0 && offset_minute < 60 && i == s.size();
+}
+
+bool is_base64(std::string_view s) {
+  std::size_t count = 0, padding = 0;
+  for (char c : s) {
+    if (c == '\n' || c == '\r') continue;
+    bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || digit(c) || c == '+' || c == '/';
+    if (c == '=') ++padding;
+    else if (!alphabet || padding > 0) return false;
+    ++count;
+  }
+  return count % 4 == 0 && padding <= 2;
+}
+
+}  // namespace pushgate::schema
