@@ -74,6 +74,9 @@ class CrdReader {
       } catch (const Failure& e) {
         problem(object, "", e.what());
         return false;
+      } catch (const json::exception& e) {
+        problem(object, "", std::string("unusable schema: ") + e.what());
+        return false;
       }
     }
     for (const auto& [api_version, root] : roots) model.add_kind(api_version, kind, root);

@@ -43,9 +43,7 @@ std::string api_version_of(const json& gvk) {
   return group.empty() ? version : group + "/" + version;
 }
 
-}  // namespace
-
-void add_openapi_document(Model& model, std::string_view json_text, std::string_view source) {
+void add_schemas(Model& model, std::string_view json_text, std::string_view source) {
   if (json_text.size() > k_max_document_bytes)
     fail(source, fmt::format("{} bytes, more than the {} MiB an OpenAPI document may have", json_text.size(),
                              k_max_document_bytes >> 20));
@@ -84,6 +82,17 @@ void add_openapi_document(Model& model, std::string_view json_text, std::string_
   if (kinds == 0) fail(source, "no schema names a Kubernetes kind (x-kubernetes-group-version-kind)");
   if (definitions->contains("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"))
     compiler.definition("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+}
+
+}  // namespace
+
+void add_openapi_document(Model& model, std::string_view json_text, std::string_view source) {
+  try {
+    add_schemas(model, json_text, source);
+  } catch (const json::exception& e) {
+    // A value of an unexpected JSON type where the reader asked for one.
+    fail(source, std::string("unusable document: ") + e.what());
+  }
 }
 
 }  // namespace pushgate::schema
