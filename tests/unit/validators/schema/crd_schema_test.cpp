@@ -92,20 +92,18 @@ TEST_CASE("CRD: its custom resources are checked against its schema", "[schema]"
   CHECK(format_finding(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, keep: seven}\n",
                                                &crds))) ==
         "w.yaml:4:27: error: [k8s.schema] spec.keep: expected integer, got string \"seven\"");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, kep: 7}\n", &crds)).message ==
-        "spec.kep: unknown field (did you mean keep?)");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, target: {bukket: b}}\n", &crds))
-            .message == "spec.target.bukket: unknown field (did you mean bucket?)");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {keep: 3}\n", &crds)).message ==
-        "spec: missing required field \"schedule\"");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, keep: 0}\n", &crds)).message ==
-        "spec.keep: 0 is less than the minimum 1");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, mode: half}\n", &crds)).message ==
+  // The one finding for a Backup with `spec`.
+  auto message = [&](const std::string& spec) {
+    return only_finding(check_yaml(base, std::string(k_backup) + "spec: " + spec + "\n", &crds)).message;
+  };
+  CHECK(message("{schedule: x, kep: 7}") == "spec.kep: unknown field (did you mean keep?)");
+  CHECK(message("{schedule: x, target: {bukket: b}}") == "spec.target.bukket: unknown field (did you mean bucket?)");
+  CHECK(message("{keep: 3}") == "spec: missing required field \"schedule\"");
+  CHECK(message("{schedule: x, keep: 0}") == "spec.keep: 0 is less than the minimum 1");
+  CHECK(message("{schedule: x, mode: half}") ==
         "spec.mode: unsupported value \"half\" (expected one of \"full\", \"incremental\")");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, tags: [a, b, c, d]}\n", &crds))
-            .message == "spec.tags: has 4 items, more than the maximum 3");
-  CHECK(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, size: 1.5}\n", &crds)).message ==
-        "spec.size: expected integer or string, got number 1.5");
+  CHECK(message("{schedule: x, tags: [a, b, c, d]}") == "spec.tags: has 4 items, more than the maximum 3");
+  CHECK(message("{schedule: x, size: 1.5}") == "spec.size: expected integer or string, got number 1.5");
   SECTION("metadata is checked as ObjectMeta of the base set") {
     CHECK(only_finding(check_yaml(base, "apiVersion: example.com/v1\nkind: Backup\nmetadata: {nam: x}\n", &crds))
               .message == "metadata.nam: unknown field (did you mean name?)");
