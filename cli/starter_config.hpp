@@ -23,6 +23,10 @@ validate:
   max_findings: 50
   # Per-rule overrides: off, warning or error. For example:
   # rules: {yaml.crlf: off, k8s.labels: warning}
+  # Kubernetes schemas that objects are checked against: OpenAPI documents
+  # (`kubectl get --raw /openapi/v2 > k8s.json`) and folders of CRDs, on this
+  # server; never fetched from the network. For example:
+  # schemas: [/etc/pushgate/k8s.json, /etc/pushgate/crds]
 
 # Environments that pushgated deploys (branch -> target). Commands are argv
 # lists, never run through a shell; {release} is the new release's folder.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "validators/engine.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
+#include "validators/schema/schema_sources.hpp"
 #include "validators/tree/tree_check.hpp"
 
 namespace pushgate::cli {
@@ -40,6 +42,23 @@ RepoConfig settings_for(const ValidateArgs& args, git_repository* repo) {
   return RepoConfig{};
 }
 
+// The schemas `config` names, with their cache beside the config file.
+std::shared_ptr<const schema::SchemaSet> schemas_for(const ValidateArgs& args, git_repository* repo,
+                                                     const RepoConfig& config) {
+  Expected<schema::LoadedSchemas> loaded =
+      !args.config.empty()
+          ? schema::load_schemas(config.validate,
+                                 std::filesystem::path(args.config).replace_filename(schema::k_schema_cache_name), {})
+      : repo ? schema::load_repository_schemas(config.validate, git::git_dir(repo))
+             : schema::LoadedSchemas{};
+  if (!loaded) throw Failure(loaded.error());
+  if (loaded->compiled)
+    std::cerr << fmt::format("pushgate: compiled the schemas of {} file{}{}\n", loaded->files.size(),
+                             loaded->files.size() == 1 ? "" : "s",
+                             loaded->cache_written ? "" : " (the cache beside the config could not be saved)");
+  return loaded->set;
+}
+
 ExitCode run_validate(const ValidateArgs& args) {
   if (!args.rev.empty() && !args.paths.empty())
     throw Failure(ErrorCode::usage, "give either PATH... or --rev REV, not both");
@@ -56,15 +75,16 @@ ExitCode run_validate(const ValidateArgs& args) {
   }
   RepoConfig config = settings_for(args, repo.get());
   if (auto bad = check_rule_overrides(config.validate)) throw Failure(*bad);
+  auto schemas = schemas_for(args, repo.get(), config);
   EngineOptions options;
   options.threads = args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   Report report;
   if (tree) {
-    report = check_tree(repo.get(), tree.get(), config.validate, options);
+    report = check_tree(repo.get(), tree.get(), config.validate, schemas, options);
   } else {
     PathFilter filter(config.validate.include, config.validate.exclude);
     DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
-    report = Engine(config.validate).run(source, nullptr, options);
+    report = Engine(config.validate, schemas).run(source, nullptr, options);
   }
 
   if (args.format == "json") {

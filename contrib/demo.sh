@@ -2,7 +2,8 @@
 # The demo: builds pushgate, makes a bare repository under a temporary
 # folder with the hooks installed and a pushgated running, then: a good push
 # is accepted and deployed to a local folder, the deploy notes are read back
-# with plain git, a bad push is rejected with the messages the pusher sees,
+# with plain git, a bad push is rejected with the messages the pusher sees
+# (a schema error among them, against Kubernetes' OpenAPI document),
 # and a release whose health check fails is rolled back.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,10 @@ git init -q --bare "$demo/app.git"
 # pushgated deploys only the repositories its config names.
 printf 'workers: 2\nwait_limit: 60s\nrepositories: ["%s/app.git"]\n' "$demo" > "$demo/pushgated.yaml"
 "$bin/pushgate" install "$demo/app.git" --daemon-config "$demo/pushgated.yaml"
+# Kubernetes schemas, offline: the OpenAPI document of Kubernetes 1.20.2 from
+# Debian's kubernetes source package, named in validate.schemas.
+schema=$("$root/contrib/fetch-k8s-openapi.sh" "$demo/schemas")
+sed -i "s|^  # schemas: .*|  schemas: [\"$schema\"]|" "$demo/app.git/pushgate.yaml"
 cat >> "$demo/app.git/pushgate.yaml" <<YAML
 environments:
   production:
@@ -49,6 +54,12 @@ metadata:
   labels: {app: web, tier: frontend}
 spec:
   replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.25", ports: [{containerPort: 80}]}
 YAML
 git add deploy && git commit -q -m "Add web deployment"
 git push -o pushgate.wait origin main
@@ -71,7 +82,13 @@ metadata:
   labels: {app: web, tier: frontend}
   labels: {app: web}
 spec:
-  replicas: 3
+  replicas: "two"
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.25", imagePullPolcy: Always}
 YAML
 cat > deploy/api.yaml <<'YAML'
 apiVersion: v1

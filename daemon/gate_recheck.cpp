@@ -10,6 +10,7 @@
 #include "core/git/git.hpp"
 #include "core/jobs/job.hpp"
 #include "core/util/terminal_text.hpp"
+#include "validators/schema/schema_sources.hpp"
 #include "validators/tree/tree_check.hpp"
 
 namespace pushgate::daemon {
@@ -37,7 +38,9 @@ std::optional<std::string> recheck_commit(git_repository* repo, const std::strin
   EngineOptions options;
   options.threads = 1;  // pushgated's workers already run side by side
   options.deadline = std::chrono::steady_clock::now() + settings.time_budget;
-  Report report = check_tree(repo, tree->get(), settings, options);
+  auto schemas = schema::load_repository_schemas(settings, git::git_dir(repo));
+  if (!schemas) return fmt::format("the schemas of validate.schemas cannot be used: {}", schemas.error().message);
+  Report report = check_tree(repo, tree->get(), settings, schemas->set, options);
   if (report.timed_out)
     return fmt::format("checking {} took longer than validate.time_budget ({} ms)", abbreviate(commit),
                        settings.time_budget.count());

@@ -22,6 +22,7 @@
 #include "validators/tree/git_tree_source.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
+#include "validators/schema/schema_sources.hpp"
 #include "validators/tree/tree_diff.hpp"
 #include "validators/tree/tree_index.hpp"
 #include "validators/tree/tree_index_store.hpp"
@@ -118,14 +119,17 @@ std::vector<ManifestEntry> merge_by_path(std::vector<ManifestEntry> a, std::vect
   return out;
 }
 
-// The entries of the symbolic links at `paths` (sorted) of `tree`.
-std::vector<ManifestEntry> links_at(git_repository* repo, const git_tree* tree, const std::vector<std::string>& paths) {
+// The entries at `paths` (sorted) of `tree`, symbolic links followed.
+std::vector<ManifestEntry> entries_at(git_repository* repo, const git_tree* tree, const std::vector<std::string>& paths) {
   std::vector<ManifestEntry> out;
   for (const std::string& path : paths) {
     git_tree_entry* raw = nullptr;
     git::check(git_tree_entry_bypath(&raw, tree, path.c_str()), fmt::format("cannot find '{}' in the pushed tree", path));
     std::unique_ptr<git_tree_entry, decltype(&git_tree_entry_free)> entry(raw, git_tree_entry_free);
-    out.push_back(link_entry(repo, tree, path, *git_tree_entry_id(raw)));
+    if (git_tree_entry_filemode(raw) == GIT_FILEMODE_LINK)
+      out.push_back(link_entry(repo, tree, path, *git_tree_entry_id(raw)));
+    else
+      out.emplace_back(path, 0, git::to_hex(*git_tree_entry_id(raw)));
   }
   return out;
 }
@@ -173,6 +177,13 @@ class PreReceive {
                   "refused until an administrator fixes it");
     }
     const ValidateSettings& settings = config->validate;
+    auto schemas = schema::load_repository_schemas(settings, git_dir);
+    if (!schemas) {
+      m_out << escape_lines(schemas.error().message) << '\n';
+      return fail(PreReceiveResult::config_error,
+                  "the schemas that the server's pushgate.yaml names (validate.schemas) cannot be used, so "
+                  "every push is refused until an administrator fixes them");
+    }
     // The engine stops starting work at the budget; the watchdog ends the
     // process shortly after if a single file overruns it.
     auto deadline = std::chrono::steady_clock::now() + settings.time_budget;
@@ -213,7 +224,7 @@ class PreReceive {
     // umask: they are a cache, never worth refusing a push for.
     auto shared = SharedRepository::of(repo.get());
     TreeIndexStore store(git_dir, index_fingerprint(settings), shared ? *shared : SharedRepository());
-    Engine engine(settings);
+    Engine engine(settings, schemas->set);
     PathFilter filter(settings.include, settings.exclude);
     std::size_t files = 0;
     bool timed_out = false;
@@ -284,10 +295,15 @@ class PreReceive {
     }
     // A link stays the same while its target changes: every link of the
     // tree is followed and validated again on every push (there are few).
+    // The CRDs of the tree define the schemas of its custom resources:
+    // their files are read again on every push too (there are few).
     if (rest) {
       std::vector<std::string> links = rest->links();
-      rest->erase(links);
-      to_read = merge_by_path(std::move(to_read), links_at(repo, new_tree.get(), links));
+      std::vector<std::string> crds = rest->crd_files();
+      std::vector<std::string> reread;
+      std::set_union(links.begin(), links.end(), crds.begin(), crds.end(), std::back_inserter(reread));
+      rest->erase(reread);
+      to_read = merge_by_path(std::move(to_read), entries_at(repo, new_tree.get(), reread));
     }
     for (const ManifestEntry& e : to_read)
       if (!e.link.empty() || !e.problem.empty()) changed.push_back(e.path);
@@ -297,6 +313,13 @@ class PreReceive {
     options.deadline = deadline;
     options.rest = rest ? &*rest : nullptr;
     Report report = engine.run(source, &changed, options);
+    // A pushed CRD can make custom resources in files the push did not
+    // touch invalid: the whole tree is checked against it.
+    if (report.crds_checked > 0 && report.files_checked < report.files_indexed) {
+      GitTreeSource whole(repo, diff_trees(repo, nullptr, new_tree.get(), filter).changed);
+      options.rest = nullptr;
+      report = engine.run(whole, nullptr, options);
+    }
     if (report.errors == 0 && !report.timed_out && report.objects.complete())
       store.save(*git_tree_id(new_tree.get()), report.objects);
     return report;

@@ -13,6 +13,7 @@
 #include "validators/yaml/encoding_rules.hpp"
 #include "validators/file_findings.hpp"
 #include "validators/k8s/k8s_rules.hpp"
+#include "validators/schema/schema_pass.hpp"
 #include "validators/yaml/yaml_rules.hpp"
 
 namespace pushgate {
@@ -27,6 +28,7 @@ struct EntryResult {
   bool unreadable = false; // so its objects are unknown
   std::vector<Finding> findings;
   std::vector<ObjectRef> objects;
+  std::vector<schema::PendingObject> pending;  // for the schema check's second step
 };
 
 // Reads, checks and parses one entry. Entries that are only indexed go
@@ -34,7 +36,8 @@ struct EntryResult {
 // when it would pass the byte and syntax checks; their findings are dropped.
 void process(const ManifestSource& source, const ManifestEntry& entry, bool check,
              const ValidateSettings& settings,
-             const std::vector<std::unique_ptr<FileValidator>>& validators, EntryResult& result) {
+             const std::vector<std::unique_ptr<FileValidator>>& validators, schema::SchemaPass& schemas,
+             EntryResult& result) {
   result.checked = check;
   result.done = true;
   std::vector<Finding> dropped;
@@ -58,6 +61,7 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
     for (const auto& validator : validators) validator->check(file, findings);
   }
   if (!loaded.complete) return;  // a file that does not parse defines no objects
+  schemas.first(ManifestFile{&entry, *bytes, &loaded}, check, findings, result.pending);
   for (const yaml::Document& doc : loaded.documents) {
     std::vector<ObjectRef> objects = objects_of(doc);
     std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
@@ -75,9 +79,29 @@ void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>&
   });
 }
 
+// The schema check's second step, for the files that hold custom resources
+// of the tree's own CRDs: they are read and parsed again.
+void check_pending(const ManifestSource& source, const std::vector<ManifestEntry>& entries,
+                   const ValidateSettings& settings, const schema::SchemaPass& schemas,
+                   std::vector<EntryResult>& results) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    EntryResult& r = results[i];
+    if (r.pending.empty()) continue;
+    if (!schemas.needs_second(r.pending)) {
+      schemas.unknown(entries[i].path, r.pending, r.findings);
+      continue;
+    }
+    Expected<std::string> bytes = source.read(entries[i]);
+    if (!bytes) continue;  // read a moment ago; a failure now is reported by the next push
+    yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
+    schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, r.pending, r.findings);
+  }
+}
+
 }  // namespace
 
-Engine::Engine(const ValidateSettings& settings) : m_settings(settings) {
+Engine::Engine(const ValidateSettings& settings, std::shared_ptr<const schema::SchemaSet> schemas)
+    : m_settings(settings), m_schemas(std::move(schemas)) {
   m_file_validators.push_back(std::make_unique<YamlRules>());
   m_file_validators.push_back(std::make_unique<K8sRules>());
   m_tree_validators.push_back(std::make_unique<DuplicateObjects>());
@@ -97,6 +121,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   std::atomic<bool> timed_out{false};
   std::exception_ptr failure;
   std::mutex failure_mutex;
+  schema::SchemaPass schemas(m_schemas);
   auto work = [&] {
     try {
       while (!stop.load(std::memory_order_relaxed)) {
@@ -108,12 +133,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
           return;
         }
         bool check = !changed || changed_paths.contains(entries[i].path);
-        process(source, entries[i], check, m_settings, m_file_validators, results[i]);
-        // Reported under the link's name, which is what is deployed; the
-        // line and column are the target's.
-        if (!entries[i].link.empty())
-          for (Finding& f : results[i].findings)
-            f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
+        process(source, entries[i], check, m_settings, m_file_validators, schemas, results[i]);
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);
@@ -127,6 +147,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   work();
   for (std::thread& t : helpers) t.join();
   if (failure) std::rethrow_exception(failure);
+  check_pending(source, entries, m_settings, schemas, results);
 
   Report report;
   report.objects = ObjectIndex(options.rest);
@@ -135,11 +156,16 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
     if (!r.done || r.unreadable) report.objects.mark_incomplete();
     if (!r.done) continue;
     if (r.checked) ++report.files_checked;
+    // Reported under the link's name, which is what is deployed; the line
+    // and column are the target's.
+    if (!entries[i].link.empty())
+      for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
     report.objects.add(entries[i].path, std::move(r.objects), r.checked);
     if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
   report.files_indexed = report.objects.file_count();
+  report.crds_checked = schemas.checked_crd_count();
   for (const auto& validator : m_tree_validators) validator->check(report.objects, report.findings);
 
   apply_rule_settings(m_settings, report.findings);

@@ -17,6 +17,10 @@
 
 namespace pushgate {
 
+namespace schema {
+class SchemaSet;
+}
+
 struct EngineOptions {
   unsigned threads = 1;  // file validation runs on this many threads
   // Stop starting new work after this instant; nullopt runs to the end.
@@ -30,6 +34,7 @@ struct Report {
   std::vector<Finding> findings;  // sorted; severities after validate.rules overrides
   std::size_t files_checked = 0;  // files fully validated
   std::size_t files_indexed = 0;  // files in the cross-file index
+  std::size_t crds_checked = 0;   // CustomResourceDefinitions in the validated files
   std::size_t errors = 0;
   std::size_t warnings = 0;
   bool timed_out = false;         // the deadline passed before all work was done
@@ -38,8 +43,10 @@ struct Report {
 
 class Engine {
  public:
-  // The built-in validators, configured by `settings`.
-  explicit Engine(const ValidateSettings& settings);
+  // The built-in validators, configured by `settings`; objects are checked
+  // against `schemas` (validators/schema/schema_sources.hpp) and the CRDs of
+  // the tree itself.
+  explicit Engine(const ValidateSettings& settings, std::shared_ptr<const schema::SchemaSet> schemas = nullptr);
   ~Engine();
 
   // Validates the entries of `source` whose paths are in `changed` (all of
@@ -55,6 +62,7 @@ class Engine {
 
  private:
   ValidateSettings m_settings;
+  std::shared_ptr<const schema::SchemaSet> m_schemas;
   std::vector<std::unique_ptr<FileValidator>> m_file_validators;
   std::vector<std::unique_ptr<TreeValidator>> m_tree_validators;
 };

@@ -41,9 +41,26 @@ void read_rules(ConfigReader& r, NodeId at, ValidateSettings& v) {
   }
 }
 
-void read_validate(ConfigReader& r, NodeId at, ValidateSettings& v) {
+// Relative entries are taken from the config's folder, so the hook, the
+// daemon and `pushgate validate` read the same files whatever their cwd.
+void read_schemas(ConfigReader& r, NodeId at, const std::string& file, ValidateSettings& v) {
+  auto list = r.string_list(at, "validate.schemas");
+  if (!list) return;
+  std::error_code ec;
+  std::filesystem::path folder = std::filesystem::absolute(file, ec).parent_path();
+  for (const std::string& entry : *list) {
+    if (entry.empty()) {
+      r.error(at, "validate.schemas: an entry is empty; give the path of an OpenAPI document or a folder of CRDs");
+      continue;
+    }
+    v.schemas.push_back((folder / entry).lexically_normal().string());
+  }
+  v.schemas_at = r.location(at);
+}
+
+void read_validate(ConfigReader& r, NodeId at, const std::string& file, ValidateSettings& v) {
   if (!r.mapping(at, "validate")) return;
-  r.only_keys(at, "validate", {"include", "exclude", "limits", "time_budget", "max_findings", "rules"});
+  r.only_keys(at, "validate", {"include", "exclude", "limits", "time_budget", "max_findings", "rules", "schemas"});
   if (NodeId n = r.find(at, "include"); n != yaml::k_no_node)
     if (auto l = r.string_list(n, "validate.include")) v.include = *l;
   if (NodeId n = r.find(at, "exclude"); n != yaml::k_no_node)
@@ -54,6 +71,7 @@ void read_validate(ConfigReader& r, NodeId at, ValidateSettings& v) {
   if (NodeId n = r.find(at, "max_findings"); n != yaml::k_no_node)
     if (auto m = r.integer(n, "validate.max_findings", 1, 100'000)) v.max_findings = *m;
   if (NodeId n = r.find(at, "rules"); n != yaml::k_no_node) read_rules(r, n, v);
+  if (NodeId n = r.find(at, "schemas"); n != yaml::k_no_node) read_schemas(r, n, file, v);
 }
 
 }  // namespace
@@ -64,7 +82,7 @@ Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string&
   NodeId root = r.root();
   if (root != yaml::k_no_node && r.mapping(root, "the top level")) {
     r.only_keys(root, "the top level", {"validate", "environments"});
-    if (NodeId n = r.find(root, "validate"); n != yaml::k_no_node) read_validate(r, n, config.validate);
+    if (NodeId n = r.find(root, "validate"); n != yaml::k_no_node) read_validate(r, n, file, config.validate);
     if (NodeId n = r.find(root, "environments"); n != yaml::k_no_node)
       read_environments(r, n, config.environments);
   }

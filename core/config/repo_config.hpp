@@ -31,6 +31,11 @@ struct ValidateSettings {
   // Where each override was written, so a rule id the validators do not know
   // can be reported at its line and column (validators/rule_catalog.hpp).
   std::map<std::string, Location, std::less<>> rule_locations;
+  // validate.schemas: OpenAPI v2/v3 documents and folders of CRD manifests,
+  // as absolute paths (a relative entry is taken from the config's folder).
+  // Empty: objects are checked for structure only, not against schemas.
+  std::vector<std::string> schemas;
+  Location schemas_at;  // where pushgate.yaml lists them, for messages
 };
 
 enum class DeployerType { local, command };

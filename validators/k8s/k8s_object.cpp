@@ -16,6 +16,23 @@ bool is_list(const yaml::Document& doc, yaml::NodeId object) {
   return kind == "List" || (kind.ends_with("List") && doc.find(object, "items") != k_no_node);
 }
 
+std::vector<yaml::NodeId> object_nodes(const yaml::Document& doc) {
+  yaml::NodeId root = doc.root();
+  if (!looks_like_object(doc, root)) return {};
+  if (!is_list(doc, root)) return {root};
+  std::vector<yaml::NodeId> out;
+  yaml::NodeId items = doc.find(root, "items");
+  if (items == k_no_node || doc.node(items).kind != NodeKind::sequence) return out;
+  for (yaml::NodeId item : doc.node(items).children)
+    if (looks_like_object(doc, item)) out.push_back(item);
+  return out;
+}
+
+bool is_crd(const yaml::Document& doc, yaml::NodeId object) {
+  return scalar_text(doc, doc.find(object, "kind")) == "CustomResourceDefinition" &&
+         api_group(scalar_text(doc, doc.find(object, "apiVersion"))) == "apiextensions.k8s.io";
+}
+
 std::string_view scalar_text(const yaml::Document& doc, yaml::NodeId node) {
   if (node == k_no_node || doc.node(node).kind != NodeKind::scalar) return {};
   return doc.node(node).value;

@@ -8,9 +8,7 @@ namespace pushgate {
 
 namespace {
 
-using yaml::k_no_node;
 using yaml::NodeId;
-using yaml::NodeKind;
 
 // Appends the identity of `object` when it has a kind and a name; the
 // position is the name's, which is what a person changes to fix a duplicate.
@@ -34,16 +32,7 @@ void add_object(const yaml::Document& doc, NodeId object, std::vector<ObjectRef>
 
 std::vector<ObjectRef> objects_of(const yaml::Document& doc) {
   std::vector<ObjectRef> out;
-  NodeId root = doc.root();
-  if (!looks_like_object(doc, root)) return out;
-  if (!is_list(doc, root)) {
-    add_object(doc, root, out);
-    return out;
-  }
-  NodeId items = doc.find(root, "items");
-  if (items == k_no_node || doc.node(items).kind != NodeKind::sequence) return out;
-  for (NodeId item : doc.node(items).children)
-    if (looks_like_object(doc, item)) add_object(doc, item, out);
+  for (NodeId object : object_nodes(doc)) add_object(doc, object, out);
   return out;
 }
 

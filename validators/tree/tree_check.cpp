@@ -7,10 +7,10 @@
 namespace pushgate {
 
 Report check_tree(git_repository* repo, const git_tree* tree, const ValidateSettings& settings,
-                  const EngineOptions& options) {
+                  std::shared_ptr<const schema::SchemaSet> schemas, const EngineOptions& options) {
   PathFilter filter(settings.include, settings.exclude);
   GitTreeSource source(repo, diff_trees(repo, nullptr, tree, filter).changed);
-  return Engine(settings).run(source, nullptr, options);
+  return Engine(settings, std::move(schemas)).run(source, nullptr, options);
 }
 
 }  // namespace pushgate

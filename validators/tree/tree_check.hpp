@@ -11,8 +11,9 @@
 namespace pushgate {
 
 // Validates the manifests `settings` selects in `tree` (symbolic links
-// followed as the hook follows them).
+// followed as the hook follows them), objects against `schemas` and the
+// tree's own CRDs.
 Report check_tree(git_repository* repo, const git_tree* tree, const ValidateSettings& settings,
-                  const EngineOptions& options);
+                  std::shared_ptr<const schema::SchemaSet> schemas, const EngineOptions& options);
 
 }  // namespace pushgate

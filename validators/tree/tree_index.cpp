@@ -173,6 +173,18 @@ std::vector<std::string> TreeIndex::links() const {
   return out;
 }
 
+std::vector<std::string> TreeIndex::crd_files() const {
+  // identity_of(): group, kind, namespace and name joined by NUL.
+  constexpr std::string_view crd("apiextensions.k8s.io\0CustomResourceDefinition\0", 46);
+  std::vector<std::string> out;
+  for (const File& file : m_files) {
+    auto objects = this->objects(file);
+    if (std::any_of(objects.begin(), objects.end(), [&](const Object& o) { return o.identity.starts_with(crd); }))
+      out.emplace_back(file.path);
+  }
+  return out;
+}
+
 void TreeIndex::erase(std::vector<std::string> paths) {
   if (paths.empty()) return;
   std::sort(paths.begin(), paths.end());

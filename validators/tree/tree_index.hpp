@@ -49,6 +49,9 @@ class TreeIndex {
   // The paths of the files that are symbolic links, sorted.
   std::vector<std::string> links() const;
 
+  // The paths of the files that define a CustomResourceDefinition, sorted.
+  std::vector<std::string> crd_files() const;
+
   // Drops the files at `paths` and, for a path ending in '/', every file in
   // that folder.
   void erase(std::vector<std::string> paths);

@@ -134,3 +134,16 @@ TEST_CASE("load_repo_config reads pushgate.yaml only when no other account can w
                                            Catch::Contains("chmod go-w"));
   }
 }
+
+TEST_CASE("validate.schemas are taken from the config's folder unless absolute") {
+  auto c = parse_repo_config("validate:\n  schemas: [k8s.json, ../crds, /etc/pushgate/extra.json]\n",
+                             "/srv/git/app.git/pushgate.yaml");
+  REQUIRE(c);
+  CHECK(c->validate.schemas ==
+        std::vector<std::string>{"/srv/git/app.git/k8s.json", "/srv/git/crds", "/etc/pushgate/extra.json"});
+  CHECK(c->validate.schemas_at.line == 2);
+
+  auto bad = parse_repo_config("validate:\n  schemas: [\"\"]\n", "/srv/git/app.git/pushgate.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().message, Catch::Contains("pushgate.yaml:2:") && Catch::Contains("validate.schemas: an entry is empty"));
+}
