@@ -101,8 +101,8 @@ YAML
 git add deploy && git commit -q -m "Break things"
 if git push origin main; then echo "unexpected: the bad push was accepted"; exit 1; fi
 
-step "The same checks, locally, before pushing: pushgate validate deploy"
-"$bin/pushgate" validate deploy || true
+step "The same checks, locally, before pushing: pushgate validate --config pushgate.yaml deploy"
+"$bin/pushgate" validate --config "$demo/app.git/pushgate.yaml" deploy || true
 
 step "The server still has the good commit"
 git --git-dir="$demo/app.git" log --oneline main
