@@ -57,3 +57,15 @@ bench_bin=$(bench_find_bin)
 bench_tmp=$(mktemp -d "${TMPDIR:-/tmp}/pushgate-bench.XXXXXX")
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The Kubernetes OpenAPI document the schema check runs with: SCHEMA, else
+# ../shared/k8s-openapi/swagger-v1.36.json beside the repository, else
+# Kubernetes 1.20.2's from Debian (contrib/fetch-k8s-openapi.sh), kept in
+# ~/.cache/pushgate so it is fetched once.
+bench_schema() {
+  local shared=$bench_repo/../shared/k8s-openapi/swagger-v1.36.json
+  if [[ -n "${SCHEMA:-}" ]]; then echo "$SCHEMA"
+  elif [[ -r $shared ]]; then cd "$(dirname "$shared")" && echo "$PWD/$(basename "$shared")"
+  else "$bench_repo/contrib/fetch-k8s-openapi.sh" "${XDG_CACHE_HOME:-$HOME/.cache}/pushgate"
+  fi
+}

@@ -5,7 +5,9 @@
 #   bench/push_overhead.sh          (PUSHGATE_BIN=DIR to pick the binaries)
 #
 # Knobs (environment): FILES=5000 manifests in the tree, CHANGED=10 manifests
-# changed per push, ROUNDS=15 measured pushes per repository.
+# changed per push, ROUNDS=15 measured pushes per repository, SCHEMA=the
+# OpenAPI document the hooked repositories check objects against
+# (validate.schemas; default: see bench_schema in common.sh).
 # Targets: hooked/plain median ratio <= 1.10 over ssh://, <= 1.5 over file://.
 
 # shellcheck source-path=SCRIPTDIR
@@ -33,7 +35,12 @@ new_bare() {  # NAME HOOKED(yes|no)
   # No auto gc in the middle of a measurement, in either repository.
   git -C "$repo" config receive.autogc false
   git -C "$repo" config gc.auto 0
-  if [[ $2 == yes ]]; then "$bench_bin/pushgate" install "$repo" >/dev/null; fi
+  if [[ $2 == yes ]]; then
+    "$bench_bin/pushgate" install "$repo" >/dev/null
+    # The schema check on, as a server that cares would run it.
+    sed -i "s|^  # schemas: .*|  schemas: [\"$schema\"]|" "$repo/pushgate.yaml"
+    grep -q '^  schemas: ' "$repo/pushgate.yaml" || die "could not turn the schema check on in $repo/pushgate.yaml"
+  fi
 }
 
 # Replaces an installed pre-receive with one that records the hook binary's
@@ -75,6 +82,8 @@ change_manifests() {  # ROUND
 echo "pushgate push overhead benchmark"
 bench_machine
 echo "binaries: $bench_bin"
+schema=$(bench_schema)
+echo "schema check: on, against $schema"
 summary=$(python3 "$bench_dir/gen_manifests.py" "$work" --files "$FILES")
 git -C "$work" init -q -b main
 git -C "$work" add -A

@@ -17,6 +17,7 @@
 #include "core/jobs/control_client.hpp"
 #include "core/config/daemon_config.hpp"
 #include "core/git/git.hpp"
+#include "validators/schema/schema_sources.hpp"
 #include "core/jobs/job.hpp"
 #include "core/config/repo_config.hpp"
 #include "core/git/shared_repository.hpp"
@@ -173,6 +174,20 @@ void check_daemon(Checks& checks, const fs::path& file, const fs::path& git_dir)
                    fmt::format("start it (systemctl start pushgated, or pushgated --config {})", file.string()));
 }
 
+// Compiles them when the cache is stale, so running the check as the owner
+// (or root) also saves pushers the compile time.
+void check_schemas(Checks& checks, const ValidateSettings& settings, const fs::path& git_dir) {
+  auto loaded = schema::load_repository_schemas(settings, git_dir.string());
+  if (!loaded) return checks.problem(loaded.error().message, "correct validate.schemas: every push is rejected until then");
+  fs::path cache = git_dir / schema::k_schema_cache_name;
+  checks.ok(fmt::format("validate.schemas: {} source file{}, {} kinds", loaded->files.size(),
+                        loaded->files.size() == 1 ? "" : "s", loaded->set->kind_count()));
+  if (loaded->compiled && !loaded->cache_written)
+    checks.warning(fmt::format("{} is out of date and this account cannot rewrite it: every push compiles the "
+                               "schemas again until the repository's owner or root runs this check",
+                               cache.string()));
+}
+
 }  // namespace
 
 ExitCode run_install_check(const CheckArgs& args) {
@@ -202,6 +217,7 @@ ExitCode run_install_check(const CheckArgs& args) {
   auto config = load_repo_config(git_dir.string());
   if (config) checks.ok(fmt::format("{} is valid", config_file.string()));
   else checks.problem(config.error().message, fmt::format("correct {}: every push is rejected until then", config_file.string()));
+  if (config && !config->validate.schemas.empty()) check_schemas(checks, config->validate, git_dir);
   check_settings(checks, repo.get(), reinstall);
 
   if (config && config->environments.empty())

@@ -170,4 +170,13 @@ chmod g-w "$schemas/swagger-v1.36.json"
 use_schemas "$E2E_SRV/app.git" "$schemas/missing.json"
 expect_push_rejected "missing.json" "does not exist" -- "$dir" origin HEAD:main
 
+test_case "pushgate install --check compiles and reports the schemas"
+rm -f "$E2E_SRV/old.git/pushgate-schemas.cache"
+out=$("$PUSHGATE_BIN_DIR/pushgate" install --check "$E2E_SRV/old.git" 2>&1)
+if grep -qE '^ok: validate\.schemas: 1 source file, [0-9]{3,} kinds' <<<"$out"; then pass "the kinds are counted"; else fail "no validate.schemas line" "$out"; fi
+check "the cache was written" test -s "$E2E_SRV/old.git/pushgate-schemas.cache"
+out=$("$PUSHGATE_BIN_DIR/pushgate" install --check "$E2E_SRV/app.git" 2>&1)
+rc=$?
+if ((rc == 1)) && grep -q 'missing.json' <<<"$out"; then pass "a missing schema is a problem (exit 1)"; else fail "exit $rc" "$out"; fi
+
 finish
