@@ -1,22 +1,34 @@
 #include "core/yaml/event_parser.hpp"
 
+#include <algorithm>
+
 #include "core/util/error.hpp"
 
 namespace pushgate::yaml {
 
 namespace {
 
-// Collected errors are read back through fy_diag_errors_iterate; nothing is
-// ever written to the hook's stderr, which the pusher would see raw.
-void discard(fy_diag*, void*, const char*, size_t) {}
+// Libfyaml's errors are collected with their position and read back through
+// fy_diag_errors_iterate. A few (`|0`, a bad indentation indicator) are
+// printed instead, as bare text: that is kept as the message. Nothing is ever
+// written to the hook's stderr, which the pusher would see raw.
+constexpr std::size_t k_max_printed = 1024;
 
-FyDiagPtr collecting_diag() {
+void keep(fy_diag*, void* user, const char* text, size_t length) {
+  auto& printed = *static_cast<std::string*>(user);
+  if (printed.size() < k_max_printed) printed.append(text, std::min(length, k_max_printed - printed.size()));
+}
+
+FyDiagPtr collecting_diag(std::string& printed) {
   fy_diag_cfg cfg;
   fy_diag_cfg_default(&cfg);
   cfg.fp = nullptr;
-  cfg.output_fn = discard;
+  cfg.output_fn = keep;
+  cfg.user = &printed;
   cfg.level = FYET_ERROR;
   cfg.colorize = false;
+  cfg.show_source = cfg.show_position = cfg.show_type = cfg.show_module = false;
+  cfg.source_width = cfg.position_width = cfg.type_width = cfg.module_width = 0;
   FyDiagPtr diag(fy_diag_create(&cfg));
   if (!diag) throw Failure(ErrorCode::internal, "libfyaml: cannot create a diagnostics object");
   fy_diag_set_collect_errors(diag.get(), true);
@@ -25,7 +37,7 @@ FyDiagPtr collecting_diag() {
 
 }  // namespace
 
-EventParser::EventParser(std::string_view text) : m_diag(collecting_diag()) {
+EventParser::EventParser(std::string_view text) : m_diag(collecting_diag(m_printed)) {
   fy_parse_cfg cfg{};
   cfg.search_path = "";
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_DISABLE_DEPTH_LIMIT | FYPCF_JSON_NONE);
@@ -44,7 +56,9 @@ std::optional<SyntaxError> EventParser::error() const {
     Mark at = e->line > 0 && e->column > 0 ? Mark{e->line, e->column} : Mark{};
     return SyntaxError{at, e->msg};
   }
-  return SyntaxError{{}, "not valid YAML"};
+  std::string_view printed = m_printed;
+  printed = printed.substr(0, printed.find('\n'));
+  return SyntaxError{{}, printed.empty() ? "not valid YAML" : std::string(printed)};
 }
 
 }  // namespace pushgate::yaml

@@ -25,6 +25,9 @@ class EventParser {
   // Parses `text`, which must outlive the parser. Throws Failure when
   // libfyaml cannot set up a parser (out of memory).
   explicit EventParser(std::string_view text);
+  // libfyaml holds a pointer to m_printed.
+  EventParser(const EventParser&) = delete;
+  EventParser& operator=(const EventParser&) = delete;
 
   // The next event, or an empty one at the end of the stream or at the first
   // error.
@@ -35,6 +38,7 @@ class EventParser {
   std::optional<SyntaxError> error() const;
 
  private:
+  std::string m_printed;  // what libfyaml printed instead of collecting it
   FyDiagPtr m_diag;
   FyParserPtr m_parser;  // after m_diag: it holds a reference to it
 };

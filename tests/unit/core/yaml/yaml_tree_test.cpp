@@ -261,6 +261,7 @@ TEST_CASE("yaml_tree rejects what a conformant parser rejects, in libfyaml's wor
       {"args: [ , \"sleep\" ]\n", 1, 9, "flow sequence"},
       {"a: \"1\"# one\n", 1, 7, "comment"},
       {"a: 1\nb: c: d\n", 2, 5, "same line"},
+      {"--- |0\n", 1, 4, "indentation indicator 0"},  // printed by libfyaml, not collected
   };
   for (const Case& c : cases) {
     INFO(c.text);
@@ -277,7 +278,7 @@ TEST_CASE("yaml_tree rejects what a conformant parser rejects, in libfyaml's wor
 TEST_CASE("yaml_tree keeps libfyaml's diagnostics off stderr", "[yaml_tree]") {
   TempDir tmp;
   StderrCapture capture(tmp / "stderr");
-  for (const char* text : {"a: \"open\n", "[1, 2\n", "a: b: c\n", "%YAML 9.9\n--- x\n", "\t- x\n"})
+  for (const char* text : {"a: \"open\n", "[1, 2\n", "a: b: c\n", "%YAML 9.9\n--- x\n", "\t- x\n", "--- |0\n"})
     CHECK_FALSE(load_text(text).complete);
   CHECK(capture.text().empty());
 }
