@@ -1,9 +1,10 @@
 #pragma once
-// A bounded YAML loader. yaml-cpp's node API accepts duplicate keys silently
-// and expands aliases by sharing nodes, so walking a "billion laughs" file is
-// exponential. This loader builds its own tree from yaml-cpp's parser events
-// and enforces limits while it parses: nesting depth, alias expansion and
-// documents per file. Duplicate keys are reported with both positions.
+// A bounded YAML loader. It builds its own tree from libfyaml's parser events
+// (a conformant YAML 1.2 parser) and enforces limits while it parses: nesting
+// depth, alias expansion and documents per file. An alias shares the node of
+// its anchor, so a "billion laughs" file costs what it is long, and its
+// expansion is counted against the limit. Duplicate keys are reported with
+// both positions. Merge keys (`<<`) are ordinary keys: nothing is merged.
 
 #include <cstdint>
 #include <string>
@@ -46,7 +47,7 @@ class Document {
   bool empty() const { return node(m_root).kind == NodeKind::null && node(m_root).value.empty(); }
 
  private:
-  friend class Builder;
+  friend class DocumentBuilder;
   std::vector<Node> m_nodes;
   NodeId m_root = k_no_node;
   Mark m_start;
@@ -59,7 +60,7 @@ struct Limits {
 };
 
 enum class ProblemKind {
-  syntax,          // not YAML; the parser stopped here
+  syntax,          // not YAML (libfyaml's message); the parser stopped here
   depth,           // Limits::depth exceeded; parsing stopped
   aliases,         // Limits::alias_expansions exceeded; parsing stopped
   documents,       // Limits::documents exceeded; parsing stopped

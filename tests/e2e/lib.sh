@@ -19,6 +19,9 @@
 # network suites source servers.sh (git daemon, sshd) after it.
 
 set -u -o pipefail
+# `printf ... | check_something` runs check_something in this shell, so the
+# passes and failures it records count.
+shopt -s lastpipe
 
 E2E_SUITE=$(basename "${BASH_SOURCE[1]:-e2e}" .sh)
 E2E_PASSED=0

@@ -166,7 +166,8 @@ manifest_configmap ns-bad Bad_Namespace | bad_manifest k8s.namespace deploy/badn
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: labelled\n  labels:\n    "bad key!": x\n' |
   bad_manifest k8s.labels deploy/badlabel.yaml ':6:[0-9]+'
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: tabbed\n' |
-  bad_manifest yaml.tabs deploy/tabs.yaml ':4:[0-9]+'
+  bad_manifest yaml.syntax deploy/tabs.yaml ':4:[0-9]+'
+expect_remote_line '^deploy/tabs\.yaml:4:1: warning: \[yaml\.tabs\]'
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  a: caf\351\n' |
   bad_manifest yaml.utf8 deploy/latin1.yaml '(:[0-9]+){0,2}'
 

@@ -15,13 +15,17 @@ namespace {
 constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 constexpr std::size_t k_none = std::string_view::npos;
 
-// 1-based line and byte column of `offset`. Only called once a problem is
-// found, so counting lines from the start is cheap enough.
+// 1-based line and column of `offset`, the column in characters as libfyaml
+// counts them (a tab is one). Only called once a problem is found, so
+// counting from the start is cheap enough.
 yaml::Mark mark_at(std::string_view text, std::size_t offset) {
   auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
   std::size_t line_start = offset == 0 ? k_none : text.rfind('\n', offset - 1);
   line_start = line_start == k_none ? 0 : line_start + 1;
-  return {static_cast<int>(line), static_cast<int>(offset - line_start + 1)};
+  auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  auto skipped = std::count_if(text.begin() + static_cast<std::ptrdiff_t>(line_start),
+                               text.begin() + static_cast<std::ptrdiff_t>(offset), continuation);
+  return {static_cast<int>(line), static_cast<int>(offset - line_start - static_cast<std::size_t>(skipped) + 1)};
 }
 
 // Offset of the first byte that does not belong to a well-formed UTF-8
@@ -137,9 +141,11 @@ bool check_bytes(const ManifestEntry& entry, std::string_view bytes, std::vector
     if (tabs.lines > 0) {
       std::size_t others = tabs.lines - 1;
       std::string more = others ? fmt::format(" ({} more line{} like this)", others, others == 1 ? "" : "s") : "";
-      findings.add("yaml.tabs", Severity::error, mark_at(text, tabs.first),
-                   fmt::format("tab character in indentation: YAML allows only spaces for "
-                               "indentation; replace the tab with spaces{}",
+      // A warning: the parser rejects the tabs YAML forbids (yaml.syntax) and
+      // accepts the others, which some tools still read as indentation.
+      findings.add("yaml.tabs", Severity::warning, mark_at(text, tabs.first),
+                   fmt::format("tab character at the start of a line: use spaces, other tools may "
+                               "read it as indentation, which YAML allows only with spaces{}",
                                more));
     }
   }

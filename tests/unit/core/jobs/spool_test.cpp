@@ -12,11 +12,13 @@
 
 #include "core/jobs/spool.hpp"
 #include "core/jobs/spool_entry.hpp"
+#include "tests/unit/support/stderr_capture.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 
 using namespace pushgate;
 using pushgate::test::slurp;
 using pushgate::test::spit;
+using pushgate::test::StderrCapture;
 using pushgate::test::TempDir;
 
 namespace {
@@ -36,34 +38,6 @@ std::vector<std::uint64_t> ids(const std::vector<Job>& jobs) {
   for (const auto& j : jobs) out.push_back(j.id);
   return out;
 }
-
-// Collects what the code under test writes to stderr.
-class StderrCapture {
- public:
-  explicit StderrCapture(const std::filesystem::path& file) : m_file(file) {
-    std::fflush(stderr);
-    m_saved = ::dup(2);
-    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  ~StderrCapture() { restore(); }
-  std::string text() {
-    restore();
-    return slurp(m_file);
-  }
-
- private:
-  void restore() {
-    if (m_saved < 0) return;
-    std::fflush(stderr);
-    ::dup2(m_saved, 2);
-    ::close(m_saved);
-    m_saved = -1;
-  }
-  std::filesystem::path m_file;
-  int m_saved = -1;
-};
 
 }  // namespace
 

@@ -5,11 +5,24 @@
 #include <chrono>
 #include <string>
 
+#include "tests/unit/support/stderr_capture.hpp"
+
 using namespace pushgate::yaml;
+using pushgate::test::StderrCapture;
+using pushgate::test::TempDir;
 
 namespace {
 
 LoadResult load_text(const std::string& text, Limits limits = {}) { return load(text, limits); }
+
+// The one document of `text`, which must load without problems.
+Document load_one(const std::string& text) {
+  LoadResult r = load_text(text);
+  REQUIRE(r.complete);
+  REQUIRE(r.problems.empty());
+  REQUIRE(r.documents.size() == 1);
+  return std::move(r.documents[0]);
+}
 
 // "lol" nested `levels` deep, each level a list of `width` aliases to the
 // one below: expands to width^levels nodes.
@@ -81,7 +94,7 @@ TEST_CASE("yaml_tree reports syntax errors at the parser's position", "[yaml_tre
   CHECK_FALSE(r.problems[0].message.empty());
 
   SECTION("documents before the error are kept") {
-    LoadResult two = load_text("a: 1\n---\nb: : :\n");
+    LoadResult two = load_text("a: 1\n---\nb: [1, 2\n");
     CHECK_FALSE(two.complete);
     CHECK(two.documents.size() == 1);
   }
@@ -123,6 +136,20 @@ TEST_CASE("yaml_tree finds duplicate keys", "[yaml_tree]") {
   SECTION("same key in different mappings is fine") {
     CHECK(load_text("a: {x: 1}\nb: {x: 1}\n").problems.empty());
   }
+}
+
+TEST_CASE("yaml_tree places each of a run of empty nodes at its own dash, quickly", "[yaml_tree]") {
+  // 20,000 empty items after a megabyte of comment: rereading the comment for
+  // each would take minutes.
+  std::string text = "-\n";
+  for (int i = 0; i < 20'000; ++i) text += "# " + std::string(48, 'c') + "\n";
+  for (int i = 0; i < 20'000; ++i) text += "-\n";
+  auto start = std::chrono::steady_clock::now();
+  LoadResult r = load_text(text);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  REQUIRE(r.complete);
+  const Document& doc = r.documents[0];
+  CHECK(doc.node(doc.node(doc.root()).children.at(1)).mark.line == 20'002);
 }
 
 TEST_CASE("yaml_tree enforces its limits", "[yaml_tree]") {
@@ -167,14 +194,28 @@ TEST_CASE("yaml_tree enforces its limits", "[yaml_tree]") {
     CHECK(r.problems[0].kind == ProblemKind::depth);
     CHECK(r.problems[0].mark.line == 101);
   }
-  SECTION("a depth limit above the parser's own is still a depth problem") {
+  SECTION("the highest configurable depth works, flow and block, and one more level stops") {
     Limits limits;
     limits.depth = 10'000;
-    std::string text(5'000, '[');
-    LoadResult r = load_text(text, limits);
-    REQUIRE(r.problems.size() == 1);
-    CHECK(r.problems[0].kind == ProblemKind::depth);
-    CHECK(r.problems[0].mark.line == 1);
+    std::string flow = std::string(10'000, '[') + std::string(10'000, ']');
+    LoadResult r = load_text(flow, limits);
+    CHECK(r.complete);
+    CHECK(r.problems.empty());
+    LoadResult deeper = load_text("[" + flow + "]", limits);
+    REQUIRE(deeper.problems.size() == 1);
+    CHECK(deeper.problems[0].kind == ProblemKind::depth);
+    CHECK(deeper.problems[0].mark.column == 10'001);
+
+    std::string block;  // 10,000 nested mappings need 50 MB of indentation
+    for (int i = 0; i < 10'000; ++i) block += std::string(i, ' ') + "k:\n";
+    r = load_text(block, limits);
+    CHECK(r.complete);
+    CHECK(r.problems.empty());
+    block += std::string(10'000, ' ') + "k: v\n";
+    deeper = load_text(block, limits);
+    REQUIRE(deeper.problems.size() == 1);
+    CHECK(deeper.problems[0].kind == ProblemKind::depth);
+    CHECK(deeper.problems[0].mark.line == 10'001);
   }
   SECTION("exactly at the depth limit is fine") {
     Limits limits;
@@ -203,5 +244,143 @@ TEST_CASE("yaml_tree enforces its limits", "[yaml_tree]") {
     LoadResult r = load_text("a: *nowhere\n");
     REQUIRE(r.problems.size() == 1);
     CHECK(r.problems[0].kind == ProblemKind::syntax);
+  }
+}
+
+TEST_CASE("yaml_tree rejects what a conformant parser rejects, in libfyaml's words", "[yaml_tree]") {
+  struct Case {
+    const char* text;
+    int line;
+    int column;
+    const char* says;
+  };
+  // Inputs that yaml-cpp accepted, each a case of the YAML test suite's kind.
+  const Case cases[] = {
+      {"message: \"hello\nreplicas: 2\n", 1, 10, "double-quoted"},
+      {"spec:\n  paused\n  replicas: 2\n", 2, 3, "multiline plain key"},
+      {"args: [ , \"sleep\" ]\n", 1, 9, "flow sequence"},
+      {"a: \"1\"# one\n", 1, 7, "comment"},
+      {"a: 1\nb: c: d\n", 2, 5, "same line"},
+      {"--- |0\n", 1, 4, "indentation indicator 0"},  // printed by libfyaml, not collected
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    LoadResult r = load_text(c.text);
+    CHECK_FALSE(r.complete);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].kind == ProblemKind::syntax);
+    CHECK(r.problems[0].mark.line == c.line);
+    CHECK(r.problems[0].mark.column == c.column);
+    CHECK(r.problems[0].message.find(c.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("yaml_tree keeps libfyaml's diagnostics off stderr", "[yaml_tree]") {
+  TempDir tmp;
+  StderrCapture capture(tmp / "stderr");
+  for (const char* text : {"a: \"open\n", "[1, 2\n", "a: b: c\n", "%YAML 9.9\n--- x\n", "\t- x\n", "--- |0\n"})
+    CHECK_FALSE(load_text(text).complete);
+  CHECK(capture.text().empty());
+}
+
+TEST_CASE("yaml_tree reads what yaml-cpp misread", "[yaml_tree]") {
+  SECTION("a block scalar at column 0") {
+    Document doc = load_one("--- |\nfoo\nbar\n");
+    CHECK(doc.node(doc.root()).value == "foo\nbar\n");
+    CHECK_FALSE(doc.node(doc.root()).plain);
+  }
+  SECTION("an anchor on an empty value, then its alias") {
+    Document doc = load_one("a: &x\nb: *x\n");
+    CHECK(doc.path({"b"}) == doc.path({"a"}));
+    CHECK(doc.node(doc.path({"b"})).kind == NodeKind::null);
+  }
+}
+
+TEST_CASE("yaml_tree node kinds, flags and values", "[yaml_tree]") {
+  Document doc = load_one(
+      "a: ~\nb: null\nc: \"\"\nd: !!str\ne: !!str null\nf: 'it''s'\ng: \"tab\\tend\"\n"
+      "h: >-\n  folded\n  text\ni: \"two\n  lines\"\nj: ' one '\nk: \"\\u00e9\\\"\"\nl: plain  words  # comment\nm: [ in flow , x]\nn: plain\n  on two\n");
+  auto at = [&](std::string_view key) -> const Node& { return doc.node(doc.find(doc.root(), key)); };
+  CHECK(at("a").kind == NodeKind::null);
+  CHECK(at("b").kind == NodeKind::null);
+  CHECK(at("c").kind == NodeKind::scalar);
+  CHECK(at("c").value.empty());
+  CHECK(at("d").kind == NodeKind::scalar);
+  CHECK(at("e").kind == NodeKind::scalar);
+  CHECK(at("e").value == "null");
+  CHECK_FALSE(at("e").plain);
+  CHECK(at("f").value == "it's");
+  CHECK(at("g").value == "tab\tend");
+  CHECK(at("h").value == "folded text");
+  CHECK(at("i").value == "two lines");
+  CHECK(at("j").value == " one ");
+  CHECK(at("k").value == "\u00e9\"");
+  CHECK(at("l").value == "plain  words");
+  CHECK(doc.node(doc.node(doc.find(doc.root(), "m")).children.at(0)).value == "in flow");
+  CHECK(at("n").value == "plain on two");
+}
+
+TEST_CASE("yaml_tree positions are where the user looks", "[yaml_tree]") {
+  Document doc = load_one(
+      "kind:\nmeta: &m\n  name: \"web\"\nother: *m\nlist:\n  - a\n  -\n  - 'q'\nscript: |\n  echo\n"
+      "tagged: !!str x\nlast:   # nothing\n");
+  auto mark = [&](std::initializer_list<std::string_view> keys) { return doc.node(doc.path(keys)).mark; };
+  auto item = [&](std::size_t i) { return doc.node(doc.node(doc.path({"list"})).children.at(i)).mark; };
+  SECTION("an empty value is on its key's line, at the colon") {
+    CHECK(mark({"kind"}).line == 1);
+    CHECK(mark({"kind"}).column == 5);
+    CHECK(mark({"last"}).line == 12);
+    CHECK(mark({"last"}).column == 5);
+  }
+  SECTION("an empty sequence item is at its dash") {
+    CHECK(item(1).line == 7);
+    CHECK(item(1).column == 3);
+    Document empties = load_one("- # none\n-\n\n  # still none\n- x\n");
+    const auto& items = empties.node(empties.root()).children;
+    REQUIRE(items.size() == 3);
+    CHECK(empties.node(items[0]).mark.line == 1);
+    CHECK(empties.node(items[1]).mark.line == 2);
+    CHECK(empties.node(items[1]).mark.column == 1);
+  }
+  SECTION("anchors, aliases and quotes at their first character") {
+    CHECK(mark({"meta"}).line == 2);
+    CHECK(mark({"meta"}).column == 7);
+    CHECK(mark({"meta", "name"}).column == 9);
+    CHECK(item(2).column == 5);
+    CHECK(mark({"tagged"}).column == 9);
+  }
+  SECTION("a block scalar at its indicator") {
+    CHECK(mark({"script"}).line == 9);
+    CHECK(mark({"script"}).column == 9);
+  }
+  SECTION("an alias at its star") {
+    LoadResult alias = load_text("a: &x [1]\nb: [*x, *y]\n");
+    REQUIRE(alias.problems.size() == 1);
+    CHECK(alias.problems[0].mark.line == 2);
+    CHECK(alias.problems[0].mark.column == 9);
+  }
+}
+
+TEST_CASE("yaml_tree anchors and merge keys", "[yaml_tree]") {
+  SECTION("an alias to an anchor of an earlier document is an error") {
+    LoadResult r = load_text("a: &base {x: 1}\n---\nb: *base\n");
+    CHECK_FALSE(r.complete);
+    CHECK(r.documents.size() == 1);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].kind == ProblemKind::syntax);
+    CHECK(r.problems[0].mark.line == 3);
+    CHECK(r.problems[0].message.find("'*base'") != std::string::npos);
+  }
+  SECTION("`<<` is an ordinary key: nothing is merged, the alias stays shared") {
+    Document doc = load_one("base: &b {cpu: 1}\nweb:\n  <<: *b\n  mem: 2\n");
+    CHECK(doc.path({"web", "<<"}) == doc.path({"base"}));
+    CHECK(doc.path({"web", "cpu"}) == k_no_node);
+    CHECK(doc.node(doc.path({"web"})).children.size() == 4);
+  }
+  SECTION("two merge keys in one mapping are duplicate keys") {
+    LoadResult r = load_text("a: &a {x: 1}\nb: &b {y: 1}\nc:\n  <<: *a\n  <<: *b\n");
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].kind == ProblemKind::duplicate_key);
+    CHECK(r.problems[0].mark.line == 5);
   }
 }

@@ -64,6 +64,10 @@ TEST_CASE("encoding rules check a manifest's bytes before parsing", "[validators
     CHECK(f.message.find("0xE9") != std::string::npos);
     CHECK(with_rule(report, "yaml.syntax").empty());
   }
+  SECTION("yaml.utf8: the column counts characters, as the parser's do") {
+    Finding f = only(validate_text("a.yaml", "caf\xC3\xA9: \xFF\n"), "yaml.utf8");
+    CHECK(f.where.column == 7);
+  }
   SECTION("yaml.utf8: overlong forms and surrogates are invalid, real UTF-8 is fine") {
     CHECK(with_rule(validate_text("a.yaml", "a: \xC0\xAF\n"), "yaml.utf8").size() == 1);
     CHECK(with_rule(validate_text("a.yaml", "a: \xED\xA0\x80\n"), "yaml.utf8").size() == 1);
@@ -91,13 +95,24 @@ TEST_CASE("encoding rules check a manifest's bytes before parsing", "[validators
     CHECK(f.where.column == 16);
     CHECK(report.errors == 0);
   }
-  SECTION("yaml.tabs: a tab in indentation of a .yaml file") {
+  SECTION("yaml.tabs: a warning; the parser rejects a tab that YAML forbids") {
     Report report = validate_text("tabs.yaml", k_config_map + "data:\n\tkey: value\n\tother: value\n");
     Finding f = only(report, "yaml.tabs");
-    CHECK(f.severity == Severity::error);
+    CHECK(f.severity == Severity::warning);
     CHECK(f.where.line == 6);
     CHECK(f.where.column == 1);
     CHECK(f.message.find("1 more line") != std::string::npos);
+    Finding syntax = only(report, "yaml.syntax");
+    CHECK(syntax.where.line == 6);
+    CHECK(syntax.message.find("tab") != std::string::npos);
+  }
+  SECTION("yaml.tabs: tabs that YAML allows before content pass, with the warning") {
+    for (const char* text : {"\t[\n\t]\n", "foo:\n \tbar\n", "x:\n - x\n  \tx\n"}) {
+      INFO(text);
+      Report report = validate_text("allowed.yaml", text);
+      CHECK(report.errors == 0);
+      CHECK(with_rule(report, "yaml.tabs").size() == 1);
+    }
   }
   SECTION("yaml.tabs: after spaces, at the tab's column") {
     Finding f = only(validate_text("tabs.yml", "a:\n  b:\n  \tc: 1\n"), "yaml.tabs");

@@ -1,0 +1,308 @@
+#include "core/yaml/document_builder.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace pushgate::yaml {
+
+namespace {
+
+// Mappings up to this many keys find duplicates by scanning their keys.
+constexpr std::size_t k_scan_limit = 16;
+
+// A first guess at the nodes of a file's first document, from its size:
+// Kubernetes manifests hold about one node per 16 bytes. Later documents
+// start from their predecessor's size. Growing the node vector by doubling
+// instead costs a tenth of the load time.
+constexpr std::size_t k_bytes_per_node = 16;
+constexpr std::size_t k_max_first_guess = 4096;
+
+Mark to_mark(const fy_mark& m) { return {m.line + 1, m.column + 1}; }
+
+// A token's start as the user sees it. libfyaml starts anchors, aliases and
+// quoted scalars after their `&`, `*` or opening quote.
+TextPosition start_at(const fy_mark& m, bool sigil) {
+  TextPosition start{m.input_pos, to_mark(m)};
+  if (sigil && start.mark.column > 1) {
+    --start.pos;
+    --start.mark.column;
+  }
+  return start;
+}
+
+bool quoted(fy_scalar_style style) { return style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED; }
+bool block(fy_scalar_style style) { return style == FYSS_LITERAL || style == FYSS_FOLDED; }
+
+TextPosition start_of(fy_token* token) {
+  const fy_mark* m = fy_token_start_mark(token);
+  if (!m) return {0, {}};
+  fy_token_type type = fy_token_get_type(token);
+  return start_at(*m, type == FYTT_ANCHOR || type == FYTT_ALIAS ||
+                          (type == FYTT_SCALAR && quoted(fy_token_scalar_style(token))));
+}
+
+std::string_view text_of(fy_token* token) {
+  std::size_t length = 0;
+  const char* text = token ? fy_token_get_text(token, &length) : nullptr;
+  return text ? std::string_view(text, length) : std::string_view();
+}
+
+// The plain scalars that YAML's core schema reads as null.
+bool is_null(std::string_view plain) {
+  return plain.empty() || plain == "~" || plain == "null" || plain == "Null" || plain == "NULL";
+}
+
+}  // namespace
+
+DocumentBuilder::DocumentBuilder(std::string_view text, const Limits& limits, LoadResult& out)
+    : m_text(text), m_limits(limits), m_out(out) {}
+
+bool DocumentBuilder::take(fy_event& event) {
+  bool go_on = true;
+  switch (event.type) {
+    case FYET_DOCUMENT_START: go_on = start_document(event); break;
+    case FYET_DOCUMENT_END: m_out.documents.push_back(std::move(m_doc)); break;
+    case FYET_SCALAR: go_on = scalar(event); break;
+    case FYET_ALIAS: go_on = alias(event); break;
+    case FYET_SEQUENCE_START: {
+      const auto& s = event.sequence_start;
+      go_on = open(NodeKind::sequence, s.anchor, s.tag, s.sequence_start);
+      break;
+    }
+    case FYET_MAPPING_START: {
+      const auto& m = event.mapping_start;
+      go_on = open(NodeKind::mapping, m.anchor, m.tag, m.mapping_start);
+      break;
+    }
+    case FYET_SEQUENCE_END:
+    case FYET_MAPPING_END: close_top(); break;
+    default: break;
+  }
+  if (const fy_mark* end = fy_event_end_mark(&event)) {
+    m_last_end = to_mark(*end);
+    m_last_pos = end->input_pos;
+  }
+  return go_on;
+}
+
+bool DocumentBuilder::start_document(fy_event& event) {
+  // An implicit document has no `---`: it starts where its first node does.
+  const fy_mark* start = fy_event_start_mark(&event);
+  Mark mark = start ? to_mark(*start) : Mark{};
+  if (m_out.documents.size() >= m_limits.documents) {
+    return fatal(ProblemKind::documents, mark.line ? mark : last_mark(),
+                 fmt::format("more than {} documents in one file (limit validate.limits.documents)",
+                             m_limits.documents));
+  }
+  std::size_t guess = m_out.documents.empty()
+                          ? std::min(m_text.size() / k_bytes_per_node, k_max_first_guess)
+                          : m_out.documents.back().m_nodes.size();
+  m_doc = Document{};
+  m_doc.m_nodes.reserve(guess);
+  m_doc.m_start = mark;
+  m_anchors.clear();
+  m_size.clear();
+  m_expansions = 0;
+  return true;
+}
+
+bool DocumentBuilder::scalar(fy_event& event) {
+  const auto& s = event.scalar;
+  // Each libfyaml call once: scalars are most of the nodes.
+  fy_token* token = s.value;
+  fy_scalar_style style = token ? fy_token_scalar_style(token) : FYSS_PLAIN;
+  const fy_mark* start = token ? fy_token_start_mark(token) : nullptr;
+  const fy_mark* end = token ? fy_token_end_mark(token) : nullptr;
+  std::string_view value = value_of(token, style, start, end);
+  bool plain = !s.tag && style == FYSS_PLAIN;
+  NodeKind kind = plain && is_null(value) ? NodeKind::null : NodeKind::scalar;
+  Mark mark = s.anchor || s.tag || !start || block(style) ? node_mark(s.anchor, s.tag, token)
+                                                          : start_at(*start, quoted(style)).mark;
+  NodeId id = add(kind, mark, s.anchor);
+  if (kind == NodeKind::scalar) {
+    Node& n = m_doc.m_nodes[id];
+    n.value.assign(value);
+    n.plain = plain;
+  }
+  complete(id);
+  return true;
+}
+
+// libfyaml builds most scalar values in a buffer of its own, which costs a
+// tenth of the load time. A flow scalar on one line is the text of its token
+// unless it has escapes (a backslash in double quotes, `''` in single quotes): it
+// is read in place. Multi-line scalars are folded, so libfyaml builds those.
+std::string_view DocumentBuilder::value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
+                                           const fy_mark* end) const {
+  if (block(style) || !start || !end || start->line != end->line || start->input_pos > end->input_pos ||
+      end->input_pos > m_text.size())
+    return text_of(token);
+  std::string_view raw = m_text.substr(start->input_pos, end->input_pos - start->input_pos);
+  if (style == FYSS_PLAIN) return raw;
+  return raw.find(style == FYSS_DOUBLE_QUOTED ? '\\' : '\'') == std::string_view::npos ? raw : text_of(token);
+}
+
+bool DocumentBuilder::alias(fy_event& event) {
+  fy_token* token = event.alias.anchor;
+  std::string_view name = text_of(token);
+  Mark mark = node_mark(nullptr, nullptr, token);
+  auto it = m_anchors.find(std::string(name));
+  if (it == m_anchors.end()) {
+    return fatal(ProblemKind::syntax, mark,
+                 fmt::format("alias '*{0}' has no anchor '&{0}' before it in its document "
+                             "(anchors do not carry over from one document to the next)",
+                             name));
+  }
+  NodeId target = it->second;
+  if (m_size[target] == 0) {
+    m_out.problems.push_back({ProblemKind::recursive_alias, mark,
+                              "alias refers to the node that contains it", {}});
+    complete(add(NodeKind::null, mark, nullptr));
+    return true;
+  }
+  m_expansions += m_size[target];
+  if (m_expansions > m_limits.alias_expansions) {
+    return fatal(ProblemKind::aliases, mark,
+                 fmt::format("aliases expand to more than {} nodes (limit validate.limits.aliases)",
+                             m_limits.alias_expansions));
+  }
+  attach(target);
+  return true;
+}
+
+bool DocumentBuilder::open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_token* token) {
+  Mark mark = node_mark(anchor, tag, token);
+  if (m_stack.size() >= m_limits.depth) {
+    return fatal(ProblemKind::depth, mark,
+                 fmt::format("nesting deeper than {} levels (limit validate.limits.depth)",
+                             m_limits.depth));
+  }
+  NodeId id = add(kind, mark, anchor);
+  m_stack.push_back({id, m_pending.size(), {}});
+  return true;
+}
+
+void DocumentBuilder::close_top() {
+  NodeId id = m_stack.back().id;
+  auto first = m_pending.begin() + static_cast<std::ptrdiff_t>(m_stack.back().first);
+  std::uint64_t total = 1;
+  for (auto it = first; it != m_pending.end(); ++it) total += m_size[*it];
+  m_doc.m_nodes[id].children.assign(first, m_pending.end());
+  m_pending.erase(first, m_pending.end());
+  m_stack.pop_back();
+  m_size[id] = total;
+  complete(id);
+}
+
+// Marks `id` complete (a scalar counts 1) and, when it was just attached as a
+// key of the open mapping, checks that key for duplicates.
+void DocumentBuilder::complete(NodeId id) {
+  if (m_size[id] == 0) m_size[id] = 1;
+  if (m_stack.empty()) return;
+  Open& top = m_stack.back();
+  std::size_t count = m_pending.size() - top.first;
+  if (m_doc.m_nodes[top.id].kind != NodeKind::mapping || count % 2 == 0 || m_pending.back() != id) return;
+  const Node& key = m_doc.m_nodes[id];
+  if (key.kind != NodeKind::scalar) return;
+  NodeId earlier = earlier_key(top, id);
+  if (earlier == k_no_node) return;
+  const Node& first = m_doc.m_nodes[earlier];
+  m_out.problems.push_back(
+      {ProblemKind::duplicate_key, key.mark,
+       fmt::format("duplicate key '{}' on line {} (first defined on line {}, column {})", key.value,
+                   key.mark.line, first.mark.line, first.mark.column),
+       first.mark});
+}
+
+// The earlier key node of `top` with the same text as `key` (its last key),
+// or k_no_node.
+NodeId DocumentBuilder::earlier_key(Open& top, NodeId key) {
+  const std::string& text = m_doc.m_nodes[key].value;
+  std::size_t end = m_pending.size() - 1;
+  if ((end - top.first) / 2 < k_scan_limit) {
+    for (std::size_t i = top.first; i < end; i += 2) {
+      const Node& k = m_doc.m_nodes[m_pending[i]];
+      if (k.kind == NodeKind::scalar && k.value == text) return m_pending[i];
+    }
+    return k_no_node;
+  }
+  if (top.keys.empty()) {
+    for (std::size_t i = top.first; i < end; i += 2) {
+      const Node& k = m_doc.m_nodes[m_pending[i]];
+      if (k.kind == NodeKind::scalar) top.keys.emplace(k.value, m_pending[i]);
+    }
+  }
+  auto [it, inserted] = top.keys.emplace(text, key);
+  return inserted ? k_no_node : it->second;
+}
+
+NodeId DocumentBuilder::add(NodeKind kind, Mark mark, fy_token* anchor) {
+  auto id = static_cast<NodeId>(m_doc.m_nodes.size());
+  Node& n = m_doc.m_nodes.emplace_back();
+  n.kind = kind;
+  n.mark = mark;
+  m_size.push_back(0);
+  if (m_doc.m_start.line == 0) m_doc.m_start = mark;
+  if (anchor) m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
+  attach(id);
+  return id;
+}
+
+// Adds `child` to the open collection, or makes it the root.
+void DocumentBuilder::attach(NodeId child) {
+  if (m_stack.empty())
+    m_doc.m_root = child;
+  else
+    m_pending.push_back(child);
+}
+
+bool DocumentBuilder::fatal(ProblemKind kind, Mark mark, std::string message) {
+  m_out.problems.push_back({kind, mark, std::move(message), {}});
+  return false;
+}
+
+// Where a node starts as the user wrote it: at its anchor or tag when it has
+// them (they come first), else at its own token.
+Mark DocumentBuilder::node_mark(fy_token* anchor, fy_token* tag, fy_token* token) {
+  if (anchor && tag) return std::min(start_of(anchor), start_of(tag)).mark;
+  if (anchor || tag) return start_of(anchor ? anchor : tag).mark;
+  if (!token) {
+    // An empty node (`kind:` with no value, a bare `-`) has no token: it is
+    // reported at the indicator before it, on its own line rather than where
+    // the next node starts. The next empty node looks after that indicator,
+    // so a run of them reads each gap once.
+    TextPosition indicator = after_gap("");
+    if (indicator.pos < m_text.size()) {
+      m_last_pos = indicator.pos + 1;
+      m_last_end = {indicator.mark.line, indicator.mark.column + 1};
+    }
+    return indicator.mark;
+  }
+  // A block scalar's token starts on the line after its header: the user
+  // looks for the `|` or `>`.
+  if (fy_token_get_type(token) == FYTT_SCALAR && block(fy_token_scalar_style(token))) return after_gap(":-?,").mark;
+  return start_of(token).mark;
+}
+
+// The first character after the last token that is neither white space, nor
+// a comment, nor one of `skip`; at the end of the text when there is none.
+TextPosition DocumentBuilder::after_gap(std::string_view skip) const {
+  TextPosition at{m_last_pos, last_mark()};
+  for (; at.mark.line && at.pos < m_text.size(); ++at.pos) {
+    char c = m_text[at.pos];
+    if (c == '#') {
+      at.pos = std::min(m_text.find('\n', at.pos), m_text.size()) - 1;
+    } else if (c == '\n') {
+      ++at.mark.line;
+      at.mark.column = 1;
+    } else if (c == ' ' || c == '\t' || c == '\r' || skip.find(c) != std::string_view::npos) {
+      ++at.mark.column;
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+}  // namespace pushgate::yaml

@@ -1,0 +1,77 @@
+#pragma once
+// Turns libfyaml parser events into Documents and enforces Limits as the
+// events arrive, so a hostile file stops the parse at the first event past a
+// limit. Iterative: nesting lives in a heap stack, never on the C++ stack.
+
+#include <libfyaml.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/yaml/yaml_tree.hpp"
+
+namespace pushgate::yaml {
+
+// A place in the text: its byte offset, and its line and column.
+struct TextPosition {
+  std::size_t pos = 0;
+  Mark mark;
+  bool operator<(const TextPosition& other) const { return pos < other.pos; }
+};
+
+class DocumentBuilder {
+ public:
+  // `text` is what the events were parsed from; it and `out` must outlive
+  // the builder. Finished documents and problems go to `out`.
+  DocumentBuilder(std::string_view text, const Limits& limits, LoadResult& out);
+
+  // Takes one event. Returns false when it crossed a limit: the problem is in
+  // `out`, and the caller stops parsing.
+  bool take(fy_event& event);
+
+  // Where the last token read ends; 0:0 before the first.
+  Mark last_mark() const { return m_last_end.line == 0 ? Mark{} : m_last_end; }
+
+ private:
+  // A collection being built. Its children wait on m_pending from `first`
+  // on, and move into the node in one allocation when it closes. Mappings
+  // index their keys in a hash map once they are too large to scan.
+  struct Open {
+    NodeId id;
+    std::size_t first;
+    std::unordered_map<std::string, NodeId> keys;
+  };
+
+  bool start_document(fy_event& event);
+  bool scalar(fy_event& event);
+  std::string_view value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
+                            const fy_mark* end) const;
+  bool alias(fy_event& event);
+  bool open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_token* token);
+  void close_top();
+  void complete(NodeId id);
+  NodeId earlier_key(Open& top, NodeId key);
+  NodeId add(NodeKind kind, Mark mark, fy_token* anchor);
+  void attach(NodeId child);
+  bool fatal(ProblemKind kind, Mark mark, std::string message);
+  Mark node_mark(fy_token* anchor, fy_token* tag, fy_token* token);
+  TextPosition after_gap(std::string_view skip) const;
+
+  std::string_view m_text;
+  const Limits& m_limits;
+  LoadResult& m_out;
+  Document m_doc;
+  std::vector<Open> m_stack;
+  std::vector<NodeId> m_pending;
+  // Per node: nodes in its subtree with aliases expanded; 0 while it is open.
+  std::vector<std::uint64_t> m_size;
+  std::unordered_map<std::string, NodeId> m_anchors;
+  std::uint64_t m_expansions = 0;
+  Mark m_last_end;            // 1-based end of the last token read
+  std::size_t m_last_pos = 0; // its byte offset in m_text
+};
+
+}  // namespace pushgate::yaml
