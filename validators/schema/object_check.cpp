@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <unordered_set>
 
 #include "validators/k8s/k8s_object.hpp"
 #include "validators/schema/json_value.hpp"
+#include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_lookup.hpp"
 #include "validators/schema/suggestion.hpp"
 
@@ -78,6 +80,9 @@ std::pair<const Tables*, std::uint32_t> resolve_kind(const SchemaSet& base, cons
 
 // What all walkers over one object share: where findings go and the bounds.
 struct Shared {
+  Shared(const SchemaSet& b, const SchemaSet* o, const yaml::Document& d, const std::string& p, std::vector<Finding>& f)
+      : base(b), overlay(o), doc(d), path(p), out(f) {}
+
   const SchemaSet& base;
   const SchemaSet* overlay;
   const yaml::Document& doc;
@@ -87,6 +92,14 @@ struct Shared {
   std::size_t dropped = 0;
   std::size_t work = 0;
   bool exhausted = false;
+  // Patterns compiled for this object, by table and string offset.
+  std::map<std::pair<const Tables*, std::uint32_t>, Pattern> patterns;
+
+  const Pattern& pattern(const Tables& t, StrRef text) {
+    auto at = patterns.find({&t, text.offset});
+    if (at == patterns.end()) at = patterns.emplace(std::pair{&t, text.offset}, Pattern(t.text(text))).first;
+    return at->second;
+  }
 
   void add(NodeId at, std::string message) {
     if (emitted == k_max_findings_per_object) {
@@ -272,7 +285,23 @@ class Walker {
       if (c->max_length >= 0 && length > c->max_length)
         error(node, fmt::format("\"{}\" is longer than {} characters", truncated(n.value), c->max_length));
     }
+    if (v.kind == ValueKind::string && c->pattern.size > 0) pattern(t, c->pattern, n, node);
     if (v.number) bounds(r, *c, *v.number, n, node);
+  }
+
+  void pattern(const Tables& t, StrRef text, const yaml::Node& n, NodeId node) {
+    const Pattern& p = m_s.pattern(t, text);
+    if (!p.valid())
+      return error(node, fmt::format("cannot check the pattern {}: {}", truncated(t.text(text)), p.error()));
+    switch (p.matches(n.value)) {
+      case Pattern::Match::yes: return;
+      case Pattern::Match::no:
+        return error(node, fmt::format("\"{}\" does not match the pattern {}", truncated(n.value),
+                                       truncated(t.text(text))));
+      case Pattern::Match::too_costly:
+        return error(node, fmt::format("matching \"{}\" against the pattern {} takes too long", truncated(n.value),
+                                       truncated(t.text(text))));
+    }
   }
 
   void bounds(const TypeRecord& r, const Constraints& c, const Number& number, const yaml::Node& n, NodeId node) {
@@ -350,7 +379,7 @@ Lookup check_object(const SchemaSet& base, const SchemaSet* overlay, const yaml:
     bool known = base.knows_api_version(api_version) || (overlay && overlay->knows_api_version(api_version));
     return known ? Lookup::unknown_kind : Lookup::unknown_api_version;
   }
-  Shared shared{base, overlay, doc, path, out};
+  Shared shared(base, overlay, doc, path, out);
   Walker(shared, Walker::Mode::report, Walker::Fields::strict, "").check(*tables, root, object, 0);
   if (shared.dropped > 0) {
     yaml::Mark mark = doc.node(object).mark;

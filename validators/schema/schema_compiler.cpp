@@ -248,10 +248,7 @@ void SchemaCompiler::fill(std::uint32_t index, const json& schema, std::size_t d
   if (auto at = schema.find("type"); at != schema.end()) {
     for (const auto& name : at->is_array() ? *at : json::array({*at})) {
       if (!name.is_string()) fail("type must be a string");
-      if (name == "null") {
-        r.flags |= f_nullable;
-        continue;
-      }
+      if (name == "null") continue;  // null is taken everywhere (object_check.cpp)
       std::uint16_t bit = type_bit(name.get<std::string>());
       if (bit == 0) fail(fmt::format("unknown type '{}'", name.get<std::string>()));
       r.types |= bit;
@@ -263,7 +260,6 @@ void SchemaCompiler::fill(std::uint32_t index, const json& schema, std::size_t d
   }
   if (flag(schema, "x-kubernetes-int-or-string")) r.special = Special::int_or_string;
   if (r.special == Special::int_or_string) r.types = t_string | t_integer;
-  if (flag(schema, "nullable")) r.flags |= f_nullable;
   if (flag(schema, "x-kubernetes-preserve-unknown-fields")) r.flags |= f_preserve_unknown;
   if (flag(schema, "x-kubernetes-embedded-resource")) r.flags |= f_embedded;
   if (flag(schema, "uniqueItems")) r.flags |= f_unique_items;

@@ -91,6 +91,18 @@ TEST_CASE("a schema whose anyOf branches multiply is stopped by the work bound",
   CHECK(checked.findings[1].message.starts_with("checking stopped: the schema needs more than"));
 }
 
+TEST_CASE("a pattern made to backtrack is stopped by the match limit", "[schema]") {
+  schema::SchemaSet set;
+  set.add_openapi(with_kind(R"({"type": "object", "properties": {"kind": {"type": "string"},
+      "apiVersion": {"type": "string"}, "s": {"type": "string", "pattern": "^(a|aa)+$"}}})"),
+                  "backtrack.json");
+  auto start = Clock::now();
+  auto checked = test::check_yaml(set, "apiVersion: v1\nkind: A\ns: " + std::string(5000, 'a') + "b\n");
+  CHECK(seconds_since(start) < 2);
+  REQUIRE(checked.findings.size() == 1);
+  CHECK(checked.findings[0].message.find("takes too long") != std::string::npos);
+}
+
 TEST_CASE("a hostile CRD is refused with a finding, not an exception", "[schema]") {
   std::string deep = "{type: string}";
   for (int i = 0; i < 80; ++i) deep = "{type: object, properties: {a: " + deep + "}}";
