@@ -10,6 +10,7 @@
 #include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_lookup.hpp"
 #include "validators/schema/suggestion.hpp"
+#include "validators/schema/value_formats.hpp"
 
 namespace pushgate::schema {
 
@@ -272,10 +273,9 @@ class Walker {
       else if ((r.types & t_integer) && r.special != Special::quantity && !number.fits_int64)
         error(node, fmt::format("{} is out of range for int64", truncated(n.value)));
     }
-    if (v.kind == ValueKind::string && r.format == Format::byte && !is_base64(n.value))
-      error(node, fmt::format("expected base64 data, got \"{}\"", truncated(n.value)));
-    if (v.kind == ValueKind::string && r.format == Format::date_time && !is_date_time(n.value))
-      error(node, fmt::format("expected a date-time such as 2024-01-02T15:04:05Z, got \"{}\"", truncated(n.value)));
+    if (v.kind == ValueKind::string)
+      if (const char* wanted = string_format_mismatch(r.format, n.value))
+        error(node, fmt::format("expected {}, got \"{}\"", wanted, truncated(n.value)));
     if (r.enum_values.count > 0) enumeration(t, r, n, v, node);
     if (c == nullptr) return;
     if (v.kind == ValueKind::string) {

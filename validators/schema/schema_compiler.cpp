@@ -50,8 +50,14 @@ Format format_of(std::string_view name) {
   if (name == "int32") return Format::int32;
   if (name == "int64") return Format::int64;
   if (name == "byte") return Format::byte;
-  if (name == "date-time") return Format::date_time;
-  return Format::none;  // formats the API server does not enforce
+  if (name == "date-time" || name == "datetime") return Format::date_time;
+  if (name == "date") return Format::date;
+  if (name == "uuid") return Format::uuid;
+  if (name == "ipv4") return Format::ipv4;
+  if (name == "ipv6") return Format::ipv6;
+  if (name == "cidr") return Format::cidr;
+  if (name == "hostname") return Format::hostname;
+  return Format::none;  // formats not enforced, or not checked here (email, uri, duration, ...)
 }
 
 bool flag(const json& schema, const char* key) {

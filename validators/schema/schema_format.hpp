@@ -42,7 +42,9 @@ enum class Special : std::uint8_t {
   object_meta,    // metav1.ObjectMeta, resolved in the base set (CRD roots)
 };
 
-enum class Format : std::uint8_t { none, int32, int64, byte, date_time };
+// String and integer formats that the API server enforces (for CRDs: the
+// ones of apiextensions' supported list that are cheap to check).
+enum class Format : std::uint8_t { none, int32, int64, byte, date_time, date, uuid, ipv4, ipv6, cidr, hostname };
 
 enum class ListType : std::uint8_t { atomic, set, map };
 

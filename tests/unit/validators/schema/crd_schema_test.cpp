@@ -40,6 +40,7 @@ spec:
               target:
                 type: object
                 properties: {bucket: {type: string, nullable: true}}
+              id: {type: string, format: uuid}
   - name: v1alpha1
     served: false
     storage: false
@@ -104,6 +105,7 @@ TEST_CASE("CRD: its custom resources are checked against its schema", "[schema]"
         "spec.mode: unsupported value \"half\" (expected one of \"full\", \"incremental\")");
   CHECK(message("{schedule: \"5\", tags: [a, b, c, d]}") == "spec.tags: has 4 items, more than the maximum 3");
   CHECK(message("{schedule: \"5\", size: 1.5}") == "spec.size: expected integer or string, got number 1.5");
+  CHECK(message("{schedule: \"5\", id: 42-x}") == "spec.id: expected a UUID, got \"42-x\"");
   CHECK(message("{schedule: daily}") == "spec.schedule: \"daily\" does not match the pattern ^[0-9 *]+$");
   SECTION("metadata is checked as ObjectMeta of the base set") {
     CHECK(only_finding(check_yaml(base, "apiVersion: example.com/v1\nkind: Backup\nmetadata: {nam: x}\n", &crds))
