@@ -172,12 +172,15 @@ class Walker {
     if (m_mode == Mode::report) m_s.add(at, prefix() + message);
   }
 
-  // Appends a path step while it lives.
+  // Appends a path step while it lives: ".name" for a field, "[3]" for an item.
   class Step {
    public:
-    Step(std::string& field, std::string_view step, bool index) : m_field(field), m_size(field.size()) {
-      if (!index && !field.empty()) field += '.';
-      field += step;
+    Step(std::string& field, std::string_view name) : m_field(field), m_size(field.size()) {
+      if (!field.empty()) field += '.';
+      field += name;
+    }
+    Step(std::string& field, std::size_t index) : m_field(field), m_size(field.size()) {
+      field += fmt::format("[{}]", index);
     }
     ~Step() { m_field.resize(m_size); }
 
@@ -192,7 +195,7 @@ class Walker {
     for (std::size_t i = 0; i + 1 < kids.size(); i += 2) {
       const yaml::Node& key = m_s.doc.node(kids[i]);
       std::string_view name = key.kind == NodeKind::scalar ? std::string_view(key.value) : std::string_view();
-      Step step(m_field, name, false);
+      Step step(m_field, name);
       const Property* p = find_property(t, r, name);
       if (p != nullptr) check(t, p->type, kids[i + 1], depth + 1);
       else if (r.additional != k_none) check(t, r.additional, kids[i + 1], depth + 1);
@@ -221,7 +224,7 @@ class Walker {
   void array(const Tables& t, const TypeRecord& r, const Constraints* c, NodeId node, std::size_t depth) {
     const auto& items = m_s.doc.node(node).children;
     for (std::size_t i = 0; i < items.size() && r.items != k_none; ++i) {
-      Step step(m_field, fmt::format("[{}]", i), true);
+      Step step(m_field, i);
       check(t, r.items, items[i], depth + 1);
     }
     auto count = static_cast<std::int64_t>(items.size());
@@ -244,7 +247,7 @@ class Walker {
         shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name), truncated(value));
       }
       if (!seen.insert(key).second) {
-        Step step(m_field, fmt::format("[{}]", i), true);
+        Step step(m_field, i);
         error(items[i], fmt::format("duplicate entry with {}", shown));
       }
     }
@@ -256,7 +259,7 @@ class Walker {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const yaml::Node& item = m_s.doc.node(items[i]);
       if (item.kind != NodeKind::scalar || seen.insert(item.value).second) continue;
-      Step step(m_field, fmt::format("[{}]", i), true);
+      Step step(m_field, i);
       error(items[i], fmt::format("duplicate entry \"{}\"", truncated(item.value)));
     }
   }

@@ -35,7 +35,8 @@ class SchemaSet {
   // CRD itself (not a structural schema, metadata.name other than
   // <plural>.<group>, group, names or versions missing) is appended to
   // `problems` as k8s.schema findings at `path`, and then nothing is added.
-  // Returns true when the CRD was added.
+  // Returns true when the CRD was added. Its CEL rules
+  // (x-kubernetes-validations) are not checked (schema_compiler.hpp).
   bool add_crd(const yaml::Document& doc, yaml::NodeId object, const std::string& path,
                std::vector<Finding>& problems);
 
