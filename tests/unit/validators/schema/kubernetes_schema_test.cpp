@@ -77,6 +77,14 @@ TEST_CASE("Kubernetes 1.36: valid objects are accepted", "[schema]") {
       "  maxReplicas: 10\n  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: "
       "Utilization, averageUtilization: 70}}\n",
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: \"1\"}\n",
+      // A CRD: JSONSchemaProps is recursive and has fields named $ref and x-kubernetes-*.
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: bs.example.com}\n"
+      "spec:\n  group: example.com\n  names: {kind: B, plural: bs}\n  scope: Namespaced\n  versions:\n"
+      "  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n"
+      "        type: object\n        properties:\n          spec:\n            type: object\n"
+      "            x-kubernetes-validations: [{rule: self.a > 0}]\n            properties:\n"
+      "              a: {type: integer, minimum: 1, default: 1}\n              b: {x-kubernetes-int-or-string: true}\n"
+      "              c: {type: array, items: {type: string}, x-kubernetes-list-type: set}\n",
       "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata: {password: cGFzcw==}\n"
       "stringData: {user: admin}\n",
   };
