@@ -81,12 +81,14 @@ std::pair<const Tables*, std::uint32_t> resolve_kind(const SchemaSet& base, cons
 
 // What all walkers over one object share: where findings go and the bounds.
 struct Shared {
-  Shared(const SchemaSet& b, const SchemaSet* o, const yaml::Document& d, const std::string& p, std::vector<Finding>& f)
-      : base(b), overlay(o), doc(d), path(p), out(f) {}
+  Shared(const SchemaSet& b, const SchemaSet* o, const yaml::Document& d, NodeId r, const std::string& p,
+         std::vector<Finding>& f)
+      : base(b), overlay(o), doc(d), root(r), path(p), out(f) {}
 
   const SchemaSet& base;
   const SchemaSet* overlay;
   const yaml::Document& doc;
+  NodeId root;  // the object
   const std::string& path;
   std::vector<Finding>& out;
   std::size_t emitted = 0;
@@ -130,8 +132,8 @@ class Walker {
     if (m_s.exhausted || (m_mode == Mode::quiet && m_errors > 0)) return;
     if (++m_s.work > k_max_check_work) {
       m_s.exhausted = true;
-      m_s.add(node, fmt::format("{}checking stopped: the schema needs more than {} steps for this object",
-                                prefix(), k_max_check_work));
+      m_s.add(m_s.root, fmt::format("checking stopped: the schema needs more than {} steps for this object",
+                                    k_max_check_work));
       ++m_errors;
       return;
     }
@@ -382,7 +384,7 @@ Lookup check_object(const SchemaSet& base, const SchemaSet* overlay, const yaml:
     bool known = base.knows_api_version(api_version) || (overlay && overlay->knows_api_version(api_version));
     return known ? Lookup::unknown_kind : Lookup::unknown_api_version;
   }
-  Shared shared(base, overlay, doc, path, out);
+  Shared shared(base, overlay, doc, object, path, out);
   Walker(shared, Walker::Mode::report, Walker::Fields::strict, "").check(*tables, root, object, 0);
   if (shared.dropped > 0) {
     yaml::Mark mark = doc.node(object).mark;
