@@ -52,6 +52,9 @@ class SchemaSet {
   bool knows_api_version(std::string_view api_version) const;
   // The root type of `kind` at `api_version`, or k_none.
   std::uint32_t find_kind(std::string_view api_version, std::string_view kind) const;
+  // The apiVersions that serve `kind`, sorted, for messages about an
+  // unknown apiVersion ("Deployment is served at apps/v1").
+  std::vector<std::string_view> api_versions_of(std::string_view kind) const;
   // How many (apiVersion, kind) pairs the set serves.
   std::size_t kind_count() const { return m_tables.kinds.size(); }
 

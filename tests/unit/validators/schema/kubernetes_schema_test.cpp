@@ -171,8 +171,14 @@ TEST_CASE("Kubernetes 1.36 knows an apiVersion that 1.30 lacks", "[schema]") {
   CHECK(check_yaml(*old, claim).lookup == Lookup::unknown_api_version);
   CHECK(now->knows_api_version("resource.k8s.io/v1"));
   CHECK(!old->knows_api_version("resource.k8s.io/v1"));
-  // And the other way: autoscaling/v2beta2 is gone in 1.36.
-  CHECK(old->knows_api_version("autoscaling/v2beta2"));
-  CHECK(!now->knows_api_version("autoscaling/v2beta2"));
+  // And the other way: flowcontrol v1beta3 is gone in 1.36; autoscaling/v2beta2
+  // is in neither, though both name it for meta/v1's DeleteOptions.
+  CHECK(old->knows_api_version("flowcontrol.apiserver.k8s.io/v1beta3"));
+  CHECK(!now->knows_api_version("flowcontrol.apiserver.k8s.io/v1beta3"));
+  CHECK(!old->knows_api_version("autoscaling/v2beta2"));
   CHECK(check_yaml(*now, "apiVersion: apps/v1\nkind: Gadget\n").lookup == Lookup::unknown_kind);
+  // What a message about extensions/v1beta1 can suggest.
+  CHECK(now->api_versions_of("Deployment") == std::vector<std::string_view>{"apps/v1"});
+  CHECK(old->api_versions_of("HorizontalPodAutoscaler") ==
+        std::vector<std::string_view>{"autoscaling/v1", "autoscaling/v2"});
 }
