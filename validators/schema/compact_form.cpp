@@ -81,7 +81,7 @@ class Checker {
       type(t.items);
       type(t.additional);
       if (t.constraints != k_none && t.constraints >= m_t.constraints.size()) bad("a constraints index");
-      if (t.special > Special::object_meta || t.format > Format::date_time || t.list_type > ListType::map)
+      if (t.special > Special::object_meta || t.format > Format::hostname || t.list_type > ListType::map)
         bad("a type tag");
     }
     for (const auto& c : m_t.constraints) {

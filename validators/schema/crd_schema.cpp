@@ -6,6 +6,7 @@
 #include "core/util/error.hpp"
 #include "validators/k8s/k8s_object.hpp"
 #include "validators/schema/json_value.hpp"
+#include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_compiler.hpp"
 
 namespace pushgate::schema {
@@ -121,6 +122,12 @@ class CrdReader {
               "x-kubernetes-preserve-unknown-fields: true)");
     }
     if (int_or_string && typed) problem(schema, field, "x-kubernetes-int-or-string: true requires no type");
+    if (text(m_doc.find(schema, "type")) == "array" && m_doc.find(schema, "items") == k_no_node)
+      problem(schema, field, "an array needs items in a structural schema");
+    if (NodeId at = m_doc.find(schema, "pattern"); at != k_no_node) {
+      Pattern pattern(text(at));
+      if (!pattern.valid()) problem(at, field + ".pattern", "does not compile: " + pattern.error());
+    }
     NodeId properties = m_doc.find(schema, "properties");
     NodeId additional = m_doc.find(schema, "additionalProperties");
     if (properties != k_no_node && additional != k_no_node)

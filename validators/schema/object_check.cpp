@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <unordered_set>
 
 #include "validators/k8s/k8s_object.hpp"
 #include "validators/schema/json_value.hpp"
+#include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_lookup.hpp"
 #include "validators/schema/suggestion.hpp"
+#include "validators/schema/value_formats.hpp"
 
 namespace pushgate::schema {
 
@@ -78,15 +81,28 @@ std::pair<const Tables*, std::uint32_t> resolve_kind(const SchemaSet& base, cons
 
 // What all walkers over one object share: where findings go and the bounds.
 struct Shared {
+  Shared(const SchemaSet& b, const SchemaSet* o, const yaml::Document& d, NodeId r, const std::string& p,
+         std::vector<Finding>& f)
+      : base(b), overlay(o), doc(d), root(r), path(p), out(f) {}
+
   const SchemaSet& base;
   const SchemaSet* overlay;
   const yaml::Document& doc;
+  NodeId root;  // the object
   const std::string& path;
   std::vector<Finding>& out;
   std::size_t emitted = 0;
   std::size_t dropped = 0;
   std::size_t work = 0;
   bool exhausted = false;
+  // Patterns compiled for this object, by table and string offset.
+  std::map<std::pair<const Tables*, std::uint32_t>, Pattern> patterns;
+
+  const Pattern& pattern(const Tables& t, StrRef text) {
+    auto at = patterns.find({&t, text.offset});
+    if (at == patterns.end()) at = patterns.emplace(std::pair{&t, text.offset}, Pattern(t.text(text))).first;
+    return at->second;
+  }
 
   void add(NodeId at, std::string message) {
     if (emitted == k_max_findings_per_object) {
@@ -116,8 +132,8 @@ class Walker {
     if (m_s.exhausted || (m_mode == Mode::quiet && m_errors > 0)) return;
     if (++m_s.work > k_max_check_work) {
       m_s.exhausted = true;
-      m_s.add(node, fmt::format("{}checking stopped: the schema needs more than {} steps for this object",
-                                prefix(), k_max_check_work));
+      m_s.add(m_s.root, fmt::format("checking stopped: the schema needs more than {} steps for this object",
+                                    k_max_check_work));
       ++m_errors;
       return;
     }
@@ -158,12 +174,15 @@ class Walker {
     if (m_mode == Mode::report) m_s.add(at, prefix() + message);
   }
 
-  // Appends a path step while it lives.
+  // Appends a path step while it lives: ".name" for a field, "[3]" for an item.
   class Step {
    public:
-    Step(std::string& field, std::string_view step, bool index) : m_field(field), m_size(field.size()) {
-      if (!index && !field.empty()) field += '.';
-      field += step;
+    Step(std::string& field, std::string_view name) : m_field(field), m_size(field.size()) {
+      if (!field.empty()) field += '.';
+      field += name;
+    }
+    Step(std::string& field, std::size_t index) : m_field(field), m_size(field.size()) {
+      field += fmt::format("[{}]", index);
     }
     ~Step() { m_field.resize(m_size); }
 
@@ -178,7 +197,7 @@ class Walker {
     for (std::size_t i = 0; i + 1 < kids.size(); i += 2) {
       const yaml::Node& key = m_s.doc.node(kids[i]);
       std::string_view name = key.kind == NodeKind::scalar ? std::string_view(key.value) : std::string_view();
-      Step step(m_field, name, false);
+      Step step(m_field, name);
       const Property* p = find_property(t, r, name);
       if (p != nullptr) check(t, p->type, kids[i + 1], depth + 1);
       else if (r.additional != k_none) check(t, r.additional, kids[i + 1], depth + 1);
@@ -207,7 +226,7 @@ class Walker {
   void array(const Tables& t, const TypeRecord& r, const Constraints* c, NodeId node, std::size_t depth) {
     const auto& items = m_s.doc.node(node).children;
     for (std::size_t i = 0; i < items.size() && r.items != k_none; ++i) {
-      Step step(m_field, fmt::format("[{}]", i), true);
+      Step step(m_field, i);
       check(t, r.items, items[i], depth + 1);
     }
     auto count = static_cast<std::int64_t>(items.size());
@@ -230,7 +249,7 @@ class Walker {
         shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name), truncated(value));
       }
       if (!seen.insert(key).second) {
-        Step step(m_field, fmt::format("[{}]", i), true);
+        Step step(m_field, i);
         error(items[i], fmt::format("duplicate entry with {}", shown));
       }
     }
@@ -242,7 +261,7 @@ class Walker {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const yaml::Node& item = m_s.doc.node(items[i]);
       if (item.kind != NodeKind::scalar || seen.insert(item.value).second) continue;
-      Step step(m_field, fmt::format("[{}]", i), true);
+      Step step(m_field, i);
       error(items[i], fmt::format("duplicate entry \"{}\"", truncated(item.value)));
     }
   }
@@ -259,10 +278,9 @@ class Walker {
       else if ((r.types & t_integer) && r.special != Special::quantity && !number.fits_int64)
         error(node, fmt::format("{} is out of range for int64", truncated(n.value)));
     }
-    if (v.kind == ValueKind::string && r.format == Format::byte && !is_base64(n.value))
-      error(node, fmt::format("expected base64 data, got \"{}\"", truncated(n.value)));
-    if (v.kind == ValueKind::string && r.format == Format::date_time && !is_date_time(n.value))
-      error(node, fmt::format("expected a date-time such as 2024-01-02T15:04:05Z, got \"{}\"", truncated(n.value)));
+    if (v.kind == ValueKind::string)
+      if (const char* wanted = string_format_mismatch(r.format, n.value))
+        error(node, fmt::format("expected {}, got \"{}\"", wanted, truncated(n.value)));
     if (r.enum_values.count > 0) enumeration(t, r, n, v, node);
     if (c == nullptr) return;
     if (v.kind == ValueKind::string) {
@@ -272,7 +290,23 @@ class Walker {
       if (c->max_length >= 0 && length > c->max_length)
         error(node, fmt::format("\"{}\" is longer than {} characters", truncated(n.value), c->max_length));
     }
+    if (v.kind == ValueKind::string && c->pattern.size > 0) pattern(t, c->pattern, n, node);
     if (v.number) bounds(r, *c, *v.number, n, node);
+  }
+
+  void pattern(const Tables& t, StrRef text, const yaml::Node& n, NodeId node) {
+    const Pattern& p = m_s.pattern(t, text);
+    if (!p.valid())
+      return error(node, fmt::format("cannot check the pattern {}: {}", truncated(t.text(text)), p.error()));
+    switch (p.matches(n.value)) {
+      case Pattern::Match::yes: return;
+      case Pattern::Match::no:
+        return error(node, fmt::format("\"{}\" does not match the pattern {}", truncated(n.value),
+                                       truncated(t.text(text))));
+      case Pattern::Match::too_costly:
+        return error(node, fmt::format("matching \"{}\" against the pattern {} takes too long", truncated(n.value),
+                                       truncated(t.text(text))));
+    }
   }
 
   void bounds(const TypeRecord& r, const Constraints& c, const Number& number, const yaml::Node& n, NodeId node) {
@@ -350,7 +384,7 @@ Lookup check_object(const SchemaSet& base, const SchemaSet* overlay, const yaml:
     bool known = base.knows_api_version(api_version) || (overlay && overlay->knows_api_version(api_version));
     return known ? Lookup::unknown_kind : Lookup::unknown_api_version;
   }
-  Shared shared{base, overlay, doc, path, out};
+  Shared shared(base, overlay, doc, object, path, out);
   Walker(shared, Walker::Mode::report, Walker::Fields::strict, "").check(*tables, root, object, 0);
   if (shared.dropped > 0) {
     yaml::Mark mark = doc.node(object).mark;

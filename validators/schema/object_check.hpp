@@ -19,7 +19,7 @@ inline constexpr std::size_t k_max_findings_per_object = 20;
 inline constexpr std::size_t k_max_check_depth = 200;
 // Schema nodes visited per object (anyOf/oneOf branches multiply them)
 // before checking stops, saying so.
-inline constexpr std::size_t k_max_check_work = 4'000'000;
+inline constexpr std::size_t k_max_check_work = 1'000'000;
 
 enum class Lookup { checked, unknown_api_version, unknown_kind };
 

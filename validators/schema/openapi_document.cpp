@@ -38,8 +38,16 @@ void check_nesting(std::string_view text, std::string_view source) {
   }
 }
 
+constexpr std::string_view k_meta_package = "io.k8s.apimachinery.pkg.apis.meta.v1.";
+
+// The string at `key` of `object`, or "".
+std::string text_of(const json& object, const char* key) {
+  auto at = object.find(key);
+  return at != object.end() && at->is_string() ? at->get<std::string>() : "";
+}
+
 std::string api_version_of(const json& gvk) {
-  std::string group = gvk.value("group", ""), version = gvk.value("version", "");
+  std::string group = text_of(gvk, "group"), version = text_of(gvk, "version");
   return group.empty() ? version : group + "/" + version;
 }
 
@@ -74,8 +82,12 @@ void add_schemas(Model& model, std::string_view json_text, std::string_view sour
     if (gvks == schema.end() || !gvks->is_array()) continue;
     std::uint32_t type = compiler.definition(name);
     for (const auto& gvk : *gvks) {
-      if (!gvk.is_object() || !gvk.contains("kind") || !gvk["kind"].is_string()) continue;
-      model.add_kind(api_version_of(gvk), gvk["kind"].get<std::string>(), type);
+      if (!gvk.is_object() || text_of(gvk, "kind").empty()) continue;
+      // meta/v1's DeleteOptions and WatchEvent name every group version the
+      // scheme ever had, removed ones too; they would make autoscaling/v2beta2
+      // look served by a 1.30 cluster.
+      if (name.starts_with(k_meta_package) && !text_of(gvk, "group").empty()) continue;
+      model.add_kind(api_version_of(gvk), text_of(gvk, "kind"), type);
       ++kinds;
     }
   }

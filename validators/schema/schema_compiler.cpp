@@ -50,8 +50,14 @@ Format format_of(std::string_view name) {
   if (name == "int32") return Format::int32;
   if (name == "int64") return Format::int64;
   if (name == "byte") return Format::byte;
-  if (name == "date-time") return Format::date_time;
-  return Format::none;  // formats the API server does not enforce
+  if (name == "date-time" || name == "datetime") return Format::date_time;
+  if (name == "date") return Format::date;
+  if (name == "uuid") return Format::uuid;
+  if (name == "ipv4") return Format::ipv4;
+  if (name == "ipv6") return Format::ipv6;
+  if (name == "cidr") return Format::cidr;
+  if (name == "hostname") return Format::hostname;
+  return Format::none;  // formats not enforced, or not checked here (email, uri, duration, ...)
 }
 
 bool flag(const json& schema, const char* key) {
@@ -248,10 +254,7 @@ void SchemaCompiler::fill(std::uint32_t index, const json& schema, std::size_t d
   if (auto at = schema.find("type"); at != schema.end()) {
     for (const auto& name : at->is_array() ? *at : json::array({*at})) {
       if (!name.is_string()) fail("type must be a string");
-      if (name == "null") {
-        r.flags |= f_nullable;
-        continue;
-      }
+      if (name == "null") continue;  // null is taken everywhere (object_check.cpp)
       std::uint16_t bit = type_bit(name.get<std::string>());
       if (bit == 0) fail(fmt::format("unknown type '{}'", name.get<std::string>()));
       r.types |= bit;
@@ -263,7 +266,6 @@ void SchemaCompiler::fill(std::uint32_t index, const json& schema, std::size_t d
   }
   if (flag(schema, "x-kubernetes-int-or-string")) r.special = Special::int_or_string;
   if (r.special == Special::int_or_string) r.types = t_string | t_integer;
-  if (flag(schema, "nullable")) r.flags |= f_nullable;
   if (flag(schema, "x-kubernetes-preserve-unknown-fields")) r.flags |= f_preserve_unknown;
   if (flag(schema, "x-kubernetes-embedded-resource")) r.flags |= f_embedded;
   if (flag(schema, "uniqueItems")) r.flags |= f_unique_items;

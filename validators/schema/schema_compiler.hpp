@@ -1,6 +1,16 @@
 #pragma once
 // Compiles JSON Schema as Kubernetes writes it (OpenAPI v2 definitions,
 // OpenAPI v3 components, CRD openAPIV3Schema) into a Model.
+//
+// Read: type, format, required, enum, properties, additionalProperties,
+// items, pattern, min/max(Length|Items|Properties), minimum/maximum and
+// their exclusive forms, uniqueItems, allOf/anyOf/oneOf/not, $ref, and the
+// x-kubernetes- extensions int-or-string, preserve-unknown-fields,
+// embedded-resource, list-type and list-map-keys. Not read: default,
+// nullable (null is taken everywhere, as kubectl takes it), and
+// x-kubernetes-validations, whose CEL rules pushgate does not evaluate: a
+// custom resource that breaks one passes the gate and is refused by the API
+// server.
 
 #include <nlohmann/json_fwd.hpp>
 

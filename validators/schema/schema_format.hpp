@@ -42,7 +42,9 @@ enum class Special : std::uint8_t {
   object_meta,    // metav1.ObjectMeta, resolved in the base set (CRD roots)
 };
 
-enum class Format : std::uint8_t { none, int32, int64, byte, date_time };
+// String and integer formats that the API server enforces (for CRDs: the
+// ones of apiextensions' supported list that are cheap to check).
+enum class Format : std::uint8_t { none, int32, int64, byte, date_time, date, uuid, ipv4, ipv6, cidr, hostname };
 
 enum class ListType : std::uint8_t { atomic, set, map };
 
@@ -50,12 +52,11 @@ enum TypeFlag : std::uint16_t {
   f_preserve_unknown = 1,  // x-kubernetes-preserve-unknown-fields: anything below
   f_embedded = 2,          // x-kubernetes-embedded-resource
   f_open = 4,              // an object without properties that takes any field (RawExtension)
-  f_nullable = 8,
-  f_unique_items = 16,
-  f_has_minimum = 32,
-  f_has_maximum = 64,
-  f_exclusive_minimum = 128,
-  f_exclusive_maximum = 256,
+  f_unique_items = 8,
+  f_has_minimum = 16,
+  f_has_maximum = 32,
+  f_exclusive_minimum = 64,
+  f_exclusive_maximum = 128,
 };
 
 // One schema node. Properties are sorted by name.

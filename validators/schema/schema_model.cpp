@@ -23,7 +23,13 @@ Model::Model(const Tables& tables)
       m_string_lists(copy_of(tables.string_lists)),
       m_kinds(copy_of(tables.kinds)),
       m_strings(tables.strings),
-      m_object_meta(tables.object_meta) {}
+      m_object_meta(tables.object_meta) {
+  // So that texts added later share the entries already there.
+  auto known = [&](StrRef ref) { m_interned.try_emplace(std::string(tables.text(ref)), ref); };
+  for (const auto& p : m_properties) known(p.name);
+  for (const auto& s : m_string_lists) known(s);
+  for (const auto& k : m_kinds) known(k.api_version), known(k.kind);
+}
 
 StrRef Model::intern(std::string_view text) {
   auto [at, inserted] = m_interned.try_emplace(std::string(text));

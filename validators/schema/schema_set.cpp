@@ -51,6 +51,13 @@ bool SchemaSet::knows_api_version(std::string_view api_version) const {
   return has_api_version(m_tables, api_version);
 }
 
+std::vector<std::string_view> SchemaSet::api_versions_of(std::string_view kind) const {
+  std::vector<std::string_view> versions;
+  for (const KindEntry& entry : m_tables.kinds)
+    if (m_tables.text(entry.kind) == kind) versions.push_back(m_tables.text(entry.api_version));
+  return versions;
+}
+
 std::uint32_t SchemaSet::find_kind(std::string_view api_version, std::string_view kind) const {
   return schema::find_kind(m_tables, api_version, kind);
 }

@@ -35,7 +35,8 @@ class SchemaSet {
   // CRD itself (not a structural schema, metadata.name other than
   // <plural>.<group>, group, names or versions missing) is appended to
   // `problems` as k8s.schema findings at `path`, and then nothing is added.
-  // Returns true when the CRD was added.
+  // Returns true when the CRD was added. Its CEL rules
+  // (x-kubernetes-validations) are not checked (schema_compiler.hpp).
   bool add_crd(const yaml::Document& doc, yaml::NodeId object, const std::string& path,
                std::vector<Finding>& problems);
 
@@ -51,6 +52,9 @@ class SchemaSet {
   bool knows_api_version(std::string_view api_version) const;
   // The root type of `kind` at `api_version`, or k_none.
   std::uint32_t find_kind(std::string_view api_version, std::string_view kind) const;
+  // The apiVersions that serve `kind`, sorted, for messages about an
+  // unknown apiVersion ("Deployment is served at apps/v1").
+  std::vector<std::string_view> api_versions_of(std::string_view kind) const;
   // How many (apiVersion, kind) pairs the set serves.
   std::size_t kind_count() const { return m_tables.kinds.size(); }
 

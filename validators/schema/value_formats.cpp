@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <arpa/inet.h>
+
 namespace pushgate::schema {
 
 namespace {
@@ -33,6 +35,55 @@ bool expect(std::string_view s, std::size_t& i, char c) {
   if (i >= s.size() || s[i] != c) return false;
   ++i;
   return true;
+}
+
+// A full-date (2024-01-02) at `i`.
+bool full_date(std::string_view s, std::size_t& i) {
+  int year = fixed(s, i, 4);
+  bool date = year >= 0 && expect(s, i, '-');
+  int month = date ? fixed(s, i, 2) : -1;
+  date = date && expect(s, i, '-');
+  int day = date ? fixed(s, i, 2) : -1;
+  return date && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+bool hex(char c) { return digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !hex(s[i])) return false;
+  return true;
+}
+
+bool is_address(int family, std::string_view s) {
+  unsigned char buffer[16];
+  return s.size() < 64 && inet_pton(family, std::string(s).c_str(), buffer) == 1;
+}
+
+bool is_cidr(std::string_view s) {
+  auto slash = s.find('/');
+  if (slash == std::string_view::npos) return false;
+  std::string_view address = s.substr(0, slash), prefix = s.substr(slash + 1);
+  int bits = is_address(AF_INET, address) ? 32 : is_address(AF_INET6, address) ? 128 : -1;
+  int length = -1;
+  auto [end, ec] = std::from_chars(prefix.data(), prefix.data() + prefix.size(), length);
+  return bits > 0 && ec == std::errc() && end == prefix.data() + prefix.size() && length >= 0 && length <= bits;
+}
+
+// RFC 1123: dot-separated labels of letters, digits and inner hyphens.
+bool is_hostname(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = std::min(s.find('.', start), s.size());
+    std::string_view label = s.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!(digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-')) return false;
+    if (end == s.size()) return true;
+    start = end + 1;
+  }
 }
 
 }  // namespace
@@ -94,12 +145,7 @@ bool is_quantity(std::string_view s) {
 
 bool is_date_time(std::string_view s) {
   std::size_t i = 0;
-  int year = fixed(s, i, 4);
-  bool date = year >= 0 && expect(s, i, '-');
-  int month = date ? fixed(s, i, 2) : -1;
-  date = date && expect(s, i, '-');
-  int day = date ? fixed(s, i, 2) : -1;
-  if (!date || month < 1 || month > 12 || day < 1 || day > 31 || !expect(s, i, 'T')) return false;
+  if (!full_date(s, i) || !expect(s, i, 'T')) return false;
   int hour = fixed(s, i, 2);
   bool time = hour >= 0 && expect(s, i, ':');
   int minute = time ? fixed(s, i, 2) : -1;
@@ -114,6 +160,24 @@ bool is_date_time(std::string_view s) {
   bool offset = offset_hour >= 0 && offset_hour < 24 && expect(s, i, ':');
   int offset_minute = offset ? fixed(s, i, 2) : -1;
   return offset && offset_minute >= 0 && offset_minute < 60 && i == s.size();
+}
+
+const char* string_format_mismatch(Format format, std::string_view s) {
+  std::size_t i = 0;
+  switch (format) {
+    case Format::byte: return is_base64(s) ? nullptr : "base64 data";
+    case Format::date_time: return is_date_time(s) ? nullptr : "a date-time such as 2024-01-02T15:04:05Z";
+    case Format::date: return full_date(s, i) && i == s.size() ? nullptr : "a date such as 2024-01-02";
+    case Format::uuid: return is_uuid(s) ? nullptr : "a UUID";
+    case Format::ipv4: return is_address(AF_INET, s) ? nullptr : "an IPv4 address";
+    case Format::ipv6: return is_address(AF_INET6, s) ? nullptr : "an IPv6 address";
+    case Format::cidr: return is_cidr(s) ? nullptr : "a CIDR such as 10.0.0.0/8";
+    case Format::hostname: return is_hostname(s) ? nullptr : "a hostname (RFC 1123)";
+    case Format::none:
+    case Format::int32:
+    case Format::int64: return nullptr;
+  }
+  return nullptr;
 }
 
 bool is_base64(std::string_view s) {

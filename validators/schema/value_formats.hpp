@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "validators/schema/schema_format.hpp"
+
 namespace pushgate::schema {
 
 // A plain YAML number (as scalar_type resolves it) read as JSON would carry it.
@@ -24,6 +26,10 @@ bool is_quantity(std::string_view text);
 // RFC 3339 as Go's time.RFC3339 reads it (metav1.Time): 2024-01-02T15:04:05Z,
 // with optional fraction and a Z or a ±hh:mm offset.
 bool is_date_time(std::string_view text);
+
+// What a string of `format` should look like ("a UUID") when `text` is not
+// one; nullptr when it is, or when `format` says nothing of strings.
+const char* string_format_mismatch(Format format, std::string_view text);
 
 // Standard base64 with padding ([]byte fields, Secret data); line breaks are
 // ignored as Go's decoder does.

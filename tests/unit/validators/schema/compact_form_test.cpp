@@ -104,3 +104,43 @@ TEST_CASE("compact form: indices out of bounds are refused even with a right che
   model.type(root).properties = schema::Span{0, 2};
   CHECK(failure_of(schema::write_compact(model.tables())).find("a table span is out of bounds") != std::string::npos);
 }
+
+TEST_CASE("compact form: tables with random indices are refused or walked safely", "[schema]") {
+  // Bytes with a right checksum can still be anything: every index that
+  // from_compiled accepts must keep check_object inside the tables, even
+  // when it makes cycles (items of itself, allOf of itself).
+  schema::SchemaSet good = test::widget_schemas();
+  const char* objects[] = {
+      "apiVersion: example.com/v1\nkind: Widget\nspec: {selector: {matchLabels: {a: b}}, replicas: 2, tags: [a, a],"
+      " containers: [{name: a, image: [x]}], template: {apiVersion: v1, kind: Holder, data: {a: b}}}\n",
+      "apiVersion: v1\nkind: Holder\nmetadata: {name: h, labels: {a: b}}\ndata: {a: [[[1]]]}\n",
+  };
+  std::uint32_t random = 12345;
+  auto next = [&] { return random = random * 1103515245u + 12345u; };
+  std::size_t accepted = 0;
+  for (int round = 0; round < 300; ++round) {
+    schema::Model model(good.tables());
+    std::uint32_t count = model.type_count();
+    for (int change = 0; change < 3; ++change) {
+      schema::TypeRecord& type = model.type(next() % count);
+      std::uint32_t value = next() % 4 == 0 ? next() : next() % (count + 2);
+      switch (next() % 6) {
+        case 0: type.items = value; break;
+        case 1: type.additional = value; break;
+        case 2: type.constraints = value % 3 == 0 ? schema::k_none : value; break;
+        case 3: type.properties.first = value; break;
+        case 4: type.required = schema::Span{value % 40, value % 3}; break;
+        default: type.types = static_cast<std::uint16_t>(value);
+      }
+    }
+    std::string bytes = schema::write_compact(model.tables());
+    try {
+      schema::SchemaSet loaded = schema::SchemaSet::from_compiled(bytes);
+      ++accepted;
+      for (const char* text : objects) test::check_yaml(loaded, text);
+    } catch (const Failure&) {
+    }
+  }
+  CHECK(accepted > 0);
+  CHECK(accepted < 300);
+}

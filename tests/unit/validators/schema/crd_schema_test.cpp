@@ -40,6 +40,7 @@ spec:
               target:
                 type: object
                 properties: {bucket: {type: string, nullable: true}}
+              id: {type: string, format: uuid}
   - name: v1alpha1
     served: false
     storage: false
@@ -89,21 +90,23 @@ TEST_CASE("CRD: its custom resources are checked against its schema", "[schema]"
   CHECK(ok.lookup == Lookup::checked);
   CHECK(ok.findings.empty());
 
-  CHECK(format_finding(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, keep: seven}\n",
+  CHECK(format_finding(only_finding(check_yaml(base, std::string(k_backup) + "spec: {schedule: \"5\", keep: seven}\n",
                                                &crds))) ==
-        "w.yaml:4:27: error: [k8s.schema] spec.keep: expected integer, got string \"seven\"");
+        "w.yaml:4:29: error: [k8s.schema] spec.keep: expected integer, got string \"seven\"");
   // The one finding for a Backup with `spec`.
   auto message = [&](const std::string& spec) {
     return only_finding(check_yaml(base, std::string(k_backup) + "spec: " + spec + "\n", &crds)).message;
   };
-  CHECK(message("{schedule: x, kep: 7}") == "spec.kep: unknown field (did you mean keep?)");
-  CHECK(message("{schedule: x, target: {bukket: b}}") == "spec.target.bukket: unknown field (did you mean bucket?)");
+  CHECK(message("{schedule: \"5\", kep: 7}") == "spec.kep: unknown field (did you mean keep?)");
+  CHECK(message("{schedule: \"5\", target: {bukket: b}}") == "spec.target.bukket: unknown field (did you mean bucket?)");
   CHECK(message("{keep: 3}") == "spec: missing required field \"schedule\"");
-  CHECK(message("{schedule: x, keep: 0}") == "spec.keep: 0 is less than the minimum 1");
-  CHECK(message("{schedule: x, mode: half}") ==
+  CHECK(message("{schedule: \"5\", keep: 0}") == "spec.keep: 0 is less than the minimum 1");
+  CHECK(message("{schedule: \"5\", mode: half}") ==
         "spec.mode: unsupported value \"half\" (expected one of \"full\", \"incremental\")");
-  CHECK(message("{schedule: x, tags: [a, b, c, d]}") == "spec.tags: has 4 items, more than the maximum 3");
-  CHECK(message("{schedule: x, size: 1.5}") == "spec.size: expected integer or string, got number 1.5");
+  CHECK(message("{schedule: \"5\", tags: [a, b, c, d]}") == "spec.tags: has 4 items, more than the maximum 3");
+  CHECK(message("{schedule: \"5\", size: 1.5}") == "spec.size: expected integer or string, got number 1.5");
+  CHECK(message("{schedule: \"5\", id: 42-x}") == "spec.id: expected a UUID, got \"42-x\"");
+  CHECK(message("{schedule: daily}") == "spec.schedule: \"daily\" does not match the pattern ^[0-9 *]+$");
   SECTION("metadata is checked as ObjectMeta of the base set") {
     CHECK(only_finding(check_yaml(base, "apiVersion: example.com/v1\nkind: Backup\nmetadata: {nam: x}\n", &crds))
               .message == "metadata.nam: unknown field (did you mean name?)");
@@ -158,6 +161,19 @@ TEST_CASE("CRD: what the API server would refuse is reported and nothing is adde
     CHECK(problems[0].message.find("anyOf[0]: type may not be set inside allOf/anyOf/oneOf/not") !=
           std::string::npos);
   }
+  SECTION("a pattern that does not compile") {
+    auto problems = add(crds, replaced(k_crd, "pattern: \"^[0-9 *]+$\"", "pattern: \"^[0-9\""), &added);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message.starts_with(
+        "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.schedule.pattern: does not compile: "));
+    CHECK(problems[0].where.line == 21);
+  }
+  SECTION("an array without items") {
+    auto problems = add(crds, replaced(k_crd, "tags: {type: array, items: {type: string}, maxItems: 3}",
+                                       "tags: {type: array}"), &added);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message.ends_with("tags: an array needs items in a structural schema"));
+  }
   SECTION("$ref") {
     auto problems = add(crds, replaced(k_crd, "target:\n", "target:\n                $ref: \"#/x\"\n"), &added);
     REQUIRE(problems.size() == 1);
@@ -195,10 +211,10 @@ TEST_CASE("CRD: x-kubernetes-embedded-resource in a custom resource", "[schema]"
                              "              workload: {type: object, x-kubernetes-embedded-resource: true,"
                              " x-kubernetes-preserve-unknown-fields: true}\n"))
               .empty());
-  CHECK(check_yaml(base, std::string(k_backup) + "spec: {schedule: x, workload: {apiVersion: v9, kind: X, a: 1}}\n",
+  CHECK(check_yaml(base, std::string(k_backup) + "spec: {schedule: \"5\", workload: {apiVersion: v9, kind: X, a: 1}}\n",
                    &crds).findings.empty());
   CHECK(only_finding(check_yaml(base, std::string(k_backup) +
-                                          "spec: {schedule: x, workload: {apiVersion: v1, kind: Holder, data: {a: [1]}}}\n",
+                                          "spec: {schedule: \"5\", workload: {apiVersion: v1, kind: Holder, data: {a: [1]}}}\n",
                                 &crds))
             .message == "spec.workload.data.a: expected string, got array");
 }

@@ -77,6 +77,14 @@ TEST_CASE("Kubernetes 1.36: valid objects are accepted", "[schema]") {
       "  maxReplicas: 10\n  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: "
       "Utilization, averageUtilization: 70}}\n",
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: \"1\"}\n",
+      // A CRD: JSONSchemaProps is recursive and has fields named $ref and x-kubernetes-*.
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: bs.example.com}\n"
+      "spec:\n  group: example.com\n  names: {kind: B, plural: bs}\n  scope: Namespaced\n  versions:\n"
+      "  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n"
+      "        type: object\n        properties:\n          spec:\n            type: object\n"
+      "            x-kubernetes-validations: [{rule: self.a > 0}]\n            properties:\n"
+      "              a: {type: integer, minimum: 1, default: 1}\n              b: {x-kubernetes-int-or-string: true}\n"
+      "              c: {type: array, items: {type: string}, x-kubernetes-list-type: set}\n",
       "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata: {password: cGFzcw==}\n"
       "stringData: {user: admin}\n",
   };
@@ -163,8 +171,14 @@ TEST_CASE("Kubernetes 1.36 knows an apiVersion that 1.30 lacks", "[schema]") {
   CHECK(check_yaml(*old, claim).lookup == Lookup::unknown_api_version);
   CHECK(now->knows_api_version("resource.k8s.io/v1"));
   CHECK(!old->knows_api_version("resource.k8s.io/v1"));
-  // And the other way: autoscaling/v2beta2 is gone in 1.36.
-  CHECK(old->knows_api_version("autoscaling/v2beta2"));
-  CHECK(!now->knows_api_version("autoscaling/v2beta2"));
+  // And the other way: flowcontrol v1beta3 is gone in 1.36; autoscaling/v2beta2
+  // is in neither, though both name it for meta/v1's DeleteOptions.
+  CHECK(old->knows_api_version("flowcontrol.apiserver.k8s.io/v1beta3"));
+  CHECK(!now->knows_api_version("flowcontrol.apiserver.k8s.io/v1beta3"));
+  CHECK(!old->knows_api_version("autoscaling/v2beta2"));
   CHECK(check_yaml(*now, "apiVersion: apps/v1\nkind: Gadget\n").lookup == Lookup::unknown_kind);
+  // What a message about extensions/v1beta1 can suggest.
+  CHECK(now->api_versions_of("Deployment") == std::vector<std::string_view>{"apps/v1"});
+  CHECK(old->api_versions_of("HorizontalPodAutoscaler") ==
+        std::vector<std::string_view>{"autoscaling/v1", "autoscaling/v2"});
 }

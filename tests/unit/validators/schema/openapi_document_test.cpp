@@ -37,15 +37,7 @@ constexpr const char* k_v3 = R"({
   }}
 })";
 
-std::string failure_of(const std::string& text) {
-  try {
-    schema::SchemaSet set;
-    set.add_openapi(text, "doc.json");
-  } catch (const Failure& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string failure_of(const std::string& text) { return test::openapi_failure(text, "doc.json"); }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/util/error.hpp"
 #include "core/util/finding.hpp"
 #include "core/yaml/yaml_tree.hpp"
 #include "validators/schema/object_check.hpp"
@@ -76,6 +77,18 @@ inline schema::SchemaSet widget_schemas() {
   schema::SchemaSet set;
   set.add_openapi(k_widget_swagger, "widget.json");
   return set;
+}
+
+// The message of the Failure that adding the OpenAPI document `text` (as
+// `source`) to an empty set throws, or "" when it is added.
+inline std::string openapi_failure(const std::string& text, const std::string& source) {
+  try {
+    schema::SchemaSet set;
+    set.add_openapi(text, source);
+  } catch (const Failure& e) {
+    return e.what();
+  }
+  return "";
 }
 
 // The result of checking the first document of `text`.
