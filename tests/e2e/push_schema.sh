@@ -134,6 +134,12 @@ commit_all "$dir" "a gadget"
 expect_push_ok "$dir" origin HEAD:main
 expect_remote_line '^deploy/gadget\.yaml:1:1: warning: \[k8s\.unknown-kind\] no schema knows apiVersion example\.org/v1'
 
+test_case "a retired apiVersion is warned about, naming where the kind is served now"
+manifest_deployment legacy | sed 's|apiVersion: apps/v1|apiVersion: extensions/v1beta1|' | write_file "$dir" deploy/legacy.yaml
+commit_all "$dir" "a legacy deployment"
+expect_push_ok "$dir" origin HEAD:main
+expect_remote_line '^deploy/legacy\.yaml:1:1: warning: \[k8s\.unknown-kind\] no schema knows apiVersion extensions/v1beta1, .*; Deployment is served at apps/v1 *$'
+
 test_case "a CRD change is checked against the custom resources the push did not touch"
 crd_widgets | sed 's/size: {type: integer}/size: {type: string}/' | write_file "$dir" crds/widgets.yaml
 commit_all "$dir" "size becomes a string"

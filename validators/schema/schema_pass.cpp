@@ -1,6 +1,7 @@
 #include "validators/schema/schema_pass.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/util/terminal_text.hpp"
 #include "validators/k8s/k8s_object.hpp"
@@ -73,12 +74,15 @@ void SchemaPass::unknown(const std::string& path, const std::vector<PendingObjec
                            ? fmt::format("no schema knows apiVersion {}", escape_control(p.api_version))
                            : fmt::format("no schema knows kind {} in {}", escape_control(p.kind),
                                          escape_control(p.api_version));
+    // A retired apiVersion of a built-in kind: say where the kind lives now.
+    std::vector<std::string_view> served = m_base->api_versions_of(p.kind);
+    std::string fix = served.empty()
+                          ? "add its CRD to the push or to validate.schemas, or fix apiVersion and kind"
+                          : fmt::format("{} is served at {}", escape_control(p.kind), fmt::join(served, ", "));
     out.push_back({{path, p.line, p.column},
                    Severity::warning,
                    "k8s.unknown-kind",
-                   fmt::format("{}, so this object was not checked against a schema; add its CRD to the push or "
-                               "to validate.schemas, or fix apiVersion and kind",
-                               what),
+                   fmt::format("{}, so this object was not checked against a schema; {}", what, fix),
                    {}});
   }
 }
