@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Validation throughput of `pushgate validate` on a 50,000-resource tree, single
-# thread and all cores, side by side with a bare libfyaml event parse of the
-# same files (the parsing limit) and with yamllint.
+# thread and all cores, with the k8s.schema check on, side by side with a bare
+# libfyaml event parse of the same files (the parsing limit) and with yamllint.
 #
-#   bench/validate_throughput.sh     (PUSHGATE_BIN=DIR to pick the binaries)
+#   bench/validate_throughput.sh     (PUSHGATE_BIN=DIR to pick the binaries;
+#                                     SCHEMA=FILE for the OpenAPI document,
+#                                     see bench_schema in common.sh)
 #
 # Knobs (environment): RESOURCES=50000, REPEAT=3 runs per measurement (the
 # median is shown), YAMLLINT_FILES=1500 files that yamllint checks (its rate is
@@ -56,8 +58,17 @@ g++ -O2 -std=c++20 -o "$bench_tmp/bare_parse" "$bench_dir/bare_parse.cpp" $(pkg-
 # Every measurement reads from the page cache, none from the disk.
 find "$tree" -type f -exec cat {} + >/dev/null
 
-measure "pushgate-validate-j1" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate -j1 "$tree"
-measure "pushgate-validate-j$cores" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate -j"$cores" "$tree"
+# The schema check on, as a server that cares would run it; the first run
+# compiles the schemas into the cache beside the config, as install --check does.
+schema=$(bench_schema)
+config=$bench_tmp/pushgate.yaml
+printf 'validate:\n  schemas: ["%s"]\n' "$schema" >"$config"
+echo "schema check: on, against $schema"
+"$bench_bin/pushgate" validate --config "$config" -j"$cores" "$tree" >/dev/null 2>&1 ||
+  die "pushgate validate --config $config failed on the generated tree"
+
+measure "pushgate-validate-j1" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate --config "$config" -j1 "$tree"
+measure "pushgate-validate-j$cores" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate --config "$config" -j"$cores" "$tree"
 measure "bare-parse-j1" "$files" "$resources" "$bytes" "$bench_tmp/bare_parse" "$tree"
 measure "bare-parse-j$cores" "$files" "$resources" "$bytes" "$bench_tmp/bare_parse" "$tree" -j "$cores"
 
