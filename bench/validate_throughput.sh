@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Validation throughput of `pushgate validate` on a 50,000-resource tree, single
-# thread and all cores, side by side with yaml-cpp's bare YAML::LoadAll on the
-# same files (the parsing limit) and with yamllint.
+# thread and all cores, with the k8s.schema check on, side by side with a bare
+# libfyaml event parse of the same files (the parsing limit) and with yamllint.
 #
-#   bench/validate_throughput.sh     (PUSHGATE_BIN=DIR to pick the binaries)
+#   bench/validate_throughput.sh     (PUSHGATE_BIN=DIR to pick the binaries;
+#                                     SCHEMA=FILE for the OpenAPI document,
+#                                     see bench_schema in common.sh)
 #
 # Knobs (environment): RESOURCES=50000, REPEAT=3 runs per measurement (the
 # median is shown), YAMLLINT_FILES=1500 files that yamllint checks (its rate is
@@ -51,12 +53,22 @@ python3 "$bench_dir/gen_manifests.py" "$tree" --resources "$RESOURCES" >"$bench_
 read -r files resources bytes < <(sed 's/[a-z]*=//g' "$bench_tmp/summary")
 echo "tree: $files files, $resources resources, $bytes bytes (bench/gen_manifests.py --resources $RESOURCES)"
 
-g++ -O2 -std=c++20 -o "$bench_tmp/bare_parse" "$bench_dir/bare_parse.cpp" -lyaml-cpp -pthread
+# shellcheck disable=SC2046 # pkg-config's flags are meant to split
+g++ -O2 -std=c++20 -o "$bench_tmp/bare_parse" "$bench_dir/bare_parse.cpp" $(pkg-config --cflags --libs libfyaml) -pthread
 # Every measurement reads from the page cache, none from the disk.
 find "$tree" -type f -exec cat {} + >/dev/null
 
-measure "pushgate-validate-j1" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate -j1 "$tree"
-measure "pushgate-validate-j$cores" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate -j"$cores" "$tree"
+# The schema check on, as a server that cares would run it; the first run
+# compiles the schemas into the cache beside the config, as install --check does.
+schema=$(bench_schema)
+config=$bench_tmp/pushgate.yaml
+printf 'validate:\n  schemas: ["%s"]\n' "$schema" >"$config"
+echo "schema check: on, against $schema"
+"$bench_bin/pushgate" validate --config "$config" -j"$cores" "$tree" >/dev/null 2>&1 ||
+  die "pushgate validate --config $config failed on the generated tree"
+
+measure "pushgate-validate-j1" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate --config "$config" -j1 "$tree"
+measure "pushgate-validate-j$cores" "$files" "$resources" "$bytes" "$bench_bin/pushgate" validate --config "$config" -j"$cores" "$tree"
 measure "bare-parse-j1" "$files" "$resources" "$bytes" "$bench_tmp/bare_parse" "$tree"
 measure "bare-parse-j$cores" "$files" "$resources" "$bytes" "$bench_tmp/bare_parse" "$tree" -j "$cores"
 
@@ -91,8 +103,8 @@ def figures(label):
             "rss": max(r[4] for r in rs) / 1024}
 rows = [("pushgate validate -j1", "pushgate-validate-j1"),
         (f"pushgate validate -j{cores}", f"pushgate-validate-j{cores}"),
-        ("yaml-cpp LoadAll, 1 thread", "bare-parse-j1"),
-        (f"yaml-cpp LoadAll, {cores} threads", f"bare-parse-j{cores}"),
+        ("libfyaml event parse, 1 thread", "bare-parse-j1"),
+        (f"libfyaml event parse, {cores} thr.", f"bare-parse-j{cores}"),
         ("yamllint -d relaxed", "yamllint-relaxed")]
 f = {label: figures(label) for _, label in rows}
 print()

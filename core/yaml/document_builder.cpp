@@ -17,6 +17,8 @@ constexpr std::size_t k_scan_limit = 16;
 // instead costs a tenth of the load time.
 constexpr std::size_t k_bytes_per_node = 16;
 constexpr std::size_t k_max_first_guess = 4096;
+constexpr std::size_t k_typical_depth = 16;
+constexpr std::size_t k_typical_pending = 64;
 
 Mark to_mark(const fy_mark& m) { return {m.line + 1, m.column + 1}; }
 
@@ -56,7 +58,12 @@ bool is_null(std::string_view plain) {
 }  // namespace
 
 DocumentBuilder::DocumentBuilder(std::string_view text, const Limits& limits, LoadResult& out)
-    : m_text(text), m_limits(limits), m_out(out) {}
+    : m_text(text), m_limits(limits), m_out(out) {
+  // Enough for a typical manifest, so that small files do not grow these
+  // step by step.
+  m_stack.reserve(k_typical_depth);
+  m_pending.reserve(k_typical_pending);
+}
 
 bool DocumentBuilder::take(fy_event& event) {
   bool go_on = true;
@@ -100,6 +107,7 @@ bool DocumentBuilder::start_document(fy_event& event) {
                           : m_out.documents.back().m_nodes.size();
   m_doc = Document{};
   m_doc.m_nodes.reserve(guess);
+  m_size.reserve(guess);
   m_doc.m_start = mark;
   m_anchors.clear();
   m_size.clear();

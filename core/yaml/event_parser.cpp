@@ -6,6 +6,12 @@
 
 namespace pushgate::yaml {
 
+struct FySession {
+  std::string printed;  // what libfyaml printed instead of collecting it
+  FyDiagPtr diag;
+  FyParserPtr parser;  // after diag: it holds a reference to it
+};
+
 namespace {
 
 // Libfyaml's errors are collected with their position and read back through
@@ -35,28 +41,49 @@ FyDiagPtr collecting_diag(std::string& printed) {
   return diag;
 }
 
-}  // namespace
+// Creating a libfyaml parser and its diagnostics costs about as much as
+// parsing a small manifest, so each thread keeps one between texts. One that
+// saw an error, or stopped before the end, is dropped: its diagnostics or
+// state must not reach the next text.
+thread_local std::unique_ptr<FySession> t_idle;
 
-EventParser::EventParser(std::string_view text) : m_diag(collecting_diag(m_printed)) {
+std::unique_ptr<FySession> new_session() {
+  auto session = std::make_unique<FySession>();
+  session->diag = collecting_diag(session->printed);
   fy_parse_cfg cfg{};
   cfg.search_path = "";
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_DISABLE_DEPTH_LIMIT | FYPCF_JSON_NONE);
-  cfg.diag = m_diag.get();
-  m_parser.reset(fy_parser_create(&cfg));
-  if (!m_parser || fy_parser_set_string(m_parser.get(), text.data(), text.size()) != 0)
-    throw Failure(ErrorCode::internal, "libfyaml: cannot create a parser");
+  cfg.diag = session->diag.get();
+  session->parser.reset(fy_parser_create(&cfg));
+  if (!session->parser) throw Failure(ErrorCode::internal, "libfyaml: cannot create a parser");
+  return session;
+}
+
+}  // namespace
+
+EventParser::EventParser(std::string_view text)
+    : m_session(t_idle ? std::move(t_idle) : new_session()), m_parser(m_session->parser.get()) {
+  if (fy_parser_set_string(m_parser, text.data(), text.size()) != 0)
+    throw Failure(ErrorCode::internal, "libfyaml: cannot read a text");
+}
+
+EventParser::~EventParser() {
+  // libfyaml does not reset a parser cleanly in the middle of a stream.
+  bool clean = m_ended && !fy_parser_get_stream_error(m_parser) && m_session->printed.empty();
+  // Reset now, so that the idle parser holds nothing of `text`.
+  if (clean && fy_parser_reset(m_parser) == 0) t_idle = std::move(m_session);
 }
 
 std::optional<SyntaxError> EventParser::error() const {
-  if (!fy_parser_get_stream_error(m_parser.get())) return std::nullopt;
+  if (!fy_parser_get_stream_error(m_parser)) return std::nullopt;
   void* iter = nullptr;
-  while (const fy_diag_error* e = fy_diag_errors_iterate(m_diag.get(), &iter)) {
+  while (const fy_diag_error* e = fy_diag_errors_iterate(m_session->diag.get(), &iter)) {
     if (e->type < FYET_ERROR || !e->msg) continue;
     // libfyaml's collected positions are already 1-based.
     Mark at = e->line > 0 && e->column > 0 ? Mark{e->line, e->column} : Mark{};
     return SyntaxError{at, e->msg};
   }
-  std::string_view printed = m_printed;
+  std::string_view printed = m_session->printed;
   printed = printed.substr(0, printed.find('\n'));
   return SyntaxError{{}, printed.empty() ? "not valid YAML" : std::string(printed)};
 }

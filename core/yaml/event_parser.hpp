@@ -4,7 +4,9 @@
 // key applied), no file is opened, no depth limit of its own (the caller
 // counts nesting, and libfyaml's parser keeps its state on the heap), and
 // diagnostics are collected for the caller instead of printed to stderr.
+// Each thread reuses one parser from text to text.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,27 +22,34 @@ struct SyntaxError {
   std::string message;
 };
 
+// A libfyaml parser and its diagnostics (event_parser.cpp).
+struct FySession;
+
 class EventParser {
  public:
   // Parses `text`, which must outlive the parser. Throws Failure when
   // libfyaml cannot set up a parser (out of memory).
   explicit EventParser(std::string_view text);
-  // libfyaml holds a pointer to m_printed.
+  ~EventParser();
   EventParser(const EventParser&) = delete;
   EventParser& operator=(const EventParser&) = delete;
 
   // The next event, or an empty one at the end of the stream or at the first
   // error.
-  FyEvent next() { return {m_parser.get(), fy_parser_parse(m_parser.get())}; }
+  FyEvent next() {
+    fy_event* event = fy_parser_parse(m_parser);
+    m_ended = event == nullptr;
+    return {m_parser, event};
+  }
 
   // Once next() returned an empty event: the error that stopped the stream,
   // or nothing when it ended normally.
   std::optional<SyntaxError> error() const;
 
  private:
-  std::string m_printed;  // what libfyaml printed instead of collecting it
-  FyDiagPtr m_diag;
-  FyParserPtr m_parser;  // after m_diag: it holds a reference to it
+  std::unique_ptr<FySession> m_session;
+  fy_parser* m_parser;  // m_session's
+  bool m_ended = false;  // next() reached the end of the stream or an error
 };
 
 }  // namespace pushgate::yaml

@@ -275,6 +275,24 @@ TEST_CASE("yaml_tree rejects what a conformant parser rejects, in libfyaml's wor
   }
 }
 
+TEST_CASE("yaml_tree starts each text afresh, whatever ended the one before", "[yaml_tree]") {
+  // The thread's parser is reused: nothing of one text may reach the next.
+  Limits shallow;
+  shallow.depth = 2;
+  for (int round = 0; round < 3; ++round) {
+    CHECK(load_text("a: [[[x]]]\nb: 1\n", shallow).problems.at(0).kind == ProblemKind::depth);
+    CHECK(load_one("a: 1\n").node(load_one("a: 1\n").root()).children.size() == 2);
+    LoadResult bad = load_text("a: [1\n");
+    REQUIRE(bad.problems.size() == 1);
+    CHECK(bad.problems[0].mark.line == 2);
+    CHECK(load_text("--- |0\n").problems.at(0).message.find("indentation indicator") != std::string::npos);
+    LoadResult two = load_text("x: 1\n---\ny: 2\n");
+    CHECK(two.complete);
+    CHECK(two.documents.size() == 2);
+    CHECK(two.problems.empty());
+  }
+}
+
 TEST_CASE("yaml_tree keeps libfyaml's diagnostics off stderr", "[yaml_tree]") {
   TempDir tmp;
   StderrCapture capture(tmp / "stderr");
