@@ -141,12 +141,16 @@ std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_v
 }
 
 std::string TreeIndex::serialize(std::string_view fingerprint, const ObjectIndex& index) {
-  std::string out(k_magic);
+  const TreeIndex* rest = index.rest();
+  // Saved on every push: one allocation for what the rest already holds
+  // and a guess for the files read again, instead of growing step by step.
+  std::string out;
+  out.reserve((rest ? rest->m_bytes.size() : 0) + index.files().size() * 256 + 1024);
+  out.append(k_magic);
   put_text(out, fingerprint);
   put_u32(out, index.file_count());
   // Both parts are sorted by path and do not overlap: merge them.
   static const std::vector<File> k_none;
-  const TreeIndex* rest = index.rest();
   const std::vector<File>& old_files = rest ? rest->files() : k_none;
   auto old_file = old_files.begin();
   auto put_old_until = [&](const std::string* path) {
