@@ -53,8 +53,9 @@ void check_labels(ObjectChecker& checker, NodeId labels) {
   for_each_entry(checker, "k8s.labels", labels, "metadata.labels", [&](NodeId key, NodeId value) {
     auto name = check_key(checker, "k8s.labels", key, "label key");
     if (checker.node(value).kind == NodeKind::null) return;
-    std::string what = name ? fmt::format("label {}", quoted(*name)) : std::string("label value");
-    auto text = checker.string("k8s.labels", value, what);
+    auto text = checker.string("k8s.labels", value, [&] {
+      return name ? fmt::format("label {}", quoted(*name)) : std::string("label value");
+    });
     if (!text) return;
     if (auto problem = check_label_value(*text))
       checker.report("k8s.labels", Severity::error, value,
@@ -69,9 +70,10 @@ void check_annotations(ObjectChecker& checker, NodeId annotations) {
                    auto name = check_key(checker, "k8s.annotations", key, "annotation key");
                    total += checker.node(key).value.size();
                    if (checker.node(value).kind == NodeKind::null) return;
-                   std::string what = name ? fmt::format("annotation {}", quoted(*name))
-                                           : std::string("annotation value");
-                   if (auto text = checker.string("k8s.annotations", value, what)) total += text->size();
+                   auto text = checker.string("k8s.annotations", value, [&] {
+                     return name ? fmt::format("annotation {}", quoted(*name)) : std::string("annotation value");
+                   });
+                   if (text) total += text->size();
                  });
   if (total > k_annotations_limit) {
     checker.report("k8s.annotations", Severity::error, annotations,

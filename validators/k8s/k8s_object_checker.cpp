@@ -11,8 +11,13 @@ void ObjectChecker::report(std::string_view rule, Severity severity, yaml::NodeI
   m_findings.add(rule, severity, node(at).mark, fmt::format("{}{}", m_prefix, message));
 }
 
-std::optional<std::string_view> ObjectChecker::string(std::string_view rule, yaml::NodeId at,
-                                                      std::string_view what) {
+std::optional<std::string_view> ObjectChecker::string_text(yaml::NodeId at) const {
+  const yaml::Node& n = node(at);
+  if (n.kind == yaml::NodeKind::scalar && scalar_type(n) == ScalarType::string) return std::string_view(n.value);
+  return std::nullopt;
+}
+
+void ObjectChecker::report_not_string(std::string_view rule, yaml::NodeId at, std::string_view what) {
   const yaml::Node& n = node(at);
   switch (n.kind) {
     case yaml::NodeKind::mapping:
@@ -20,19 +25,16 @@ std::optional<std::string_view> ObjectChecker::string(std::string_view rule, yam
       report(rule, Severity::error, at,
              fmt::format("{} must be a string, not a {}", what,
                          n.kind == yaml::NodeKind::mapping ? "mapping" : "list"));
-      return std::nullopt;
+      return;
     case yaml::NodeKind::null:
       report(rule, Severity::error, at, fmt::format("{} is empty", what));
-      return std::nullopt;
+      return;
     case yaml::NodeKind::scalar:
       break;
   }
-  ScalarType type = scalar_type(n);
-  if (type == ScalarType::string) return std::string_view(n.value);
   report(rule, Severity::error, at,
          fmt::format("{} must be a string: quote it (\"{}\"); Kubernetes reads an unquoted {} as a {}",
-                     what, n.value, n.value, to_string(type)));
-  return std::nullopt;
+                     what, n.value, n.value, to_string(scalar_type(n))));
 }
 
 std::string quoted(std::string_view text) {

@@ -3,6 +3,7 @@
 // where findings go, and the prefix that places an item of a List
 // ("items[2]: "). Internal to the k8s rules.
 
+#include <concepts>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,9 +31,23 @@ class ObjectChecker {
   // number or boolean, which Kubernetes does not read as a string) and
   // returns nullopt.
   std::optional<std::string_view> string(std::string_view rule, yaml::NodeId at,
-                                         std::string_view what);
+                                         std::string_view what) {
+    return string(rule, at, [what] { return std::string(what); });
+  }
+  // The same, with `describe()` giving `what`: it is called only to report,
+  // so a clean object pays nothing for the message.
+  template <std::invocable Describe>
+  std::optional<std::string_view> string(std::string_view rule, yaml::NodeId at, const Describe& describe) {
+    if (auto text = string_text(at)) return text;
+    report_not_string(rule, at, describe());
+    return std::nullopt;
+  }
 
  private:
+  // The text of `at` when it holds a string, else nullopt.
+  std::optional<std::string_view> string_text(yaml::NodeId at) const;
+  void report_not_string(std::string_view rule, yaml::NodeId at, std::string_view what);
+
   const yaml::Document& m_doc;
   FileFindings& m_findings;
   std::string m_prefix;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <map>
 #include <unordered_set>
 
@@ -181,8 +182,13 @@ class Walker {
       if (!field.empty()) field += '.';
       field += name;
     }
+    // Without fmt: every item of every checked list takes this step.
     Step(std::string& field, std::size_t index) : m_field(field), m_size(field.size()) {
-      field += fmt::format("[{}]", index);
+      char digits[24];
+      char* end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+      field += '[';
+      field.append(digits, end);
+      field += ']';
     }
     ~Step() { m_field.resize(m_size); }
 
@@ -240,18 +246,19 @@ class Walker {
 
   // x-kubernetes-list-type: map: no two items with the same keys.
   void duplicate_keys(const Tables& t, const TypeRecord& r, const std::vector<NodeId>& items) {
+    auto names = t.string_lists.subspan(r.list_keys.first, r.list_keys.count);
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      std::string key, shown;
-      for (const StrRef& name : t.string_lists.subspan(r.list_keys.first, r.list_keys.count)) {
-        std::string_view value = scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)));
-        key.append(value).push_back('\0');
-        shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name), truncated(value));
-      }
-      if (!seen.insert(key).second) {
-        Step step(m_field, i);
-        error(items[i], fmt::format("duplicate entry with {}", shown));
-      }
+      std::string key;
+      for (const StrRef& name : names)
+        key.append(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))).push_back('\0');
+      if (seen.insert(key).second) continue;
+      std::string shown;
+      for (const StrRef& name : names)
+        shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
+                             truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
+      Step step(m_field, i);
+      error(items[i], fmt::format("duplicate entry with {}", shown));
     }
   }
 

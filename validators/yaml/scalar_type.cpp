@@ -12,6 +12,8 @@ constexpr std::array<std::string_view, 22> k_booleans = {
     "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true",
     "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
 constexpr std::array<std::string_view, 5> k_nulls = {"", "~", "null", "Null", "NULL"};
+// The longest of the words above: longer text is neither, without a search.
+constexpr std::size_t k_longest_word = 5;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -73,6 +75,7 @@ bool is_number(std::string_view text) {
 }  // namespace
 
 ScalarType plain_scalar_type(std::string_view text) {
+  if (text.size() > k_longest_word) return is_number(text) ? ScalarType::number : ScalarType::string;
   if (std::find(k_nulls.begin(), k_nulls.end(), text) != k_nulls.end()) return ScalarType::null;
   if (std::find(k_booleans.begin(), k_booleans.end(), text) != k_booleans.end())
     return ScalarType::boolean;
