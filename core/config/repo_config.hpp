@@ -58,12 +58,14 @@ struct DeployerSettings {
 };
 
 // `health:`: run after the switch; the release is rolled back when it fails
-// `retries` times in a row.
+// `retries` times in a row. Exactly one of `command` and `http` is set.
 struct HealthCheck {
-  std::vector<std::string> command;
-  std::chrono::milliseconds timeout{30'000};
+  std::vector<std::string> command;           // argv, run on the server
+  std::chrono::milliseconds timeout{30'000};  // per try; for http, connecting and the answer in all
   int retries = 3;
   std::chrono::milliseconds interval{1'000};
+  std::string http;                           // URL to GET; `{host}` is replaced per host
+  int expect = 200;                           // the status `http` must answer
 };
 
 // What the daemon does with a deploy it finds cut off at start-up.
