@@ -67,6 +67,7 @@ UsePAM no
 X11Forwarding no
 AllowTcpForwarding no
 PrintMotd no
+Subsystem sftp internal-sftp
 LogLevel VERBOSE
 CONFIG
     if ((${#env_names[@]} > 0)); then echo "AcceptEnv ${env_names[*]}" >>"$dir/sshd_config"; fi
