@@ -70,7 +70,7 @@ start_loopback_fleet() {
     done
   done
   fleet_write_known_hosts
-  fleet_check_logins "$cannot_run"
+  fleet_check_login "$cannot_run"
 }
 
 # fleet_launch I PORT: starts host I's sshd on PORT without waiting for it.
@@ -103,19 +103,14 @@ fleet_ssh() {
   "${ssh_command[@]}" "$FLEET_USER@127.0.0.1" "$@" </dev/null
 }
 
-# fleet_check_logins CANNOT_RUN: logs in to every host at once, each with its key checked.
-fleet_check_logins() {
-  local i ssh_command pids=()
-  for i in "${!FLEET_PORTS[@]}"; do
-    loopback_ssh_command ssh_command "${FLEET_PORTS[i]}" "$FLEET_IDENTITY" "$FLEET_KNOWN_HOSTS"
-    (loopback_sshd_login "$FLEET_ROOT/host-$i/sshd.log" "$1" "${ssh_command[@]}" "$FLEET_USER@127.0.0.1") &
-    pids[i]=$!
-  done
-  # A failed login has printed why (die or CANNOT_RUN in the subshell); the
-  # first one decides.
-  for i in "${!pids[@]}"; do
-    wait "${pids[i]}" || die "cannot log in to host $i (127.0.0.1:${FLEET_PORTS[i]})" "$(cat "$FLEET_ROOT/host-$i/sshd.log")"
-  done
+# fleet_check_login CANNOT_RUN: logs in to host 0, its key checked. The
+# hosts differ only in port and host key, which sshd -t and its pid file have
+# vouched for; one login (a few hundred ms on a busy machine) shows the
+# account, the identity and known_hosts work for all.
+fleet_check_login() {
+  local ssh_command
+  loopback_ssh_command ssh_command "${FLEET_PORTS[0]}" "$FLEET_IDENTITY" "$FLEET_KNOWN_HOSTS"
+  loopback_sshd_login "$FLEET_ROOT/host-0/sshd.log" "$1" "${ssh_command[@]}" "$FLEET_USER@127.0.0.1"
 }
 
 # fleet_tree PID: PID and its descendants, parents first (sshd forks a
