@@ -49,9 +49,11 @@ ProcessSpec StepRunner::spec(const std::vector<std::string>& argv, const StepCon
   const Job* job = m_request.job;
   std::string release = context.release_dir.string();
   ProcessSpec spec;
-  for (const auto& arg : argv)
-    spec.argv.push_back(replace_placeholder(replace_placeholder(arg, k_release_placeholder, release),
-                                            k_host_placeholder, m_host));
+  for (const auto& arg : argv) {
+    std::string value = replace_placeholder(arg, k_release_placeholder, release);
+    // Without a host, `{host}` means nothing here and stays as written.
+    spec.argv.push_back(m_host.empty() ? value : replace_placeholder(value, k_host_placeholder, m_host));
+  }
   std::string repo = job ? job->repo : (m_request.repo ? git::git_dir(m_request.repo) : "");
   spec.env = {{"PUSHGATE_REPO", repo},
               {"PUSHGATE_ENV", m_request.env->name},

@@ -107,7 +107,9 @@ TEST_CASE("StepRunner for a host: {host} and PUSHGATE_HOST in commands, {host} i
                           context, 10s));
     CHECK(a.logged("[127.0.0.1][127.0.0.1]"));
     StepRunner on_server(runner, a.request);
-    CHECK_FALSE(on_server.run("after", {"/bin/sh", "-c", "printf '<%s>\\n' \"${PUSHGATE_HOST-unset}\""}, context, 10s));
-    CHECK(a.logged("<unset>"));
+    CHECK_FALSE(on_server.run("after", {"/bin/sh", "-c", "printf '<%s><%s>\\n' \"${PUSHGATE_HOST-unset}\" \"$1\"", "sh",
+                                        "{host}"},
+                              context, 10s));
+    CHECK(a.logged("<unset><{host}>"));
   }
 }
