@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/config/deploy_dir.hpp"
+#include "core/config/ssh_deployer_config.hpp"
 #include "core/util/http_url.hpp"
 #include "core/util/placeholder.hpp"
 
@@ -92,7 +93,7 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
   if (!r.mapping(at, what)) return;
   NodeId type = r.find(at, "type");
   if (type == yaml::k_no_node) {
-    r.error(at, fmt::format("{} needs a type: local or command", what));
+    r.error(at, fmt::format("{} needs a type: local, command or ssh", what));
     return;
   }
   auto name = r.string(type, what + ".type");
@@ -104,15 +105,9 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
     NodeId dir = r.find(at, "dir");
     if (dir == yaml::k_no_node) {
       r.error(at, fmt::format("{} needs a dir: the absolute target folder, like /srv/app", what));
-    } else if (auto s = r.string(dir, what + ".dir")) {
-      std::string normal = std::filesystem::path(*s).lexically_normal().string();
-      d.dir = normal.size() > 1 && normal.ends_with('/') ? normal.substr(0, normal.size() - 1) : normal;
+    } else {
+      if (auto normal = read_absolute_dir(r, dir, what + ".dir")) d.dir = *normal;
       d.dir_at = r.location(dir);
-      if (!s->starts_with('/'))
-        r.error(dir, fmt::format("{}.dir must be an absolute folder, like /srv/app", what));
-      else if (d.dir == "/")
-        r.error(dir, fmt::format("{}.dir must not be '/': a deploy removes old releases there; "
-                                 "use a folder of its own, like /srv/app", what));
     }
   } else if (*name == "command") {
     d.type = DeployerType::command;
@@ -125,8 +120,15 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
     } else if (auto argv = r.argv(run, what + ".run")) {
       d.run = *argv;
     }
+  } else if (*name == "ssh") {
+    d.type = DeployerType::ssh;
+    r.only_keys(at, what + " (type: ssh)",
+                {"type", "hosts", "user", "port", "dir", "identity", "known_hosts", "parallel", "batch",
+                 "max_unavailable", "connect_timeout", "keep_releases", "before", "after", "timeout",
+                 "max_file_size", "max_release_size"});
+    read_ssh_deployer(r, at, what, d);
   } else {
-    r.error(type, fmt::format("{}.type must be local or command, not '{}'", what, *name));
+    r.error(type, fmt::format("{}.type must be local, command or ssh, not '{}'", what, *name));
     return;
   }
   if (NodeId n = r.find(at, "keep_releases"); n != yaml::k_no_node)

@@ -177,7 +177,7 @@ Expected<Connection> Connection::open(const HostSpec& host, const SshSettings& s
   KeyPtr identity(raw);
   int auth = ssh_userauth_publickey(session->get(), nullptr, identity.get());
   if (auth != SSH_AUTH_SUCCESS)
-    return Error{ErrorCode::io,
+    return Error{ErrorCode::config,
                  fmt::format("{}: the host refused identity {}{}", host.label(), settings.identity.string(),
                              auth == SSH_AUTH_ERROR ? fmt::format(" ({})", ssh_get_error(session->get())) : "")};
   return Connection(host, std::move(*session));

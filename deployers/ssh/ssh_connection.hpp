@@ -69,9 +69,10 @@ class Connection {
  public:
   // Connects, verifies the host key and authenticates. Errors name the host:
   // ErrorCode::config for an identity or known_hosts that is not a trusted
-  // file, or a host key that is unknown or changed (with the fingerprints
-  // and the known_hosts line to add); ErrorCode::io for a host that cannot
-  // be reached, does not answer in time or refuses the identity.
+  // file, a host key that is unknown or changed (with the fingerprints and
+  // the known_hosts line to add), or an identity the host refuses;
+  // ErrorCode::io only for a host that cannot be reached or does not answer
+  // in time.
   static Expected<Connection> open(const HostSpec& host, const SshSettings& settings);
 
   Connection(Connection&&) noexcept = default;
