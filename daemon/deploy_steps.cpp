@@ -159,6 +159,7 @@ JobResult deploy_commit(const JobContext& ctx, std::size_t rerun) {
               {"previous", short_commit(previous)},
               {"live", live_short(*ctx.deployer)},
               {"attempts", attempt > 1 ? std::to_string(attempt) : ""}};
+  r.fields.insert(r.fields.end(), outcome.fields.begin(), outcome.fields.end());
   return r;
 }
 
@@ -196,6 +197,7 @@ JobResult rollback_job(const JobContext& ctx) {
               {"release", outcome.release},
               {"previous", short_commit(live->commit)},
               {"live", live_short(*ctx.deployer)}};
+  r.fields.insert(r.fields.end(), outcome.fields.begin(), outcome.fields.end());
   return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include "deployers/command_deployer.hpp"
 #include "deployers/local_deployer.hpp"
+#include "deployers/ssh/ssh_deployer.hpp"
 
 namespace pushgate {
 
@@ -23,6 +24,11 @@ std::unique_ptr<Deployer> make_deployer(const Environment& env, const std::strin
             ErrorCode::config,
             fmt::format("environment {}: a command deployer needs the daemon's state folder", env.name));
       return std::make_unique<CommandDeployer>(env, repo, state_dir, runner);
+    case DeployerType::ssh:
+      // Each release is written here once, then sent to every host.
+      return std::make_unique<ssh::SshDeployer>(
+          env, state_dir.empty() ? std::filesystem::temp_directory_path() / "pushgate-staging"
+                                 : std::filesystem::path(state_dir) / "staging");
   }
   throw Failure(ErrorCode::internal, fmt::format("environment {}: unknown deployer type", env.name));
 }

@@ -35,6 +35,9 @@ struct DeployOutcome {
   std::string release;  // the release made (even when it failed)
   std::string target;   // where it went: a folder, a host, ...
   std::string message;  // one line for people: what failed and what is live now
+  // Further key=value fields for the note (a fleet's hosts=10 ok=10 ...);
+  // empty values are left out.
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 // What is live in an environment right now, as the target itself says.

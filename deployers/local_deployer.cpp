@@ -9,17 +9,9 @@ namespace pushgate {
 
 namespace {
 
-constexpr std::size_t k_min_commit_prefix = 7;
-
-
 DeployOutcome outcome(DeployStatus status, std::string release, const std::filesystem::path& target,
                       std::string message) {
-  return {status, std::move(release), target.string(), std::move(message)};
-}
-
-bool same_commit(const std::string& kept, const std::string& wanted) {
-  if (wanted.size() < k_min_commit_prefix) return false;
-  return kept.starts_with(wanted) || wanted.starts_with(kept);
+  return {status, std::move(release), target.string(), std::move(message), {}};
 }
 
 }  // namespace

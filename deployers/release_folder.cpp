@@ -75,6 +75,12 @@ std::optional<ReleaseName> parse_release_name(const std::string& id) {
   return name;
 }
 
+bool same_commit(const std::string& kept, const std::string& wanted) {
+  constexpr std::size_t k_min_commit_prefix = 7;
+  if (wanted.size() < k_min_commit_prefix) return false;
+  return kept.starts_with(wanted) || wanted.starts_with(kept);
+}
+
 ReleaseFolder::ReleaseFolder(fs::path root) : m_root(std::move(root)) {}
 
 fs::path ReleaseFolder::release_path(const std::string& id) const { return m_root / k_releases / id; }

@@ -79,4 +79,8 @@ struct ReleaseName {
 };
 std::optional<ReleaseName> parse_release_name(const std::string& id);
 
+// Whether a kept release's commit `kept` is `wanted`, which may be
+// abbreviated to no fewer than 7 hex digits (as `rollback --to` takes it).
+bool same_commit(const std::string& kept, const std::string& wanted);
+
 }  // namespace pushgate

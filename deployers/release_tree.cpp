@@ -234,7 +234,9 @@ class TreeWriter {
   std::vector<std::pair<std::string, std::string>> m_links;  // path in the release, target
 };
 
-Expected<git::TreePtr> subtree(git_repository* repo, const std::string& commit, const std::string& path) {
+}  // namespace
+
+Expected<git::TreePtr> release_subtree(git_repository* repo, const std::string& commit, const std::string& path) {
   auto oid = git::parse_oid(commit);
   if (!oid) return oid.error();
   auto root = git::tree_of_commit(repo, *oid);
@@ -251,6 +253,8 @@ Expected<git::TreePtr> subtree(git_repository* repo, const std::string& commit, 
   return git::TreePtr(tree);
 }
 
+namespace {
+
 std::optional<Error> write_into(TreeWriter& writer, const git_tree* tree, const fs::path& dest) {
   UniqueFd dir(::open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir) return io_error(dest.string(), "open folder");
@@ -262,7 +266,7 @@ std::optional<Error> write_into(TreeWriter& writer, const git_tree* tree, const 
 
 Expected<TreeCopy> materialize_tree(git_repository* repo, const std::string& commit, const std::string& path,
                                     const fs::path& dest, const ReleaseLimits& limits) {
-  auto tree = subtree(repo, commit, path);
+  auto tree = release_subtree(repo, commit, path);
   if (!tree) return tree.error();
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo) < 0) return git::git_failure("cannot open the object database");

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/git/git.hpp"
 #include "core/util/error.hpp"
 
 namespace pushgate {
@@ -54,5 +55,10 @@ struct ReleaseLimits {
 // size and the cap.
 Expected<TreeCopy> materialize_tree(git_repository* repo, const std::string& commit, const std::string& path,
                                     const std::filesystem::path& dest, const ReleaseLimits& limits = {});
+
+// The tree at `path` ("" for the whole tree) of commit `commit` (full hex):
+// what materialize_tree writes. ErrorCode::input when the commit has no such
+// folder, ErrorCode::git when objects cannot be read.
+Expected<git::TreePtr> release_subtree(git_repository* repo, const std::string& commit, const std::string& path);
 
 }  // namespace pushgate

@@ -27,8 +27,10 @@ struct StepContext {
 
 class StepRunner {
  public:
-  // `runner` and `request` must outlive the StepRunner.
-  StepRunner(ProcessRunner& runner, const DeployRequest& request);
+  // `runner` and `request` must outlive the StepRunner. `host` is the host
+  // the steps are for, for deployers with several (PUSHGATE_HOST, and
+  // `{host}` in arguments and health URLs); "" for targets on the server.
+  StepRunner(ProcessRunner& runner, const DeployRequest& request, std::string host = "");
 
   // Writes `line` to the job's log (redacted).
   void note(std::string_view line) const;
@@ -43,16 +45,23 @@ class StepRunner {
   std::optional<std::string> run_all(std::string_view step, const std::vector<std::vector<std::string>>& commands,
                                      const StepContext& context, std::chrono::milliseconds timeout) const;
 
-  // Runs the health check until it passes, at most `health.retries` times,
-  // `health.interval` apart. nullopt when it passed, else why not.
+  // Runs the health check (its command, or a GET of its URL with `{host}`
+  // replaced) until it passes, at most `health.retries`
+  // times, `health.interval` apart; each try is logged. nullopt when it
+  // passed, else why not. Safe to call from several threads at once when the
+  // request's log is.
   std::optional<std::string> check_health(const HealthCheck& health, const StepContext& context) const;
 
  private:
+  // One try of the health check; nullopt when it passed, else why not.
+  std::optional<std::string> try_health(const HealthCheck& health, const StepContext& context,
+                                        std::string_view step) const;
   ProcessSpec spec(const std::vector<std::string>& argv, const StepContext& context,
                    std::chrono::milliseconds timeout) const;
 
   ProcessRunner& m_runner;
   const DeployRequest& m_request;
+  std::string m_host;
   LineSink m_log;
 };
 

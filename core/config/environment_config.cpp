@@ -7,6 +7,9 @@
 #include <string_view>
 
 #include "core/config/deploy_dir.hpp"
+#include "core/config/ssh_deployer_config.hpp"
+#include "core/util/http_url.hpp"
+#include "core/util/placeholder.hpp"
 
 namespace pushgate {
 
@@ -90,7 +93,7 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
   if (!r.mapping(at, what)) return;
   NodeId type = r.find(at, "type");
   if (type == yaml::k_no_node) {
-    r.error(at, fmt::format("{} needs a type: local or command", what));
+    r.error(at, fmt::format("{} needs a type: local, command or ssh", what));
     return;
   }
   auto name = r.string(type, what + ".type");
@@ -102,15 +105,9 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
     NodeId dir = r.find(at, "dir");
     if (dir == yaml::k_no_node) {
       r.error(at, fmt::format("{} needs a dir: the absolute target folder, like /srv/app", what));
-    } else if (auto s = r.string(dir, what + ".dir")) {
-      std::string normal = std::filesystem::path(*s).lexically_normal().string();
-      d.dir = normal.size() > 1 && normal.ends_with('/') ? normal.substr(0, normal.size() - 1) : normal;
+    } else {
+      if (auto normal = read_absolute_dir(r, dir, what + ".dir")) d.dir = *normal;
       d.dir_at = r.location(dir);
-      if (!s->starts_with('/'))
-        r.error(dir, fmt::format("{}.dir must be an absolute folder, like /srv/app", what));
-      else if (d.dir == "/")
-        r.error(dir, fmt::format("{}.dir must not be '/': a deploy removes old releases there; "
-                                 "use a folder of its own, like /srv/app", what));
     }
   } else if (*name == "command") {
     d.type = DeployerType::command;
@@ -123,8 +120,15 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
     } else if (auto argv = r.argv(run, what + ".run")) {
       d.run = *argv;
     }
+  } else if (*name == "ssh") {
+    d.type = DeployerType::ssh;
+    r.only_keys(at, what + " (type: ssh)",
+                {"type", "hosts", "user", "port", "dir", "identity", "known_hosts", "parallel", "batch",
+                 "max_unavailable", "connect_timeout", "keep_releases", "before", "after", "timeout",
+                 "max_file_size", "max_release_size"});
+    read_ssh_deployer(r, at, what, d);
   } else {
-    r.error(type, fmt::format("{}.type must be local or command, not '{}'", what, *name));
+    r.error(type, fmt::format("{}.type must be local, command or ssh, not '{}'", what, *name));
     return;
   }
   if (NodeId n = r.find(at, "keep_releases"); n != yaml::k_no_node)
@@ -141,17 +145,58 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
     if (auto size = r.size(n, what + ".max_release_size")) d.max_release_size = *size;
 }
 
-HealthCheck read_health(ConfigReader& r, NodeId at, const std::string& what) {
+// `health.http`. `{host}` stands for each host of a deployer with several;
+// a check of a local or command target names the address itself.
+void read_http_health(ConfigReader& r, NodeId at, const std::string& what, DeployerType type, HealthCheck& h) {
+  auto url = r.string(at, what);
+  if (!url) return;
+  if (url->find(k_host_placeholder) != std::string::npos &&
+      (type == DeployerType::local || type == DeployerType::command)) {
+    r.error(at, fmt::format("{}: {{host}} is replaced by each host of an ssh deployer; this environment deploys "
+                            "on the server itself, so write the address, like http://127.0.0.1:8080/healthz",
+                            what));
+    return;
+  }
+  // A stand-in host, so the rest of the URL is checked now, not at the first deploy.
+  auto parsed = parse_http_url(replace_host(*url, "host.invalid"));
+  if (!parsed) {
+    r.error(at, fmt::format("{} '{}' is not a usable URL: {}", what, *url, parsed.error().message));
+    return;
+  }
+#ifndef PUSHGATE_HTTPS
+  if (parsed->scheme == HttpScheme::https) {
+    r.error(at, fmt::format("{}: this pushgate was built with a cpp-httplib without TLS support, so it cannot "
+                            "check https URLs; use http:// or rebuild against cpp-httplib with OpenSSL",
+                            what));
+    return;
+  }
+#endif
+  h.http = *url;
+}
+
+HealthCheck read_health(ConfigReader& r, NodeId at, const std::string& what, DeployerType type) {
   HealthCheck h;
   if (!r.mapping(at, what)) return h;
-  r.only_keys(at, what, {"command", "timeout", "retries", "interval"});
+  r.only_keys(at, what, {"command", "http", "expect", "timeout", "retries", "interval"});
   NodeId command = r.find(at, "command");
-  if (command == yaml::k_no_node)
-    r.error(at, fmt::format("{} needs a command: an argv list, like "
-                            "[\"curl\", \"-fsS\", \"http://127.0.0.1/health\"]",
+  NodeId http = r.find(at, "http");
+  if (command == yaml::k_no_node && http == yaml::k_no_node)
+    r.error(at, fmt::format("{} needs a command: an argv list, like [\"curl\", \"-fsS\", "
+                            "\"http://127.0.0.1/health\"], or http: a URL, like http://127.0.0.1:8080/healthz",
                             what));
-  else if (auto argv = r.argv(command, what + ".command"))
-    h.command = *argv;
+  else if (command != yaml::k_no_node && http != yaml::k_no_node)
+    r.error(http, fmt::format("{} has both command and http; keep one of them", what));
+  else if (command != yaml::k_no_node) {
+    if (auto argv = r.argv(command, what + ".command")) h.command = *argv;
+  } else
+    read_http_health(r, http, what + ".http", type, h);
+  if (NodeId n = r.find(at, "expect"); n != yaml::k_no_node) {
+    if (http == yaml::k_no_node)
+      r.error(n, fmt::format("{}.expect is the HTTP status an http check must answer; a command passes "
+                             "by exiting with status 0", what));
+    else if (auto status = r.integer(n, what + ".expect", 100, 599))
+      h.expect = static_cast<int>(*status);
+  }
   if (NodeId n = r.find(at, "timeout"); n != yaml::k_no_node)
     if (auto t = positive_duration(r, n, what + ".timeout")) h.timeout = *t;
   if (NodeId n = r.find(at, "retries"); n != yaml::k_no_node)
@@ -224,7 +269,8 @@ void read_environment(ConfigReader& r, NodeId at, const std::string& what, Envir
     r.error(at, fmt::format("{} needs a deployer: (e.g. deployer: {{type: local, dir: /srv/app}})", what));
   else
     read_deployer(r, deployer, what + ".deployer", env.deployer);
-  if (NodeId n = r.find(at, "health"); n != yaml::k_no_node) env.health = read_health(r, n, what + ".health");
+  if (NodeId n = r.find(at, "health"); n != yaml::k_no_node)
+    env.health = read_health(r, n, what + ".health", env.deployer.type);
   if (NodeId n = r.find(at, "retry"); n != yaml::k_no_node) read_retry(r, n, what + ".retry", env.retry);
   if (NodeId n = r.find(at, "env"); n != yaml::k_no_node) read_variables(r, n, what + ".env", env.variables);
   if (NodeId n = r.find(at, "secrets"); n != yaml::k_no_node) {

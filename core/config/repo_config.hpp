@@ -2,6 +2,7 @@
 // REPO.git/pushgate.yaml: the per-repository configuration, kept on the
 // server outside any pushed tree.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -38,13 +39,46 @@ struct ValidateSettings {
   Location schemas_at;  // where pushgate.yaml lists them, for messages
 };
 
-enum class DeployerType { local, command };
+enum class DeployerType { local, command, ssh };
+
+// A part of a fleet: a number of hosts, or a percentage of them.
+struct FleetShare {
+  std::size_t value = 0;
+  bool percent = false;
+  // How many of `hosts`: a percentage rounded down, or up when `at_least_one`.
+  std::size_t of(std::size_t hosts, bool at_least_one) const {
+    std::size_t n = percent ? (hosts * value + (at_least_one ? 99 : 0)) / 100 : value;
+    return at_least_one ? std::max<std::size_t>(n, 1) : n;
+  }
+};
+
+// One host of an ssh deployer; port 0 and an empty user or dir mean the
+// deployer's.
+struct SshHost {
+  std::string host;
+  int port = 0;
+  std::string user;
+  std::string dir;
+};
+
+// `deployer: {type: ssh}` beyond what every deployer has.
+struct SshDeployerSettings {
+  std::vector<SshHost> hosts;
+  std::string user;         // "" : the daemon's account name
+  int port = 22;
+  std::string identity;     // private key file on the server
+  std::string known_hosts;  // the only host keys trusted
+  std::size_t parallel = 1;                        // hosts at once within a batch
+  FleetShare batch{100, true};                     // hosts per rolling step; the first is the canary
+  FleetShare max_unavailable{0, false};            // unreachable hosts a rollout may leave behind
+  std::chrono::milliseconds connect_timeout{10'000};
+};
 
 // `deployer:` of an environment. Commands are argv lists; `{release}` in an
 // argument is replaced by the release folder.
 struct DeployerSettings {
   DeployerType type = DeployerType::local;
-  std::string dir;                                // local: the target folder
+  std::string dir;                                // local: the target folder; ssh: on each host
   Location dir_at;                                // where pushgate.yaml sets dir, for messages
   std::size_t keep_releases = 5;
   std::vector<std::vector<std::string>> before;   // run in the new release before the switch
@@ -55,15 +89,18 @@ struct DeployerSettings {
   // blob is read: a small push can hold a huge, well-compressed blob.
   std::uint64_t max_file_size = 100ull << 20;     // one file (blob)
   std::uint64_t max_release_size = 1ull << 30;    // all files of a release
+  SshDeployerSettings ssh;                        // type: ssh
 };
 
 // `health:`: run after the switch; the release is rolled back when it fails
-// `retries` times in a row.
+// `retries` times in a row. Exactly one of `command` and `http` is set.
 struct HealthCheck {
-  std::vector<std::string> command;
-  std::chrono::milliseconds timeout{30'000};
+  std::vector<std::string> command;           // argv, run on the server
+  std::chrono::milliseconds timeout{30'000};  // per try; for http, connecting and the answer in all
   int retries = 3;
   std::chrono::milliseconds interval{1'000};
+  std::string http;                           // URL to GET; `{host}` is replaced per host
+  int expect = 200;                           // the status `http` must answer
 };
 
 // What the daemon does with a deploy it finds cut off at start-up.

@@ -41,7 +41,8 @@ mkdir -p "$E2E_SRV" "$E2E_WORK" "$E2E_TMP/home"
 
 e2e_cleanup() {
   local rc=$? pid
-  for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  # A process the suite stopped (SIGSTOP: a hung host) sees the TERM only once continued.
+  for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null; done
   for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   if [[ -n ${E2E_KEEP:-} ]]; then
     echo "kept $E2E_TMP"

@@ -114,7 +114,7 @@ TEST_CASE("CommandDeployer runs its command for the release, for real") {
   SECTION("health failure re-runs the command for the release that was live") {
     Environment env = command_environment(
         {"/bin/sh", "-c", "cp \"$PUSHGATE_RELEASE_DIR/site.yml\" \"$1\"", "sh", (dir / "deployed").string()});
-    env.health = HealthCheck{{"/bin/sh", "-c", "grep -q v1 \"$0\"", (dir / "deployed").string()}, 5s, 2, 0ms};
+    env.health = command_health({"/bin/sh", "-c", "grep -q v1 \"$0\"", (dir / "deployed").string()}, 5s, 2, 0ms);
     CommandDeployer deployer(env, "/srv/git/app.git", dir / "state", runner);
     Attempt first(repo, env, c1, 1);
     REQUIRE(deployer.deploy(first.request).status == DeployStatus::succeeded);

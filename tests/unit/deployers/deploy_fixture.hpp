@@ -164,6 +164,17 @@ inline std::map<std::string, std::string> snapshot(const fs::path& root) {
   return out;
 }
 
+// A `health: {command: ...}` check.
+inline HealthCheck command_health(std::vector<std::string> argv, std::chrono::milliseconds timeout, int retries,
+                                  std::chrono::milliseconds interval) {
+  HealthCheck health;
+  health.command = std::move(argv);
+  health.timeout = timeout;
+  health.retries = retries;
+  health.interval = interval;
+  return health;
+}
+
 // An environment deploying `path` of the tree with a local deployer into `dir`.
 inline Environment local_environment(const fs::path& dir, const std::string& path = "") {
   Environment env;

@@ -72,7 +72,7 @@ TEST_CASE("LocalDeployer runs before, after and health with the release's variab
   Environment env = local_environment(dir / "prod", "deploy");
   env.deployer.before = {{"/usr/local/bin/check", "{release}/app.yaml", "--x={release}"}};
   env.deployer.after = {{"systemctl", "reload", "app"}};
-  env.health = HealthCheck{{"curl", "-fsS", "http://127.0.0.1/health"}, 5s, 3, 0ms};
+  env.health = command_health({"curl", "-fsS", "http://127.0.0.1/health"}, 5s, 3, 0ms);
   env.variables = {{"APP_MODE", "production"}};
   env.secrets = {{"API_TOKEN", "hunter2"}};
   RecordingRunner runner;
@@ -132,7 +132,7 @@ TEST_CASE("LocalDeployer switches back when after or the health check fails") {
   TempDir dir;
   Environment env = local_environment(dir / "prod", "deploy");
   env.deployer.after = {{"reload-app"}};
-  env.health = HealthCheck{{"probe"}, 1s, 3, 1ms};
+  env.health = command_health({"probe"}, 1s, 3, 1ms);
   RecordingRunner runner;
   LocalDeployer deployer(env, dir / "prod", runner);
   REQUIRE(deploy(deployer, h, env, 0, 1).status == DeployStatus::succeeded);
@@ -184,7 +184,7 @@ TEST_CASE("LocalDeployer: a first deploy that fails its health check leaves noth
   History h(1);
   TempDir dir;
   Environment env = local_environment(dir / "prod", "deploy");
-  env.health = HealthCheck{{"probe"}, 1s, 2, 0ms};
+  env.health = command_health({"probe"}, 1s, 2, 0ms);
   RecordingRunner runner;
   runner.respond = [](const ProcessSpec&, const LineSink&) { return exited(1); };
   LocalDeployer deployer(env, dir / "prod", runner);

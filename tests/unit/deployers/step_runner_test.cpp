@@ -1,6 +1,9 @@
 #include "deployers/step_runner.hpp"
 
+#include <atomic>
+
 #include "tests/unit/deployers/deploy_fixture.hpp"
+#include "tests/unit/support/loopback_http.hpp"
 
 using namespace pushgate;
 using namespace pushgate::test;
@@ -53,12 +56,60 @@ TEST_CASE("StepRunner runs real commands with values verbatim and secrets hidden
   }
   SECTION("a health check is retried, interval apart") {
     fs::path count = dir / "count";
-    HealthCheck health{
-        {"/bin/sh", "-c", "echo x >> \"$0\"; [ $(wc -l < \"$0\") -ge 3 ]", count.string()}, 5s, 4, 50ms};
+    HealthCheck health = command_health(
+        {"/bin/sh", "-c", "echo x >> \"$0\"; [ $(wc -l < \"$0\") -ge 3 ]", count.string()}, 5s, 4, 50ms);
     auto start = std::chrono::steady_clock::now();
     CHECK_FALSE(steps.check_health(health, context));
     CHECK(std::chrono::steady_clock::now() - start >= 100ms);
     CHECK(slurp(count) == "x\nx\nx\n");
     CHECK(a.logged("pushgate: health 3/4: $ /bin/sh"));
+  }
+}
+
+TEST_CASE("StepRunner for a host: {host} and PUSHGATE_HOST in commands, {host} in health URLs") {
+  std::atomic<int> hits = 0;
+  std::atomic<int> healthy_from = 2;
+  LoopbackServer server([&](httplib::Server& s) {
+    s.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
+      res.status = ++hits >= healthy_from ? 200 : 503;
+    });
+  });
+  TestRepo repo;
+  TempDir dir;
+  Attempt a(repo, local_environment(dir / "target"), std::string(40, 'a'), 5);
+  SystemProcessRunner runner;
+  StepRunner steps(runner, a.request, "127.0.0.1");
+  StepContext context{dir.path(), std::string(40, 'a'), ""};
+  HealthCheck health;
+  health.http = "http://{host}:" + std::to_string(server.port()) + "/healthz";
+  health.timeout = 2s;
+  health.retries = 3;
+  health.interval = 10ms;
+  std::string url = server.url("/healthz");
+
+  SECTION("the URL is GET with the host in it, until it answers the expected status") {
+    CHECK_FALSE(steps.check_health(health, context));
+    CHECK(hits == 2);
+    CHECK(a.logged("pushgate: health 1/3: GET " + url));
+    CHECK(a.logged("pushgate: health 1/3: GET " + url + ": status 503, expected 200"));
+    CHECK(a.logged("pushgate: health 2/3: GET " + url));
+    CHECK_FALSE(a.logged("health 3/3"));
+  }
+  SECTION("a URL that never answers the expected status fails after the last try, saying why") {
+    healthy_from = 100;
+    auto why = steps.check_health(health, context);
+    REQUIRE(why);
+    CHECK(*why == "health check failed 3 times in a row (last: GET " + url + ": status 503, expected 200)");
+    CHECK(hits == 3);
+  }
+  SECTION("commands get the host as PUSHGATE_HOST and in place of {host}") {
+    CHECK_FALSE(steps.run("after", {"/bin/sh", "-c", "printf '[%s][%s]\\n' \"$PUSHGATE_HOST\" \"$1\"", "sh", "{host}"},
+                          context, 10s));
+    CHECK(a.logged("[127.0.0.1][127.0.0.1]"));
+    StepRunner on_server(runner, a.request);
+    CHECK_FALSE(on_server.run("after", {"/bin/sh", "-c", "printf '<%s><%s>\\n' \"${PUSHGATE_HOST-unset}\" \"$1\"", "sh",
+                                        "{host}"},
+                              context, 10s));
+    CHECK(a.logged("<unset><{host}>"));
   }
 }

@@ -75,10 +75,10 @@ TEST_CASE("environments: a command deployer and the defaults") {
 
 TEST_CASE("environments: every mistake is reported at its line and column") {
   SECTION("a deployer is required, with a known type") {
-    auto m = rejected("environments:\n  prod: {branch: main}\n  dev: {branch: dev, deployer: {type: ssh}}\n");
+    auto m = rejected("environments:\n  prod: {branch: main}\n  dev: {branch: dev, deployer: {type: kubernetes}}\n");
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:2:9: error: [config] environments.prod needs a deployer:"));
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:3:39: error: [config] environments.dev.deployer.type must be "
-                                  "local or command, not 'ssh'"));
+                                  "local, command or ssh, not 'kubernetes'"));
   }
   SECTION("a local deployer needs an absolute dir") {
     auto m = rejected(R"yaml(environments:
@@ -175,5 +175,73 @@ TEST_CASE("environments: every mistake is reported at its line and column") {
                                   "set in environments.a.env"));
     // Messages name secrets, never their values.
     CHECK_THAT(m, !Catch::Contains("hunter2"));
+  }
+}
+
+TEST_CASE("environments: an http health check") {
+  auto c = parse_repo_config(R"yaml(environments:
+  a:
+    branch: main
+    deployer: {type: local, dir: /srv/a}
+    health: {http: "http://127.0.0.1:8080/healthz", expect: 204, timeout: 2s, retries: 5, interval: 100ms}
+  b:
+    branch: main
+    deployer: {type: local, dir: /srv/b}
+    health: {http: "http://127.0.0.1:8081/"}
+)yaml",
+                             "pushgate.yaml");
+  REQUIRE(c);
+  REQUIRE(c->environments.size() == 2);
+  const HealthCheck& a = *c->environments[0].health;
+  CHECK(a.command.empty());
+  CHECK(a.http == "http://127.0.0.1:8080/healthz");
+  CHECK(a.expect == 204);
+  CHECK(a.timeout == 2s);
+  CHECK(a.retries == 5);
+  CHECK(a.interval == 100ms);
+  CHECK(c->environments[1].health->expect == 200);
+
+  SECTION("mistakes are reported at their line and column") {
+    auto m = rejected(R"yaml(environments:
+  a:
+    branch: main
+    deployer: {type: local, dir: /srv/a}
+    health: {http: "ftp://127.0.0.1/", expect: 600}
+  b:
+    branch: main
+    deployer: {type: command, run: [deploy]}
+    health: {http: "http://{host}:8080/healthz"}
+  c:
+    branch: main
+    deployer: {type: local, dir: /srv/c}
+    health: {command: [probe], http: "http://127.0.0.1/"}
+  d:
+    branch: main
+    deployer: {type: local, dir: /srv/d}
+    health: {timeout: 1s}
+  e:
+    branch: main
+    deployer: {type: local, dir: /srv/e}
+    health: {http: "http://127.0.0.1:99999/"}
+  f:
+    branch: main
+    deployer: {type: local, dir: /srv/f}
+    health: {command: [probe], expect: 200}
+)yaml");
+    for (const char* line : {
+             "pushgate.yaml:5:20: error: [config] environments.a.health.http 'ftp://127.0.0.1/' is not a usable "
+             "URL: it must start with http:// or https://",
+             "pushgate.yaml:5:48: error: [config] environments.a.health.expect must be a whole number from 100 to 599",
+             "pushgate.yaml:9:20: error: [config] environments.b.health.http: {host} is replaced by each host of an "
+             "ssh deployer; this environment deploys on the server itself, so write the address, like "
+             "http://127.0.0.1:8080/healthz",
+             "pushgate.yaml:13:38: error: [config] environments.c.health has both command and http; keep one of them",
+             "pushgate.yaml:17:13: error: [config] environments.d.health needs a command: an argv list",
+             "pushgate.yaml:21:20: error: [config] environments.e.health.http 'http://127.0.0.1:99999/' is not a "
+             "usable URL: port '99999' must be a number from 1 to 65535",
+             "pushgate.yaml:25:40: error: [config] environments.f.health.expect is the HTTP status an http check "
+             "must answer",
+         })
+      CHECK_THAT(m, Catch::Contains(line));
   }
 }

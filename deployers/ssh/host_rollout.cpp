@@ -1,0 +1,118 @@
+#include "deployers/ssh/host_rollout.hpp"
+
+#include <fmt/format.h>
+
+#include "core/jobs/job.hpp"
+#include "deployers/step_runner.hpp"
+
+namespace pushgate::ssh {
+
+HostRollout::HostRollout(HostSpec host, const SshSettings& settings, const Environment& env, DeployRequest request)
+    : m_host(std::move(host)), m_settings(settings), m_env(env), m_request(std::move(request)) {}
+
+bool HostRollout::fail(std::string why) {
+  if (m_request.log) m_request.log("pushgate: " + why);
+  m_why = std::move(why);
+  m_state = State::failed;
+  return false;
+}
+
+StepContext HostRollout::context(const Release& release) const {
+  return {m_folder->release_path(release.id), release.commit, m_previous ? m_previous->commit : ""};
+}
+
+bool HostRollout::open() {
+  auto connection = Connection::open(m_host, m_settings);
+  if (!connection) {
+    // A host that cannot be reached may be tolerated (max_unavailable); one
+    // that answers with the wrong key or refuses the identity may not.
+    bool unreachable = connection.error().code == ErrorCode::io;
+    fail(connection.error().message);
+    if (unreachable) m_state = State::unreachable;
+    return false;
+  }
+  m_connection.emplace(std::move(*connection));
+  m_runner = std::make_unique<RemoteProcessRunner>(*m_connection);
+  m_folder = std::make_unique<RemoteReleaseFolder>(*m_connection, m_host.dir, m_env.deployer.timeout);
+  if (auto prepared = m_folder->prepare(); !prepared) return fail(prepared.error().message);
+  auto live = m_folder->live();
+  if (!live) return fail(live.error().message);
+  m_previous = *live;
+  return true;
+}
+
+bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
+  StepRunner steps(*m_runner, m_request);
+  std::optional<Release> target;
+  if (reuse_kept) {
+    auto kept = m_folder->releases();
+    if (!kept) return fail(kept.error().message);
+    for (const auto& r : *kept)
+      if (!target && same_commit(r.commit, m_request.commit)) target = r;
+    if (target && m_previous && m_previous->id == target->id) {
+      steps.note(fmt::format("pushgate: release {} ({}) is live already", target->id, abbreviate(target->commit)));
+      m_state = State::ok;
+      return true;
+    }
+  }
+  if (!target) {
+    auto staged = stage();
+    if (!staged) return fail(staged.error().message);
+    auto written = m_folder->write_release(m_request.release_id, m_request.commit, (*staged)->manifest,
+                                           (*staged)->dir, m_previous);
+    if (!written) return fail(fmt::format("cannot make release {}: {}", m_request.release_id, written.error().message));
+    m_made = m_request.release_id;
+    m_upload = *written;
+    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release",
+                           m_made, written->files_sent, written->bytes_sent, written->files_kept));
+    target = Release{m_made, m_request.commit};
+    if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
+      return fail(fmt::format("{}; nothing was switched", *failed));
+  }
+  if (auto switched = m_folder->switch_to(target->id); !switched)
+    return fail(fmt::format("{}; nothing was switched", switched.error().message));
+  m_switched = true;
+  steps.note(fmt::format("pushgate: switched {} to release {}", m_folder->root(), target->id));
+  std::optional<std::string> failed = steps.run_all("after", m_env.deployer.after, context(*target), m_env.deployer.timeout);
+  if (!failed && m_env.health) failed = steps.check_health(*m_env.health, context(*target));
+  if (failed) return fail(*failed);
+  m_state = State::ok;
+  return true;
+}
+
+std::optional<std::string> HostRollout::switch_back() {
+  if (!m_folder) return std::nullopt;
+  StepRunner steps(*m_runner, m_request);
+  std::optional<std::string> problem;
+  if (m_switched) {
+    auto back = m_previous ? m_folder->switch_to(m_previous->id) : m_folder->clear_live();
+    if (!back) {
+      problem = fmt::format("{}: cannot switch back: {}", m_host.label(), back.error().message);
+    } else {
+      m_switched = false;
+      steps.note(m_previous ? fmt::format("pushgate: switched back to release {}", m_previous->id)
+                            : std::string("pushgate: switched back: nothing is live (there was no earlier release)"));
+      if (m_previous)
+        if (auto failed = steps.run_all("after", m_env.deployer.after, context(*m_previous), m_env.deployer.timeout))
+          steps.note(fmt::format("pushgate: switched back, but {}", *failed));
+    }
+  }
+  // Only releases that were good stay, so a rollback never lands on a bad one.
+  if (!m_made.empty() && !m_switched) {
+    if (auto removed = m_folder->remove(m_made); removed) m_made.clear();
+  }
+  if (problem) steps.note("pushgate: " + *problem);
+  return problem;
+}
+
+void HostRollout::prune(std::size_t keep) {
+  auto removed = m_folder->prune(keep);
+  if (!removed) {
+    if (m_request.log) m_request.log("pushgate: cannot remove old releases: " + removed.error().message);
+    return;
+  }
+  for (const auto& id : *removed)
+    if (m_request.log) m_request.log(fmt::format("pushgate: removed old release {}", id));
+}
+
+}  // namespace pushgate::ssh

@@ -1,0 +1,54 @@
+#pragma once
+// The SFTP operations a release needs on a host: folders, files written
+// whole, symlinks, small files read back, and a count of the content bytes
+// sent (what "only what changed is sent" is measured by).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/util/error.hpp"
+#include "deployers/ssh/ssh_handles.hpp"
+
+namespace pushgate::ssh {
+
+class SftpClient {
+ public:
+  // Opens the SFTP subsystem on `session`, which must outlive the client.
+  // `host` names the host in errors.
+  static Expected<SftpClient> open(ssh_session session, std::string host);
+
+  // Each returns an Error (ErrorCode::io) naming the host, the path and the
+  // server's reason.
+  Expected<bool> mkdir(const std::string& path, unsigned mode = 0755);
+  // Creates `path`, which must not exist, with `content` and `mode`.
+  Expected<bool> write_file(const std::string& path, std::string_view content, unsigned mode);
+  Expected<bool> symlink(const std::string& target, const std::string& link);
+  // At most `max_size` bytes of `path`; a missing file is ErrorCode::input.
+  Expected<std::string> read_file(const std::string& path, std::size_t max_size);
+  Expected<bool> remove(const std::string& path);
+  // The names in folder `path` (without . and ..); a missing folder is
+  // ErrorCode::input.
+  Expected<std::vector<std::string>> list(const std::string& path);
+  // The target of symlink `path`; a missing link is ErrorCode::input.
+  Expected<std::string> read_link(const std::string& path);
+  // Renames `from` to `to`, which must not exist (SFTP v3 rename; libssh
+  // 0.10 has no posix-rename, so atomic replacement is a remote `mv -T`).
+  Expected<bool> rename(const std::string& from, const std::string& to);
+
+  // File content bytes written since the client was opened.
+  std::uint64_t bytes_written() const { return m_bytes_written; }
+
+ private:
+  SftpClient(ssh_session session, SftpPtr sftp, std::string host)
+      : m_session(session), m_sftp(std::move(sftp)), m_host(std::move(host)) {}
+  Error failure(std::string_view what, const std::string& path) const;
+
+  ssh_session m_session;  // not owned
+  SftpPtr m_sftp;
+  std::string m_host;
+  std::uint64_t m_bytes_written = 0;
+};
+
+}  // namespace pushgate::ssh

@@ -1,0 +1,264 @@
+#include "deployers/ssh/ssh_connection.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "tests/unit/support/loopback_sshd.hpp"
+
+using namespace pushgate;
+using namespace pushgate::ssh;
+using namespace pushgate::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+HostSpec host_of(const LoopbackSshd& sshd) { return {"127.0.0.1", sshd.port(), current_user(), ""}; }
+
+SshSettings settings_of(const LoopbackSshd& sshd) { return {sshd.client_key(), sshd.known_hosts(), 5s}; }
+
+// What `command` prints, without the final newline.
+std::string output_of(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  std::string out;
+  char buffer[512];
+  while (pipe && std::fgets(buffer, sizeof buffer, pipe.get())) out += buffer;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+// "SHA256:..." of the public key file `pub`, as ssh-keygen prints it.
+std::string fingerprint_of(const std::filesystem::path& pub) {
+  std::string line = output_of("ssh-keygen -E sha256 -lf " + LoopbackSshd::quote(pub.string()));
+  auto begin = line.find(' ');
+  return line.substr(begin + 1, line.find(' ', begin + 1) - begin - 1);
+}
+
+// A new ed25519 key pair at `path`, mode 0600.
+void new_key(const std::filesystem::path& path) {
+  std::string cmd = "ssh-keygen -q -t ed25519 -N '' -f " + LoopbackSshd::quote(path.string()) + " </dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+}
+
+struct Run {
+  ProcessResult result;
+  std::vector<std::string> lines;
+};
+
+Run run(Connection& c, ProcessSpec spec) {
+  Run r;
+  r.result = c.run(spec, [&](std::string_view line) { r.lines.emplace_back(line); });
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("ssh Connection runs remote commands with every value passed through unchanged") {
+  const LoopbackSshd* shared = shared_sshd();
+  if (!shared) return;
+  const LoopbackSshd& sshd = *shared;
+  TempDir scratch;
+  auto c = Connection::open(host_of(sshd), settings_of(sshd));
+  REQUIRE(c.has_value());
+
+  SECTION("shell metacharacters in argv and values are not interpreted") {
+    std::filesystem::path witness = scratch.path() / "witness";
+    std::vector<std::string> values = {"$(touch " + witness.string() + ")", "a;b", "it's \"quoted\"",
+                                       "`touch " + witness.string() + "`", "two  spaces", "*", "$HOME", "-n",
+                                       "", "a|b&c>d"};
+    ProcessSpec spec;
+    spec.argv = {"printf", "[%s]\\n"};
+    spec.argv.insert(spec.argv.end(), values.begin(), values.end());
+    Run r = run(*c, spec);
+    CHECK(r.result.ok());
+    std::vector<std::string> expected;
+    for (const auto& v : values) expected.push_back("[" + v + "]");
+    CHECK(r.lines == expected);
+    CHECK_FALSE(std::filesystem::exists(witness));
+  }
+  SECTION("a newline inside an argument stays inside it") {
+    Run r = run(*c, {{"printf", "<%s>\\n", "line 1\nline 2; touch x"}, {}, {}, 10s});
+    CHECK(r.lines == std::vector<std::string>{"<line 1", "line 2; touch x>"});
+  }
+  SECTION("variables reach the command whatever their value, without AcceptEnv") {
+    Run r = run(*c, {{"printenv", "PUSHGATE_VALUE"}, {{"PUSHGATE_VALUE", "$(id) 'q' `x`\nnext"}}, {}, 10s});
+    CHECK(r.result.ok());
+    CHECK(r.lines == std::vector<std::string>{"$(id) 'q' `x`", "next"});
+  }
+  SECTION("the command runs in the working folder, even one with spaces and quotes") {
+    std::filesystem::path cwd = scratch.path() / "it's a folder";
+    std::filesystem::create_directories(cwd);
+    Run r = run(*c, {{"pwd"}, {}, cwd, 10s});
+    CHECK(r.lines == std::vector<std::string>{cwd.string()});
+  }
+  SECTION("stdout and stderr are streamed and the exit status returned") {
+    Run r = run(*c, {{"sh", "-c", "echo out; echo err >&2; exit 3"}, {}, {}, 10s});
+    CHECK(r.result.exit_code == 3);
+    CHECK_FALSE(r.result.ok());
+    CHECK(r.result.describe() == "exit status 3");
+    std::sort(r.lines.begin(), r.lines.end());
+    CHECK(r.lines == std::vector<std::string>{"err", "out"});
+  }
+  SECTION("a command that runs past its timeout is stopped and says so") {
+    auto start = std::chrono::steady_clock::now();
+    Run r = run(*c, {{"sleep", "30"}, {}, {}, 500ms});
+    CHECK(r.result.timed_out);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    // The connection is still usable for the next command.
+    CHECK(run(*c, {{"true"}, {}, {}, 10s}).result.ok());
+  }
+  SECTION("a variable name env would misread is refused before anything runs") {
+    Run r = run(*c, {{"true"}, {{"A=B", "x"}}, {}, 10s});
+    CHECK_THAT(r.result.error, Catch::Contains("'A=B' is not a variable name"));
+  }
+  SECTION("RemoteProcessRunner sets PUSHGATE_HOST") {
+    RemoteProcessRunner runner(*c);
+    std::vector<std::string> lines;
+    auto result = runner.run({{"printenv", "PUSHGATE_HOST"}, {}, {}, 10s},
+                             [&](std::string_view l) { lines.emplace_back(l); });
+    CHECK(result.ok());
+    CHECK(lines == std::vector<std::string>{"127.0.0.1"});
+  }
+}
+
+TEST_CASE("ssh Connection verifies the host key against known_hosts only") {
+  const LoopbackSshd* shared = shared_sshd();
+  if (!shared) return;
+  const LoopbackSshd& sshd = *shared;
+  TempDir scratch;
+  std::string fingerprint = fingerprint_of(sshd.dir() / "host_key.pub");
+  REQUIRE(fingerprint.starts_with("SHA256:"));
+  SshSettings settings = settings_of(sshd);
+
+  SECTION("a known key is reported as known") {
+    auto key = probe_host_key(host_of(sshd), settings.known_hosts, 5s);
+    REQUIRE(key.has_value());
+    CHECK(key->state == HostKeyState::known);
+    CHECK(key->fingerprint == fingerprint);
+    CHECK(key->type == "ssh-ed25519");
+  }
+  SECTION("an unknown key is refused with its fingerprint and the line to add") {
+    settings.known_hosts = scratch.path() / "empty_known_hosts";
+    spit(settings.known_hosts, "");
+    auto c = Connection::open(host_of(sshd), settings);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().code == ErrorCode::config);
+    CHECK_THAT(c.error().message, Catch::Contains("unknown") && Catch::Contains(fingerprint) &&
+                                      Catch::Contains(fmt::format("[127.0.0.1]:{} ssh-ed25519 AAAA", sshd.port())));
+    auto key = probe_host_key(host_of(sshd), settings.known_hosts, 5s);
+    REQUIRE(key.has_value());
+    CHECK(key->state == HostKeyState::unknown);
+    CHECK(key->known_hosts_line == fmt::format("[127.0.0.1]:{} {}", sshd.port(),
+                                               output_of("cut -d' ' -f1,2 " +
+                                                         LoopbackSshd::quote((sshd.dir() / "host_key.pub").string()))));
+  }
+  SECTION("a missing known_hosts file is refused as the untrusted file it is") {
+    settings.known_hosts = scratch.path() / "no_such_file";
+    auto c = Connection::open(host_of(sshd), settings);
+    REQUIRE_FALSE(c.has_value());
+    CHECK_THAT(c.error().message, Catch::Contains("no_such_file"));
+  }
+  SECTION("a changed key is refused, naming both fingerprints") {
+    std::filesystem::path other = scratch.path() / "other_host_key";
+    new_key(other);
+    settings.known_hosts = scratch.path() / "changed_known_hosts";
+    spit(settings.known_hosts, fmt::format("[127.0.0.1]:{} {}\n", sshd.port(),
+                                           output_of("cut -d' ' -f1,2 " +
+                                                     LoopbackSshd::quote(other.string() + ".pub"))));
+    auto c = Connection::open(host_of(sshd), settings);
+    REQUIRE_FALSE(c.has_value());
+    CHECK_THAT(c.error().message, Catch::Contains("CHANGED") && Catch::Contains(fingerprint) &&
+                                      Catch::Contains(fingerprint_of(other.string() + ".pub")));
+    auto key = probe_host_key(host_of(sshd), settings.known_hosts, 5s);
+    REQUIRE(key.has_value());
+    CHECK(key->state == HostKeyState::changed);
+  }
+  SECTION("an identity the host does not accept is refused") {
+    settings.identity = scratch.path() / "stranger";
+    new_key(settings.identity);
+    auto c = Connection::open(host_of(sshd), settings);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().code == ErrorCode::config);
+    CHECK_THAT(c.error().message, Catch::Contains("refused identity") && Catch::Contains("stranger"));
+  }
+  SECTION("an identity readable by others is refused before connecting") {
+    settings.identity = scratch.path() / "open_key";
+    std::filesystem::copy_file(sshd.client_key(), settings.identity);
+    REQUIRE(::chmod(settings.identity.c_str(), 0644) == 0);
+    auto c = Connection::open(host_of(sshd), settings);
+    REQUIRE_FALSE(c.has_value());
+    CHECK_THAT(c.error().message, Catch::Contains("readable by group or others") && Catch::Contains("chmod 600"));
+  }
+}
+
+TEST_CASE("ssh Connection gives up on a host that accepts and then hangs") {
+  LoopbackSshd sshd;  // its own: this test stops it
+  if (skipped(sshd)) return;
+  SshSettings settings = settings_of(sshd);
+  settings.connect_timeout = 1s;
+  sshd.stop();
+  auto start = std::chrono::steady_clock::now();
+  auto c = Connection::open(host_of(sshd), settings);
+  auto waited = std::chrono::steady_clock::now() - start;
+  sshd.resume();
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.error().code == ErrorCode::io);  // unreachable, which max_unavailable may tolerate
+  CHECK_THAT(c.error().message, Catch::Contains(fmt::format("127.0.0.1:{}", sshd.port())));
+  CHECK(waited < 4s);
+}
+
+TEST_CASE("ssh Connection refuses a port nobody listens on, naming the host") {
+  const LoopbackSshd* shared = shared_sshd();
+  if (!shared) return;
+  const LoopbackSshd& sshd = *shared;
+  TempDir scratch;
+  HostSpec host = host_of(sshd);
+  host.port = 1;  // privileged and unused on a test machine
+  auto c = Connection::open(host, settings_of(sshd));
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.error().code == ErrorCode::io);
+  CHECK_THAT(c.error().message, Catch::Contains("127.0.0.1:1: cannot connect"));
+}
+
+TEST_CASE("ssh SftpClient writes, reads and links files on the host") {
+  const LoopbackSshd* shared = shared_sshd();
+  if (!shared) return;
+  const LoopbackSshd& sshd = *shared;
+  TempDir scratch;
+  auto c = Connection::open(host_of(sshd), settings_of(sshd));
+  REQUIRE(c.has_value());
+  auto sftp = c->sftp();
+  REQUIRE(sftp.has_value());
+  SftpClient& f = **sftp;
+  std::error_code ec;
+  std::string root = (scratch.path() / "remote").string();
+  REQUIRE(f.mkdir(root).has_value());
+  std::string big(100'000, 'x');
+  REQUIRE(f.write_file(root + "/big", big, 0755).has_value());
+  CHECK(slurp(root + "/big") == big);
+  CHECK((std::filesystem::status(root + "/big").permissions() & std::filesystem::perms::owner_exec) !=
+        std::filesystem::perms::none);
+  CHECK(f.bytes_written() == big.size());
+  REQUIRE(f.symlink("big", root + "/link").has_value());
+  CHECK(std::filesystem::read_symlink(root + "/link") == "big");
+  auto back = f.read_file(root + "/link", 1 << 20);
+  REQUIRE(back.has_value());
+  CHECK(*back == big);
+
+  auto again = f.write_file(root + "/big", "other", 0644);
+  REQUIRE_FALSE(again.has_value());
+  CHECK_THAT(again.error().message, Catch::Contains(root + "/big"));
+  CHECK(slurp(root + "/big") == big);
+  auto missing = f.read_file(root + "/missing", 10);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::input);
+  CHECK_FALSE(f.read_file(root + "/big", 10).has_value());
+  REQUIRE(f.rename(root + "/link", root + "/renamed").has_value());
+  CHECK(std::filesystem::read_symlink(root + "/renamed") == "big");
+  CHECK_FALSE(std::filesystem::is_symlink(root + "/link", ec));
+  CHECK_FALSE(f.rename(root + "/renamed", root + "/big").has_value());  // never replaces
+  REQUIRE(f.symlink("big", root + "/link").has_value());
+  REQUIRE(f.remove(root + "/link").has_value());
+  CHECK_FALSE(std::filesystem::exists(root + "/link"));
+}
