@@ -72,7 +72,7 @@ bool DocumentBuilder::take(fy_event& event) {
   switch (event.type) {
     case FYET_DOCUMENT_START: go_on = start_document(event); break;
     case FYET_DOCUMENT_END: finish_document(); break;
-    case FYET_SCALAR: go_on = scalar(event); break;
+    case FYET_SCALAR: return scalar(event);  // it records its own end
     case FYET_ALIAS: go_on = alias(event); break;
     case FYET_SEQUENCE_START: {
       const auto& s = event.sequence_start;
@@ -88,11 +88,14 @@ bool DocumentBuilder::take(fy_event& event) {
     case FYET_MAPPING_END: close_top(); break;
     default: break;
   }
-  if (const fy_mark* end = fy_event_end_mark(&event)) {
-    m_last_end = to_mark(*end);
-    m_last_pos = end->input_pos;
-  }
+  record_end(fy_event_end_mark(&event));
   return go_on;
+}
+
+void DocumentBuilder::record_end(const fy_mark* end) {
+  if (!end) return;
+  m_last_end = to_mark(*end);
+  m_last_pos = end->input_pos;
 }
 
 bool DocumentBuilder::start_document(fy_event& event) {
@@ -147,6 +150,7 @@ bool DocumentBuilder::scalar(fy_event& event) {
     n.plain = plain;
   }
   complete(id);
+  record_end(end);  // the event's end is its token's, which is at hand here
   return true;
 }
 

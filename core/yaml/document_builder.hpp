@@ -52,6 +52,8 @@ class DocumentBuilder {
     std::uint32_t count;
   };
 
+  // Notes where the last token read ends (nothing when `end` is null).
+  void record_end(const fy_mark* end);
   bool start_document(fy_event& event);
   void finish_document();
   bool scalar(fy_event& event);
