@@ -42,7 +42,7 @@ std::optional<std::string> ConfigReader::string(NodeId at, std::string_view what
     error(at, fmt::format("{} must be a string", what));
     return std::nullopt;
   }
-  return node(at).value;
+  return std::string(node(at).value);
 }
 
 std::optional<std::vector<std::string>> ConfigReader::string_list(NodeId at, std::string_view what) {
@@ -63,7 +63,7 @@ std::optional<std::int64_t> ConfigReader::integer(NodeId at, std::string_view wh
                                                    std::int64_t min, std::int64_t max) {
   std::int64_t v = 0;
   if (at != yaml::k_no_node && node(at).kind == NodeKind::scalar && node(at).plain) {
-    const std::string& s = node(at).value;
+    std::string_view s = node(at).value;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec == std::errc() && end == s.data() + s.size() && v >= min && v <= max) return v;
   }

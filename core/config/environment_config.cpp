@@ -226,7 +226,7 @@ void read_variables(ConfigReader& r, NodeId at, const std::string& what,
                     std::vector<std::pair<std::string, std::string>>& out) {
   if (!r.mapping(at, what)) return;
   for (auto [k, v] : r.entries(at)) {
-    const std::string& name = r.node(k).value;
+    std::string_view name = r.node(k).value;
     if (r.node(k).kind != NodeKind::scalar || !valid_variable_name(name)) {
       r.error(k, fmt::format("{}: '{}' is not a variable name "
                              "(letters, digits and '_', not starting with a digit)",

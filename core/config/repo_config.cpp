@@ -33,10 +33,11 @@ void read_rules(ConfigReader& r, NodeId at, ValidateSettings& v) {
   for (auto [k, val] : r.entries(at)) {
     auto value = r.string(val, fmt::format("validate.rules.{}", r.node(k).value));
     if (!value) continue;
-    v.rule_locations[r.node(k).value] = r.location(k);
-    if (*value == "off") v.rules[r.node(k).value] = RuleSetting::off;
-    else if (*value == "warning") v.rules[r.node(k).value] = RuleSetting::warning;
-    else if (*value == "error") v.rules[r.node(k).value] = RuleSetting::error;
+    std::string rule(r.node(k).value);
+    v.rule_locations[rule] = r.location(k);
+    if (*value == "off") v.rules[rule] = RuleSetting::off;
+    else if (*value == "warning") v.rules[rule] = RuleSetting::warning;
+    else if (*value == "error") v.rules[rule] = RuleSetting::error;
     else r.error(val, fmt::format("rule '{}' must be set to off, warning or error", r.node(k).value));
   }
 }

@@ -17,6 +17,8 @@ constexpr std::size_t k_scan_limit = 16;
 // instead costs a tenth of the load time.
 constexpr std::size_t k_bytes_per_node = 16;
 constexpr std::size_t k_max_first_guess = 4096;
+// Scalar text of a typical manifest fits in the arena's first block.
+constexpr std::size_t k_max_text_block = 4096;
 constexpr std::size_t k_typical_depth = 16;
 constexpr std::size_t k_typical_pending = 64;
 
@@ -69,8 +71,8 @@ bool DocumentBuilder::take(fy_event& event) {
   bool go_on = true;
   switch (event.type) {
     case FYET_DOCUMENT_START: go_on = start_document(event); break;
-    case FYET_DOCUMENT_END: m_out.documents.push_back(std::move(m_doc)); break;
-    case FYET_SCALAR: go_on = scalar(event); break;
+    case FYET_DOCUMENT_END: finish_document(); break;
+    case FYET_SCALAR: return scalar(event);  // it records its own end
     case FYET_ALIAS: go_on = alias(event); break;
     case FYET_SEQUENCE_START: {
       const auto& s = event.sequence_start;
@@ -86,11 +88,14 @@ bool DocumentBuilder::take(fy_event& event) {
     case FYET_MAPPING_END: close_top(); break;
     default: break;
   }
-  if (const fy_mark* end = fy_event_end_mark(&event)) {
-    m_last_end = to_mark(*end);
-    m_last_pos = end->input_pos;
-  }
+  record_end(fy_event_end_mark(&event));
   return go_on;
+}
+
+void DocumentBuilder::record_end(const fy_mark* end) {
+  if (!end) return;
+  m_last_end = to_mark(*end);
+  m_last_pos = end->input_pos;
 }
 
 bool DocumentBuilder::start_document(fy_event& event) {
@@ -107,12 +112,23 @@ bool DocumentBuilder::start_document(fy_event& event) {
                           : m_out.documents.back().m_nodes.size();
   m_doc = Document{};
   m_doc.m_nodes.reserve(guess);
+  m_doc.m_children.reserve(guess);
+  m_doc.m_text.expect(std::min(m_text.size(), k_max_text_block));
   m_size.reserve(guess);
+  m_runs.clear();
   m_doc.m_start = mark;
   m_anchors.clear();
   m_size.clear();
   m_expansions = 0;
   return true;
+}
+
+// Children are gathered in one vector, which grows while the document is
+// read: their spans are set once it is complete.
+void DocumentBuilder::finish_document() {
+  const NodeId* children = m_doc.m_children.data();
+  for (const Run& run : m_runs) m_doc.m_nodes[run.id].children = {children + run.first, run.count};
+  m_out.documents.push_back(std::move(m_doc));
 }
 
 bool DocumentBuilder::scalar(fy_event& event) {
@@ -130,10 +146,11 @@ bool DocumentBuilder::scalar(fy_event& event) {
   NodeId id = add(kind, mark, s.anchor);
   if (kind == NodeKind::scalar) {
     Node& n = m_doc.m_nodes[id];
-    n.value.assign(value);
+    n.value = m_doc.m_text.keep(value);
     n.plain = plain;
   }
   complete(id);
+  record_end(end);  // the event's end is its token's, which is at hand here
   return true;
 }
 
@@ -196,7 +213,9 @@ void DocumentBuilder::close_top() {
   auto first = m_pending.begin() + static_cast<std::ptrdiff_t>(m_stack.back().first);
   std::uint64_t total = 1;
   for (auto it = first; it != m_pending.end(); ++it) total += m_size[*it];
-  m_doc.m_nodes[id].children.assign(first, m_pending.end());
+  m_runs.push_back({id, static_cast<std::uint32_t>(m_doc.m_children.size()),
+                    static_cast<std::uint32_t>(m_pending.end() - first)});
+  m_doc.m_children.insert(m_doc.m_children.end(), first, m_pending.end());
   m_pending.erase(first, m_pending.end());
   m_stack.pop_back();
   m_size[id] = total;
@@ -226,7 +245,7 @@ void DocumentBuilder::complete(NodeId id) {
 // The earlier key node of `top` with the same text as `key` (its last key),
 // or k_no_node.
 NodeId DocumentBuilder::earlier_key(Open& top, NodeId key) {
-  const std::string& text = m_doc.m_nodes[key].value;
+  std::string_view text = m_doc.m_nodes[key].value;
   std::size_t end = m_pending.size() - 1;
   if ((end - top.first) / 2 < k_scan_limit) {
     for (std::size_t i = top.first; i < end; i += 2) {
@@ -238,10 +257,10 @@ NodeId DocumentBuilder::earlier_key(Open& top, NodeId key) {
   if (top.keys.empty()) {
     for (std::size_t i = top.first; i < end; i += 2) {
       const Node& k = m_doc.m_nodes[m_pending[i]];
-      if (k.kind == NodeKind::scalar) top.keys.emplace(k.value, m_pending[i]);
+      if (k.kind == NodeKind::scalar) top.keys.emplace(std::string(k.value), m_pending[i]);
     }
   }
-  auto [it, inserted] = top.keys.emplace(text, key);
+  auto [it, inserted] = top.keys.emplace(std::string(text), key);
   return inserted ? k_no_node : it->second;
 }
 

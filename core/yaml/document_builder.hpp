@@ -45,7 +45,17 @@ class DocumentBuilder {
     std::unordered_map<std::string, NodeId> keys;
   };
 
+  // The children of a closed collection in the document's children.
+  struct Run {
+    NodeId id;
+    std::uint32_t first;
+    std::uint32_t count;
+  };
+
+  // Notes where the last token read ends (nothing when `end` is null).
+  void record_end(const fy_mark* end);
   bool start_document(fy_event& event);
+  void finish_document();
   bool scalar(fy_event& event);
   std::string_view value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
                             const fy_mark* end) const;
@@ -66,6 +76,7 @@ class DocumentBuilder {
   Document m_doc;
   std::vector<Open> m_stack;
   std::vector<NodeId> m_pending;
+  std::vector<Run> m_runs;  // of the open document
   // Per node: nodes in its subtree with aliases expanded; 0 while it is open.
   std::vector<std::uint64_t> m_size;
   std::unordered_map<std::string, NodeId> m_anchors;

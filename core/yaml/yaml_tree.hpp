@@ -7,9 +7,12 @@
 // both positions. Merge keys (`<<`) are ordinary keys: nothing is merged.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/yaml/text_arena.hpp"
 
 namespace pushgate::yaml {
 
@@ -24,18 +27,27 @@ enum class NodeKind : std::uint8_t { null, scalar, sequence, mapping };
 using NodeId = std::uint32_t;
 inline constexpr NodeId k_no_node = UINT32_MAX;
 
+// A node of a Document, valid as long as its Document: the text and the
+// children are the Document's.
 struct Node {
   NodeKind kind = NodeKind::null;
   bool plain = false;  // an unquoted scalar without explicit tag
   Mark mark;
-  std::string value;              // scalar text
-  std::vector<NodeId> children;   // sequence items; mapping key, value, key, value, ...
+  std::string_view value;             // scalar text
+  std::span<const NodeId> children;   // sequence items; mapping key, value, key, value, ...
 };
 
 // One YAML document. Nodes live in one arena; an alias refers to the node of
 // its anchor, so the tree is a DAG whose expansion is bounded by Limits.
+// Move-only: nodes point into storage that a moved Document keeps.
 class Document {
  public:
+  Document() = default;
+  Document(Document&&) = default;
+  Document& operator=(Document&&) = default;
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
   NodeId root() const { return m_root; }
   Mark start() const { return m_start; }
   const Node& node(NodeId id) const { return m_nodes[id]; }
@@ -49,6 +61,8 @@ class Document {
  private:
   friend class DocumentBuilder;
   std::vector<Node> m_nodes;
+  std::vector<NodeId> m_children;  // the children of each collection, one run each
+  TextArena m_text;                // scalar values
   NodeId m_root = k_no_node;
   Mark m_start;
 };

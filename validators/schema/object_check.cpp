@@ -245,7 +245,7 @@ class Walker {
   }
 
   // x-kubernetes-list-type: map: no two items with the same keys.
-  void duplicate_keys(const Tables& t, const TypeRecord& r, const std::vector<NodeId>& items) {
+  void duplicate_keys(const Tables& t, const TypeRecord& r, std::span<const NodeId> items) {
     auto names = t.string_lists.subspan(r.list_keys.first, r.list_keys.count);
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -263,7 +263,7 @@ class Walker {
   }
 
   // x-kubernetes-list-type: set and uniqueItems, for scalar items.
-  void duplicate_items(const std::vector<NodeId>& items) {
+  void duplicate_items(std::span<const NodeId> items) {
     std::unordered_set<std::string_view> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
       const yaml::Node& item = m_s.doc.node(items[i]);

@@ -149,7 +149,7 @@ TEST_CASE("yaml_tree places each of a run of empty nodes at its own dash, quickl
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
   REQUIRE(r.complete);
   const Document& doc = r.documents[0];
-  CHECK(doc.node(doc.node(doc.root()).children.at(1)).mark.line == 20'002);
+  CHECK(doc.node(doc.node(doc.root()).children[1]).mark.line == 20'002);
 }
 
 TEST_CASE("yaml_tree enforces its limits", "[yaml_tree]") {
@@ -334,7 +334,7 @@ TEST_CASE("yaml_tree node kinds, flags and values", "[yaml_tree]") {
   CHECK(at("j").value == " one ");
   CHECK(at("k").value == "\u00e9\"");
   CHECK(at("l").value == "plain  words");
-  CHECK(doc.node(doc.node(doc.find(doc.root(), "m")).children.at(0)).value == "in flow");
+  CHECK(doc.node(doc.node(doc.find(doc.root(), "m")).children[0]).value == "in flow");
   CHECK(at("n").value == "plain on two");
 }
 
@@ -343,7 +343,7 @@ TEST_CASE("yaml_tree positions are where the user looks", "[yaml_tree]") {
       "kind:\nmeta: &m\n  name: \"web\"\nother: *m\nlist:\n  - a\n  -\n  - 'q'\nscript: |\n  echo\n"
       "tagged: !!str x\nlast:   # nothing\n");
   auto mark = [&](std::initializer_list<std::string_view> keys) { return doc.node(doc.path(keys)).mark; };
-  auto item = [&](std::size_t i) { return doc.node(doc.node(doc.path({"list"})).children.at(i)).mark; };
+  auto item = [&](std::size_t i) { return doc.node(doc.node(doc.path({"list"})).children[i]).mark; };
   SECTION("an empty value is on its key's line, at the colon") {
     CHECK(mark({"kind"}).line == 1);
     CHECK(mark({"kind"}).column == 5);
