@@ -106,7 +106,7 @@ std::optional<SshHost> read_host(ConfigReader& r, NodeId at, const std::string& 
 // A count from `min`, or "N%" (1..100).
 std::optional<FleetShare> read_share(ConfigReader& r, NodeId at, const std::string& what, std::int64_t min) {
   if (r.node(at).kind == NodeKind::scalar && r.node(at).value.ends_with('%')) {
-    const std::string& s = r.node(at).value;
+    std::string_view s = r.node(at).value;
     std::size_t n = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size() - 1, n);
     if (ec == std::errc() && end == s.data() + s.size() - 1 && n >= static_cast<std::size_t>(std::max<std::int64_t>(min, 1)) && n <= 100)
