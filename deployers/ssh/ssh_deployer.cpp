@@ -156,6 +156,7 @@ SshDeployer::SshDeployer(Environment env, std::filesystem::path staging)
 }
 
 DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kept) {
+  m_live.reset();
   const SshDeployerSettings& s = m_env.deployer.ssh;
   std::mutex log_mutex;
   auto note = [&](const std::string& line) {
@@ -269,6 +270,7 @@ DeployOutcome SshDeployer::rollback(const DeployRequest& request, const std::str
 }
 
 std::optional<LiveRelease> SshDeployer::live() const {
+  if (m_live) return *m_live;
   auto found = on_every_host<std::optional<Release>>(m_hosts, m_settings, m_env,
                                                      [](RemoteReleaseFolder& f) { return f.live(); });
   std::map<std::string, std::pair<std::size_t, LiveRelease>> votes;
@@ -287,6 +289,7 @@ std::optional<LiveRelease> SshDeployer::live() const {
       most = vote.first;
       best = vote.second;
     }
+  m_live = best;
   return best;
 }
 
@@ -303,6 +306,7 @@ std::vector<LiveRelease> SshDeployer::releases() const {
 }
 
 Expected<bool> SshDeployer::discard(const std::string& release) {
+  m_live.reset();
   auto results = on_every_host<bool>(m_hosts, m_settings, m_env, [&](RemoteReleaseFolder& f) -> Expected<bool> {
     auto kept = f.releases();
     if (!kept) return kept.error();

@@ -6,7 +6,8 @@
 # tree's exact content, that a canary whose health check fails leaves every
 # host on the previous release, that a changed host key and a hung host end
 # the rollout with a clear message (and the push never hangs), that values
-# reach remote commands unchanged, and `pushgate rollback` across the fleet.
+# reach remote commands unchanged, `pushgate rollback` across the fleet, and
+# a kill -9 of the daemon mid-rollout recovered on restart.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR
@@ -43,8 +44,14 @@ write_daemon_config 2 30s
 
 # An `after` command that records the value it got and PUSHGATE_HOST beside
 # the release, on the host.
+# While $E2E_TMP/hold exists it waits, so the daemon can be killed mid-rollout.
 after=$E2E_TMP/after-mark
-printf '#!/bin/sh\nprintf "%%s|%%s\\n" "$1" "$PUSHGATE_HOST" >>"$PUSHGATE_RELEASE_DIR/../../after.log"\n' >"$after"
+hold=$E2E_TMP/hold
+cat >"$after" <<SCRIPT
+#!/bin/sh
+while [ -e '$hold' ]; do sleep 0.1; done
+printf '%s|%s\n' "\$1" "\$PUSHGATE_HOST" >>"\$PUSHGATE_RELEASE_DIR/../../after.log"
+SCRIPT
 chmod +x "$after"
 odd_value="a;b \$(touch PWNED) \`id\` 'q' \"dq\" *"
 
@@ -60,7 +67,7 @@ environments:
       hosts:
 $hosts_yaml      identity: $identity
       known_hosts: $known_hosts
-      batch: 1
+      batch: 2
       parallel: 2
       keep_releases: 3
       connect_timeout: 2s
@@ -145,7 +152,7 @@ c3=$(commit_release three BROKEN)
 push_and_wait "$c3" rolled-back
 assert_fleet_live "$c2"
 expect_note_says "$bare" production "$c3" "health check failed"
-expect_note_says "$bare" production "$c3" "skipped=2"
+expect_note_says "$bare" production "$c3" "skipped=1"
 
 test_case "a changed host key refuses that host and rolls the others back"
 other=$E2E_TMP/other_key
@@ -184,6 +191,28 @@ test_case "pushgate rollback switches every host back"
 out=$(pushgate rollback "$bare" production --wait --daemon-config "$DAEMON_CFG" 2>&1)
 check "pushgate rollback --wait exits 0" test $? = 0
 assert_fleet_live "$c2"
+
+test_case "kill -9 in the middle of a rollout: on restart every host ends on one release"
+touch "$hold"
+c8=$(commit_release eight)
+expect_push_ok "$dev" origin main
+JOB=$(queued_jobs | awk '$1 == "production" {print $2}')
+for _ in $(seq 400); do
+  [[ $(live_commit "${dirs[0]}") == "${c8:0:12}" ]] && break
+  sleep 0.05
+done
+check "the canary switched to ${c8:0:7} before the kill" test "$(live_commit "${dirs[0]}")" = "${c8:0:12}"
+kill_daemon
+rm -f "$hold"
+start_daemon
+if wait_for_final "$bare" production "$c8" "$JOB" 40 && [[ $FINAL_STATUS == succeeded ]]; then
+  pass "the cut-off deploy was run again and succeeded"
+else
+  fail "no succeeded record on ${c8:0:7} after the restart" "$(deploy_note "$bare" production "$c8")"
+fi
+expect_note_says "$bare" production "$c8" "status=interrupted"
+assert_fleet_live "$c8"
+check "no partial release is left on any host" test -z "$(find "$E2E_TMP/hosts" -maxdepth 3 -name '.*.partial')"
 
 stop_daemon
 check "pushgated stopped cleanly" test "$DAEMON_RC" = 0
