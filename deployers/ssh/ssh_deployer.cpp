@@ -37,6 +37,12 @@ std::vector<HostSpec> host_specs(const Environment& env) {
   return out;
 }
 
+// `message` without a leading "user@host:port: ", which the summary says once.
+std::string without_host(const std::string& message, const HostSpec& host) {
+  std::string prefix = host.label() + ": ";
+  return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
 // Runs fn(i) for every i in `items`, at most `parallel` at once.
 void for_each_parallel(const std::vector<std::size_t>& items, std::size_t parallel,
                        const std::function<void(std::size_t)>& fn) {
@@ -201,7 +207,8 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     if (run->switched()) ++was_switched;
     if (run->state() == State::failed || run->state() == State::unreachable)
       problems.push_back(fmt::format("{}: {}{}", run->host().label(),
-                                     run->state() == State::unreachable ? "unreachable: " : "", run->why()));
+                                     run->state() == State::unreachable ? "unreachable: " : "",
+                                     without_host(run->why(), run->host())));
   }
   DeployOutcome out;
   out.release = request.release_id;

@@ -4,8 +4,9 @@
 # the ssh deployer (libssh) to three OpenSSH servers on loopback ports, each
 # with its own host key and target folder. Checks that every host gets the
 # tree's exact content, that a canary whose health check fails leaves every
-# host on the previous release, that a changed host key and a hung host end
-# the rollout with a clear message (and the push never hangs), that values
+# host on the previous release, that a changed host key, a hung host and a
+# full disk (as root) end the rollout with a clear message and the push
+# never hangs, that values
 # reach remote commands unchanged, `pushgate rollback` across the fleet, and
 # a kill -9 of the daemon mid-rollout recovered on restart.
 # shellcheck source-path=SCRIPTDIR
@@ -40,6 +41,14 @@ for i in 1 2 3; do
 done
 cp "$known_hosts" "$known_hosts.good"
 mkdir -p "$E2E_TMP/hosts"
+
+# Host 3's folder on a 1 MiB file system, for a host whose disk is full:
+# only root can mount one here.
+small_disk=""
+if [[ $(id -u) == 0 ]] && mkdir -p "${dirs[2]}" && mount -t tmpfs -o size=1m pushgate-e2e "${dirs[2]}" 2>/dev/null; then
+  small_disk=${dirs[2]}
+  trap 'umount "$small_disk" 2>/dev/null; e2e_cleanup' EXIT
+fi
 write_daemon_config 2 30s
 
 # An `after` command that records the value it got and PUSHGATE_HOST beside
@@ -181,6 +190,18 @@ kill -CONT "${sshd_pids[2]}"
 check "the rollout ended within 30 s" test $((SECONDS - started)) -lt 30
 expect_note_says "$bare" production "$c6" "unavailable=1"
 assert_fleet_live "$c2"
+
+test_case "a host whose disk is full ends its part with a clear message"
+if [[ -n $small_disk ]]; then
+  head -c 1500000 /dev/urandom >"$dev/deploy/prod/big.bin"
+  c6b=$(commit_release six-big)
+  push_and_wait "$c6b" rolled-back
+  assert_fleet_live "$c2"
+  expect_note_says "$bare" production "$c6b" "127.0.0.1:${ports[2]}: cannot make release"
+  rm -f "$dev/deploy/prod/big.bin"
+else
+  echo "# skipped: only root can mount a small file system for host 3"
+fi
 
 test_case "the fleet deploys again once every host is back"
 c7=$(commit_release seven)
