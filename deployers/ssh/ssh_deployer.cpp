@@ -234,6 +234,11 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
       }
     });
     bool rolled_back = was_switched > 0 && stuck.empty() && !reuse_kept;
+    // Hosts that could not be switched back disagree with the rest.
+    std::vector<std::string> stuck_hosts;
+    for (const auto& run : runs)
+      if (run->switched()) stuck_hosts.push_back(run->host().label());
+    out.fields.emplace_back("disagree", fmt::format("{}", fmt::join(stuck_hosts, ",")));
     out.status = rolled_back ? DeployStatus::rolled_back : DeployStatus::failed;
     out.message = fmt::format("{} of {} stopped{}{}{}", reuse_kept ? "rollback" : "release " + request.release_id,
                               abbreviate(request.commit), why,
@@ -248,6 +253,11 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
   for_each_parallel(all_of(n), s.parallel, [&](std::size_t i) {
     if (runs[i]->state() == State::ok) runs[i]->prune(m_env.deployer.keep_releases);
   });
+  // Hosts left behind (tolerated as unavailable) disagree with the rest.
+  std::vector<std::string> behind;
+  for (const auto& run : runs)
+    if (run->state() != State::ok) behind.push_back(run->host().label());
+  out.fields.emplace_back("disagree", fmt::format("{}", fmt::join(behind, ",")));
   out.status = DeployStatus::succeeded;
   out.message = fmt::format("{} of {} is live on {} of {} host{}{} ({})", reuse_kept ? "a release" : "release " + request.release_id,
                             abbreviate(request.commit), count[State::ok], n, n == 1 ? "" : "s", why, summary);
