@@ -8,7 +8,7 @@
 # sets $daemon_pid); bench_deploy_repo NAME BRANCH:ENV... (a bare repository
 # with pushgate's hooks, whose environments deploy with the local deployer);
 # bench_work_tree DIR FILES (a clone with FILES manifests under deploy/);
-# bench_commit_change DIR ROUND; bench_job_id OUTPUT; bench_wait_done ID;
+# bench_commit_change DIR ROUND; bench_job_id OUTPUT; bench_wait_done ID [SECONDS];
 # bench_stats (median, p99, min, max of numbers on standard input).
 
 bench_daemon=$bench_bin/pushgated
@@ -99,13 +99,13 @@ bench_job_id() {  # OUTPUT
   echo "$id"
 }
 
-# Waits (at most 60 s) until the daemon has finished job ID.
-bench_wait_done() {  # ID
-  for _ in $(seq 6000); do
+# Waits (at most SECONDS, default 60) until the daemon has finished job ID.
+bench_wait_done() {  # ID [SECONDS]
+  for _ in $(seq $((${2:-60} * 100))); do
     if [[ -e $spool/done/$1.json ]]; then return; fi
     sleep 0.01
   done
-  die "job $1 did not finish within 60 s"
+  die "job $1 did not finish within ${2:-60} s"
 }
 
 # Numbers on standard input (one a line) -> "median p99 min max count";

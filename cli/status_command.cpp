@@ -53,6 +53,12 @@ void print_text(const RepoStatus& status, const DaemonConfig& daemon) {
       std::string message = r.field("message");
       print_line(fmt::format("  last:    {} {} {} (job {}){}{}", r.timestamp, to_string(r.status),
                              e.last->commit.substr(0, 12), r.field("job"), message.empty() ? "" : ": ", message));
+      // A fleet (ssh deployer): how many hosts took it, and which disagree with the rest.
+      if (std::string hosts = r.field("hosts"); !hosts.empty()) {
+        std::string disagree = r.field("disagree");
+        print_line(fmt::format("  hosts:   {} ok of {}{}", r.field("ok"), hosts,
+                               disagree.empty() ? "" : "; these hosts disagree with the rest: " + disagree));
+      }
     }
     for (const Job& job : e.active) print_line("  running: " + job_line(job));
     for (const Job& job : e.record_pending)

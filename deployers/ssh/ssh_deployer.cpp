@@ -37,6 +37,12 @@ std::vector<HostSpec> host_specs(const Environment& env) {
   return out;
 }
 
+// `message` without a leading "user@host:port: ", which the summary says once.
+std::string without_host(const std::string& message, const HostSpec& host) {
+  std::string prefix = host.label() + ": ";
+  return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
 // Runs fn(i) for every i in `items`, at most `parallel` at once.
 void for_each_parallel(const std::vector<std::size_t>& items, std::size_t parallel,
                        const std::function<void(std::size_t)>& fn) {
@@ -156,6 +162,7 @@ SshDeployer::SshDeployer(Environment env, std::filesystem::path staging)
 }
 
 DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kept) {
+  m_live.reset();
   const SshDeployerSettings& s = m_env.deployer.ssh;
   std::mutex log_mutex;
   auto note = [&](const std::string& line) {
@@ -200,7 +207,8 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     if (run->switched()) ++was_switched;
     if (run->state() == State::failed || run->state() == State::unreachable)
       problems.push_back(fmt::format("{}: {}{}", run->host().label(),
-                                     run->state() == State::unreachable ? "unreachable: " : "", run->why()));
+                                     run->state() == State::unreachable ? "unreachable: " : "",
+                                     without_host(run->why(), run->host())));
   }
   DeployOutcome out;
   out.release = request.release_id;
@@ -226,6 +234,11 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
       }
     });
     bool rolled_back = was_switched > 0 && stuck.empty() && !reuse_kept;
+    // Hosts that could not be switched back disagree with the rest.
+    std::vector<std::string> stuck_hosts;
+    for (const auto& run : runs)
+      if (run->switched()) stuck_hosts.push_back(run->host().label());
+    out.fields.emplace_back("disagree", fmt::format("{}", fmt::join(stuck_hosts, ",")));
     out.status = rolled_back ? DeployStatus::rolled_back : DeployStatus::failed;
     out.message = fmt::format("{} of {} stopped{}{}{}", reuse_kept ? "rollback" : "release " + request.release_id,
                               abbreviate(request.commit), why,
@@ -240,6 +253,11 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
   for_each_parallel(all_of(n), s.parallel, [&](std::size_t i) {
     if (runs[i]->state() == State::ok) runs[i]->prune(m_env.deployer.keep_releases);
   });
+  // Hosts left behind (tolerated as unavailable) disagree with the rest.
+  std::vector<std::string> behind;
+  for (const auto& run : runs)
+    if (run->state() != State::ok) behind.push_back(run->host().label());
+  out.fields.emplace_back("disagree", fmt::format("{}", fmt::join(behind, ",")));
   out.status = DeployStatus::succeeded;
   out.message = fmt::format("{} of {} is live on {} of {} host{}{} ({})", reuse_kept ? "a release" : "release " + request.release_id,
                             abbreviate(request.commit), count[State::ok], n, n == 1 ? "" : "s", why, summary);
@@ -269,6 +287,7 @@ DeployOutcome SshDeployer::rollback(const DeployRequest& request, const std::str
 }
 
 std::optional<LiveRelease> SshDeployer::live() const {
+  if (m_live) return *m_live;
   auto found = on_every_host<std::optional<Release>>(m_hosts, m_settings, m_env,
                                                      [](RemoteReleaseFolder& f) { return f.live(); });
   std::map<std::string, std::pair<std::size_t, LiveRelease>> votes;
@@ -287,6 +306,7 @@ std::optional<LiveRelease> SshDeployer::live() const {
       most = vote.first;
       best = vote.second;
     }
+  m_live = best;
   return best;
 }
 
@@ -303,6 +323,7 @@ std::vector<LiveRelease> SshDeployer::releases() const {
 }
 
 Expected<bool> SshDeployer::discard(const std::string& release) {
+  m_live.reset();
   auto results = on_every_host<bool>(m_hosts, m_settings, m_env, [&](RemoteReleaseFolder& f) -> Expected<bool> {
     auto kept = f.releases();
     if (!kept) return kept.error();

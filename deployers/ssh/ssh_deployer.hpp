@@ -31,7 +31,8 @@ class SshDeployer : public Deployer {
   DeployOutcome deploy(const DeployRequest& request) override;
   DeployOutcome rollback(const DeployRequest& request, const std::string& to_commit) override;
   // What most reachable hosts have live (the release kept there); nullopt
-  // when no host has anything live or none can be reached.
+  // when no host has anything live or none can be reached. Asked of the
+  // hosts once, then again only after a deploy, rollback or discard.
   std::optional<LiveRelease> live() const override;
   // Releases kept on any host, newest first.
   std::vector<LiveRelease> releases() const override;
@@ -48,6 +49,7 @@ class SshDeployer : public Deployer {
   SshSettings m_settings;
   std::vector<HostSpec> m_hosts;
   std::filesystem::path m_staging;
+  mutable std::optional<std::optional<LiveRelease>> m_live;  // what live() found last
 };
 
 }  // namespace pushgate::ssh

@@ -156,6 +156,16 @@ wait_spool_idle() {
   return 1
 }
 
+# write_site DEV CONTENT: under deploy/prod of clone DEV, a manifest, a page
+# holding CONTENT, an executable script and a symlink to the page.
+write_site() {
+  manifest_deployment web | write_file "$1" deploy/prod/web.yaml
+  printf '<h1>%s</h1>\n' "$2" | write_file "$1" deploy/prod/site/index.html
+  printf '#!/bin/sh\necho %s\n' "$2" | write_file "$1" deploy/prod/bin/start
+  chmod +x "$1/deploy/prod/bin/start"
+  ln -sfn site/index.html "$1/deploy/prod/index.html"
+}
+
 # tree_listing DIR: what a folder holds, for comparing: one line per entry
 # (type, executable bit, symlink target), then a checksum per file.
 tree_listing() {

@@ -52,11 +52,7 @@ dev=$E2E_WORK/dev
 # executable script and a symlink inside the deployed subtree, a file outside
 # it, and FAIL_AFTER if asked.
 commit_release() {
-  manifest_deployment web | write_file "$dev" deploy/prod/web.yaml
-  printf '<h1>%s</h1>\n' "$1" | write_file "$dev" deploy/prod/site/index.html
-  printf '#!/bin/sh\necho %s\n' "$1" | write_file "$dev" deploy/prod/bin/start
-  chmod +x "$dev/deploy/prod/bin/start"
-  ln -sfn site/index.html "$dev/deploy/prod/index.html"
+  write_site "$dev" "$1"
   printf 'not deployed\n' | write_file "$dev" README
   if [[ ${2:-} == FAIL_AFTER ]]; then : | write_file "$dev" deploy/prod/FAIL_AFTER; else rm -f "$dev/deploy/prod/FAIL_AFTER"; fi
   commit_all "$dev" "$1"

@@ -58,6 +58,7 @@ TEST_CASE("SshDeployer rolls a release over a fleet and back when the canary fai
   CHECK_THAT(out.message, Catch::Contains("hosts=3 ok=3"));
   CHECK(field(out, "hosts") == "3");
   CHECK(field(out, "ok") == "3");
+  CHECK(field(out, "disagree").empty());
   for (const auto& dir : dirs) {
     CHECK(fs::read_symlink(dir / "current") == fs::path("releases") / first.request.release_id);
     CHECK(slurp(dir / "current/it's $(x)") == "q\n");
@@ -114,6 +115,7 @@ TEST_CASE("SshDeployer rolls a release over a fleet and back when the canary fai
     CHECK(partly.status == DeployStatus::succeeded);
     CHECK_THAT(partly.message, Catch::Contains("hosts=4 ok=3 unavailable=1"));
     CHECK(field(partly, "unavailable") == "1");
+    CHECK(field(partly, "disagree") == fmt::format("{}@127.0.0.1:1", current_user()));
     for (const auto& dir : dirs) CHECK(slurp(dir / "current/app.yaml") == "v: 3\n");
   }
 }

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Push to deploy to a fleet over SSH: real pushes over file:// into a bare
+# repository whose hooks hand jobs to a real pushgated, which deploys with
+# the ssh deployer (libssh) to three OpenSSH servers on loopback ports, each
+# with its own host key and target folder. Checks that every host gets the
+# tree's exact content, that a canary whose health check fails leaves every
+# host on the previous release, that a changed host key and a full disk (as
+# root) end the rollout with a clear message, that a hung host is left
+# behind within max_unavailable (and pushgate status says so), that values
+# reach remote commands unchanged, `pushgate rollback` across the fleet, and
+# a kill -9 of the daemon mid-rollout recovered on restart.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/deploy_lib.sh"
+
+# ---------------------------------------------------------------- set-up
+
+# Three hosts. Each start_loopback_sshd makes its own client key; the daemon
+# logs in everywhere with the first one, and trusts exactly these host keys.
+hosts_yaml=""
+ports=()
+sshd_pids=()
+dirs=()
+identity=$E2E_TMP/ssh1/client_key
+known_hosts=$E2E_TMP/known_hosts
+: >"$known_hosts"
+for i in 1 2 3; do
+  start_loopback_sshd "$E2E_TMP/ssh$i" E2E_PIDS skip
+  sshd_pids+=("${E2E_PIDS[-1]}")
+  ports+=("${SSH_URL##*:}")
+  cat "$identity.pub" >>"$E2E_TMP/ssh$i/authorized_keys"
+  cat "$E2E_TMP/ssh$i/known_hosts" >>"$known_hosts"
+  # Host 2's folder holds what a shell would expand or split.
+  dir=$E2E_TMP/hosts/web$i
+  if [[ $i == 2 ]]; then dir="$E2E_TMP/hosts/web 2 \$(touch PWNED) it's"; fi
+  dirs+=("$dir")
+  hosts_yaml+="        - {host: 127.0.0.1, port: ${ports[-1]}, dir: \"${dir//\"/\\\"}\"}"$'\n'
+done
+cp "$known_hosts" "$known_hosts.good"
+mkdir -p "$E2E_TMP/hosts"
+
+# Host 3's folder on a 1 MiB file system, for a host whose disk is full:
+# only root can mount one here.
+small_disk=""
+if [[ $(id -u) == 0 ]] && mkdir -p "${dirs[2]}" && mount -t tmpfs -o size=1m pushgate-e2e "${dirs[2]}" 2>/dev/null; then
+  small_disk=${dirs[2]}
+  trap 'umount "$small_disk" 2>/dev/null; e2e_cleanup' EXIT
+fi
+write_daemon_config 2 30s
+
+# An `after` command that records the value it got and PUSHGATE_HOST beside
+# the release, on the host.
+# While $E2E_TMP/hold exists it waits, so the daemon can be killed mid-rollout.
+after=$E2E_TMP/after-mark
+hold=$E2E_TMP/hold
+cat >"$after" <<SCRIPT
+#!/bin/sh
+while [ -e '$hold' ]; do sleep 0.1; done
+printf '%s|%s\n' "\$1" "\$PUSHGATE_HOST" >>"\$PUSHGATE_RELEASE_DIR/../../after.log"
+SCRIPT
+chmod +x "$after"
+odd_value="a;b \$(touch PWNED) \`id\` 'q' \"dq\" *"
+
+make_deploy_bare app
+bare=$E2E_SRV/app.git
+cat >"$bare/pushgate.yaml" <<EOF
+environments:
+  production:
+    branch: main
+    path: deploy/prod
+    deployer:
+      type: ssh
+      hosts:
+$hosts_yaml      identity: $identity
+      known_hosts: $known_hosts
+      batch: 2
+      parallel: 2
+      keep_releases: 3
+      connect_timeout: 2s
+      timeout: 20s
+      after: [["$after", "${odd_value//\"/\\\"}"]]
+    health: {command: ["test", "!", "-e", "{release}/BROKEN"], timeout: 5s, retries: 1, interval: 100ms}
+EOF
+
+make_clone "file://$bare" dev
+dev=$E2E_WORK/dev
+
+# commit_release CONTENT [BROKEN]: a manifest, a page, an executable, a
+# symlink and a file named like a command substitution; BROKEN if asked.
+commit_release() {
+  write_site "$dev" "$1"
+  printf 'odd\n' | write_file "$dev" 'deploy/prod/$(touch PWNED).txt'
+  if [[ ${2:-} == BROKEN ]]; then : | write_file "$dev" deploy/prod/BROKEN; else rm -f "$dev/deploy/prod/BROKEN"; fi
+  commit_all "$dev" "$1"
+  rev "$dev" HEAD
+}
+
+# push_and_wait COMMIT STATUS: pushes main and waits for the job's final record.
+push_and_wait() {
+  expect_push_ok "$dev" origin main
+  JOB=$(queued_jobs | awk '$1 == "production" {print $2}')
+  if ! wait_for_final "$bare" production "$1" "$JOB" 40; then
+    fail "job $JOB has no final record on ${1:0:7}" "$(tail -20 "$DAEMON_LOG")"
+  elif [[ $FINAL_STATUS != "$2" ]]; then
+    fail "job $JOB ended $FINAL_STATUS, expected $2" "note: $(deploy_note "$bare" production "$1")" \
+      "log: $(git --git-dir="$bare" notes --ref=deploy-log/production show "$1" 2>&1 | tail -30)"
+  else
+    pass "job $JOB ended $2 on ${1:0:7}"
+  fi
+}
+
+# assert_fleet_live COMMIT: every host's current release is exactly COMMIT's deploy/prod.
+assert_fleet_live() {
+  local dir
+  for dir in "${dirs[@]}"; do assert_live "$dir" "$bare" "$1" deploy/prod; done
+}
+
+# deploy_log COMMIT: the full deploy log of COMMIT's attempts.
+deploy_log() { git --git-dir="$bare" notes --ref=deploy-log/production show "$1" 2>&1; }
+
+start_daemon
+
+# ---------------------------------------------------------------- scenarios
+
+test_case "a push deploys the tree's exact content to every host"
+c1=$(commit_release one)
+push_and_wait "$c1" succeeded
+assert_fleet_live "$c1"
+expect_note_says "$bare" production "$c1" "hosts=3 ok=3"
+check "the executable bit is kept on the hosts" test -x "${dirs[1]}/current/bin/start"
+check "nothing was run by a shell: no PWNED file anywhere" test -z "$(find "$E2E_TMP" -name PWNED)"
+if grep -q "^\[.*127.0.0.1:${ports[0]}\] pushgate: switched" <<<"$(deploy_log "$c1")"; then
+  pass "the deploy log has a line per host and step"
+else
+  fail "the deploy log names no host" "$(deploy_log "$c1")"
+fi
+
+test_case "values reach remote commands unchanged, with PUSHGATE_HOST"
+expected="$odd_value|127.0.0.1"
+if [[ $(cat "${dirs[1]}/after.log") == "$expected" ]]; then
+  pass "the after command got its argument byte for byte"
+else
+  fail "the after command got something else" "expected: $expected" "got: $(cat "${dirs[1]}/after.log")"
+fi
+
+test_case "a second release sends only what changed"
+c2=$(commit_release two)
+push_and_wait "$c2" succeeded
+assert_fleet_live "$c2"
+if grep -q "files sent ([0-9]* bytes), [1-9][0-9]* reused from the live release" <<<"$(deploy_log "$c2")"; then
+  pass "unchanged files were reused from the live release"
+else
+  fail "no file was reused" "$(deploy_log "$c2")"
+fi
+
+test_case "a canary whose health check fails leaves every host on the previous release"
+c3=$(commit_release three BROKEN)
+push_and_wait "$c3" rolled-back
+assert_fleet_live "$c2"
+expect_note_says "$bare" production "$c3" "health check failed"
+expect_note_says "$bare" production "$c3" "skipped=1"
+
+test_case "a changed host key refuses that host and rolls the others back"
+other=$E2E_TMP/other_key
+ssh-keygen -q -t ed25519 -N '' -f "$other" </dev/null
+sed -i "s|^\[127.0.0.1\]:${ports[2]} .*|[127.0.0.1]:${ports[2]} $(cut -d' ' -f1,2 "$other.pub")|" "$known_hosts"
+c4=$(commit_release four)
+push_and_wait "$c4" rolled-back
+assert_fleet_live "$c2"
+expect_note_says "$bare" production "$c4" "CHANGED"
+expect_note_says "$bare" production "$c4" "$(ssh-keygen -E sha256 -lf "$E2E_TMP/ssh3/host_key.pub" | cut -d' ' -f2)"
+
+test_case "an unknown host key refuses that host"
+grep -v "^\[127.0.0.1\]:${ports[2]} " "$known_hosts.good" >"$known_hosts"
+c5=$(commit_release five)
+push_and_wait "$c5" rolled-back
+assert_fleet_live "$c2"
+expect_note_says "$bare" production "$c5" "unknown"
+cp "$known_hosts.good" "$known_hosts"
+
+test_case "a host that accepts and then hangs is left behind when max_unavailable allows it"
+sed -i 's/^      connect_timeout: 2s$/&\n      max_unavailable: 1/' "$bare/pushgate.yaml"
+kill -STOP "${sshd_pids[2]}"
+c6=$(commit_release six)
+started=$SECONDS
+push_and_wait "$c6" succeeded
+kill -CONT "${sshd_pids[2]}"
+check "the rollout ended within 30 s" test $((SECONDS - started)) -lt 30
+expect_note_says "$bare" production "$c6" "unavailable=1"
+expect_note_says "$bare" production "$c6" "disagree=$(id -un)@127.0.0.1:${ports[2]}"
+assert_live "${dirs[0]}" "$bare" "$c6" deploy/prod
+assert_live "${dirs[2]}" "$bare" "$c2" deploy/prod
+out=$(pushgate status "$bare" production --daemon-config "$DAEMON_CFG" 2>&1)
+if grep -q "^  hosts:   2 ok of 3; these hosts disagree with the rest: $(id -un)@127.0.0.1:${ports[2]}" <<<"$out"; then
+  pass "pushgate status says which host disagrees"
+else
+  fail "pushgate status does not say which host disagrees" "$out"
+fi
+
+test_case "a host whose disk is full ends its part with a clear message"
+if [[ -n $small_disk ]]; then
+  head -c 1500000 /dev/urandom >"$dev/deploy/prod/big.bin"
+  c6b=$(commit_release six-big)
+  push_and_wait "$c6b" rolled-back
+  assert_fleet_live "$c6"
+  expect_note_says "$bare" production "$c6b" "127.0.0.1:${ports[2]}: cannot make release"
+  rm -f "$dev/deploy/prod/big.bin"
+else
+  echo "# skipped: only root can mount a small file system for host 3"
+fi
+
+test_case "the fleet deploys again once every host is back"
+c7=$(commit_release seven)
+push_and_wait "$c7" succeeded
+assert_fleet_live "$c7"
+
+test_case "pushgate rollback switches every host back"
+out=$(pushgate rollback "$bare" production --wait --daemon-config "$DAEMON_CFG" 2>&1)
+check "pushgate rollback --wait exits 0" test $? = 0
+assert_fleet_live "$c6"
+
+test_case "kill -9 in the middle of a rollout: on restart every host ends on one release"
+touch "$hold"
+c8=$(commit_release eight)
+expect_push_ok "$dev" origin main
+JOB=$(queued_jobs | awk '$1 == "production" {print $2}')
+for _ in $(seq 400); do
+  [[ $(live_commit "${dirs[0]}") == "${c8:0:12}" ]] && break
+  sleep 0.05
+done
+check "the canary switched to ${c8:0:7} before the kill" test "$(live_commit "${dirs[0]}")" = "${c8:0:12}"
+kill_daemon
+rm -f "$hold"
+start_daemon
+if wait_for_final "$bare" production "$c8" "$JOB" 40 && [[ $FINAL_STATUS == succeeded ]]; then
+  pass "the cut-off deploy was run again and succeeded"
+else
+  fail "no succeeded record on ${c8:0:7} after the restart" "$(deploy_note "$bare" production "$c8")"
+fi
+expect_note_says "$bare" production "$c8" "status=interrupted"
+assert_fleet_live "$c8"
+check "no partial release is left on any host" test -z "$(find "$E2E_TMP/hosts" -maxdepth 3 -name '.*.partial')"
+
+stop_daemon
+check "pushgated stopped cleanly" test "$DAEMON_RC" = 0
+finish
