@@ -1,6 +1,7 @@
 #include "deployers/ssh/sftp_client.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <fmt/format.h>
 
 namespace pushgate::ssh {
@@ -24,11 +25,18 @@ constexpr std::size_t k_write_chunk = 32 * 1024;
 
 }  // namespace
 
-Expected<SftpClient> SftpClient::open(ssh_session session, std::string host) {
+Expected<SftpClient> SftpClient::open(ssh_session session, std::string host, std::chrono::milliseconds stall_limit) {
+  Watchdog bound(stall_limit, [fd = ssh_get_fd(session)] { ::shutdown(fd, SHUT_RDWR); });
   SftpPtr sftp(sftp_new(session));
   if (!sftp || sftp_init(sftp.get()) != SSH_OK)
     return Error{ErrorCode::io, fmt::format("{}: cannot start SFTP: {}", host, ssh_get_error(session))};
-  return SftpClient(session, std::move(sftp), std::move(host));
+  return SftpClient(session, std::move(sftp), std::move(host), stall_limit);
+}
+
+Watchdog SftpClient::guard() const {
+  // Shutting the socket down touches no libssh state: the waiting call
+  // sees the connection end and fails.
+  return Watchdog(m_stall_limit, [fd = ssh_get_fd(m_session)] { ::shutdown(fd, SHUT_RDWR); });
 }
 
 Error SftpClient::failure(std::string_view what, const std::string& path) const {
@@ -39,36 +47,49 @@ Error SftpClient::failure(std::string_view what, const std::string& path) const 
 }
 
 Expected<bool> SftpClient::mkdir(const std::string& path, unsigned mode) {
+  auto bound = guard();
   if (sftp_mkdir(m_sftp.get(), path.c_str(), mode) != SSH_OK) return failure("create folder", path);
   return true;
 }
 
 Expected<bool> SftpClient::write_file(const std::string& path, std::string_view content, unsigned mode) {
-  SftpFilePtr file(sftp_open(m_sftp.get(), path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode));
+  SftpFilePtr file;
+  {
+    auto bound = guard();
+    file.reset(sftp_open(m_sftp.get(), path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode));
+  }
   if (!file) return failure("create", path);
   for (std::size_t at = 0; at < content.size();) {
     std::size_t n = std::min(k_write_chunk, content.size() - at);
+    auto bound = guard();
     ssize_t written = sftp_write(file.get(), content.data() + at, n);
     if (written <= 0) return failure("write", path);
     at += static_cast<std::size_t>(written);
     m_bytes_written += static_cast<std::uint64_t>(written);
   }
   // The close is where the server reports a late failure (a full disk).
+  auto bound = guard();
   if (sftp_close(file.release()) != SSH_OK) return failure("write", path);
   return true;
 }
 
 Expected<bool> SftpClient::symlink(const std::string& target, const std::string& link) {
+  auto bound = guard();
   if (sftp_symlink(m_sftp.get(), target.c_str(), link.c_str()) != SSH_OK) return failure("create symlink", link);
   return true;
 }
 
 Expected<std::string> SftpClient::read_file(const std::string& path, std::size_t max_size) {
-  SftpFilePtr file(sftp_open(m_sftp.get(), path.c_str(), O_RDONLY, 0));
+  SftpFilePtr file;
+  {
+    auto bound = guard();
+    file.reset(sftp_open(m_sftp.get(), path.c_str(), O_RDONLY, 0));
+  }
   if (!file) return failure("open", path);
   std::string out;
   char buffer[k_write_chunk];
   for (;;) {
+    auto bound = guard();
     ssize_t n = sftp_read(file.get(), buffer, sizeof buffer);
     if (n < 0) return failure("read", path);
     if (n == 0) break;
@@ -80,11 +101,13 @@ Expected<std::string> SftpClient::read_file(const std::string& path, std::size_t
 }
 
 Expected<bool> SftpClient::remove(const std::string& path) {
+  auto bound = guard();
   if (sftp_unlink(m_sftp.get(), path.c_str()) != SSH_OK) return failure("remove", path);
   return true;
 }
 
 Expected<std::vector<std::string>> SftpClient::list(const std::string& path) {
+  auto bound = guard();  // a listing is a few requests: one bound for all
   SftpDirPtr dir(sftp_opendir(m_sftp.get(), path.c_str()));
   if (!dir) return failure("list", path);
   std::vector<std::string> names;
@@ -98,12 +121,14 @@ Expected<std::vector<std::string>> SftpClient::list(const std::string& path) {
 }
 
 Expected<std::string> SftpClient::read_link(const std::string& path) {
+  auto bound = guard();
   SshCharPtr target(sftp_readlink(m_sftp.get(), path.c_str()));
   if (!target) return failure("read symlink", path);
   return std::string(target.get());
 }
 
 Expected<bool> SftpClient::rename(const std::string& from, const std::string& to) {
+  auto bound = guard();
   if (sftp_rename(m_sftp.get(), from.c_str(), to.c_str()) != SSH_OK) return failure("rename to", to);
   return true;
 }

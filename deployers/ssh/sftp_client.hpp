@@ -3,12 +3,14 @@
 // whole, symlinks, small files read back, and a count of the content bytes
 // sent (what "only what changed is sent" is measured by).
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/util/error.hpp"
+#include "core/util/watchdog.hpp"
 #include "deployers/ssh/ssh_handles.hpp"
 
 namespace pushgate::ssh {
@@ -16,8 +18,10 @@ namespace pushgate::ssh {
 class SftpClient {
  public:
   // Opens the SFTP subsystem on `session`, which must outlive the client.
-  // `host` names the host in errors.
-  static Expected<SftpClient> open(ssh_session session, std::string host);
+  // `host` names the host in errors. A request the host does not answer
+  // within `stall_limit` fails, and the connection with it: libssh 0.10
+  // waits for an SFTP answer forever, so the socket is shut down then.
+  static Expected<SftpClient> open(ssh_session session, std::string host, std::chrono::milliseconds stall_limit);
 
   // Each returns an Error (ErrorCode::io) naming the host, the path and the
   // server's reason.
@@ -41,13 +45,16 @@ class SftpClient {
   std::uint64_t bytes_written() const { return m_bytes_written; }
 
  private:
-  SftpClient(ssh_session session, SftpPtr sftp, std::string host)
-      : m_session(session), m_sftp(std::move(sftp)), m_host(std::move(host)) {}
+  SftpClient(ssh_session session, SftpPtr sftp, std::string host, std::chrono::milliseconds stall_limit)
+      : m_session(session), m_sftp(std::move(sftp)), m_host(std::move(host)), m_stall_limit(stall_limit) {}
   Error failure(std::string_view what, const std::string& path) const;
+  // Bounds one request (see open()).
+  Watchdog guard() const;
 
   ssh_session m_session;  // not owned
   SftpPtr m_sftp;
   std::string m_host;
+  std::chrono::milliseconds m_stall_limit;
   std::uint64_t m_bytes_written = 0;
 };
 

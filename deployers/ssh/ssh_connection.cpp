@@ -159,7 +159,8 @@ Expected<HostKey> probe_host_key(const HostSpec& host, const std::filesystem::pa
   return check_host_key(host, session->get(), known_hosts);
 }
 
-Connection::Connection(HostSpec host, SessionPtr session) : m_host(std::move(host)), m_session(std::move(session)) {}
+Connection::Connection(HostSpec host, SessionPtr session, milliseconds stall_limit)
+    : m_host(std::move(host)), m_session(std::move(session)), m_stall_limit(stall_limit) {}
 
 Expected<Connection> Connection::open(const HostSpec& host, const SshSettings& settings) {
   if (auto trusted = check_trusted(settings.known_hosts, {::geteuid()}); !trusted) return trusted.error();
@@ -180,7 +181,7 @@ Expected<Connection> Connection::open(const HostSpec& host, const SshSettings& s
     return Error{ErrorCode::config,
                  fmt::format("{}: the host refused identity {}{}", host.label(), settings.identity.string(),
                              auth == SSH_AUTH_ERROR ? fmt::format(" ({})", ssh_get_error(session->get())) : "")};
-  return Connection(host, std::move(*session));
+  return Connection(host, std::move(*session), settings.connect_timeout);
 }
 
 ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output) {
@@ -250,7 +251,7 @@ ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output) {
 
 Expected<SftpClient*> Connection::sftp() {
   if (!m_sftp) {
-    auto opened = SftpClient::open(m_session.get(), m_host.label());
+    auto opened = SftpClient::open(m_session.get(), m_host.label(), m_stall_limit);
     if (!opened) return opened.error();
     m_sftp = std::make_unique<SftpClient>(std::move(*opened));
   }

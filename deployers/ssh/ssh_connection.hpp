@@ -91,10 +91,11 @@ class Connection {
   Expected<SftpClient*> sftp();
 
  private:
-  Connection(HostSpec host, SessionPtr session);
+  Connection(HostSpec host, SessionPtr session, std::chrono::milliseconds stall_limit);
 
   HostSpec m_host;
   SessionPtr m_session;
+  std::chrono::milliseconds m_stall_limit;  // connect_timeout: the longest wait for an SFTP answer
   std::unique_ptr<SftpClient> m_sftp;  // declared after the session: freed first
 };
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -61,6 +62,17 @@ class LoopbackSshd {
   // SIGSTOP: the kernel still accepts connections, nobody answers them.
   void stop() const { ::kill(m_pid, SIGSTOP); }
   void resume() const { ::kill(m_pid, SIGCONT); }
+  // Sends `signal` to the per-connection processes sshd forked (not to sshd
+  // itself): SIGSTOP makes open connections stop answering.
+  void signal_sessions(int signal) const {
+    std::vector<pid_t> pids{m_pid};
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+      std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(("pgrep -P " + std::to_string(pids[i])).c_str(), "r"),
+                                                 ::pclose);
+      for (int child = 0; pipe && std::fscanf(pipe.get(), "%d", &child) == 1;) pids.push_back(child);
+    }
+    for (std::size_t i = 1; i < pids.size(); ++i) ::kill(pids[i], signal);
+  }
 
   static std::string quote(const std::string& s) {
     std::string out = "'";

@@ -208,6 +208,26 @@ TEST_CASE("ssh Connection gives up on a host that accepts and then hangs") {
   CHECK(waited < 4s);
 }
 
+TEST_CASE("ssh Connection bounds every wait when an open connection stops answering") {
+  LoopbackSshd sshd;  // its own: this test stops its sessions
+  if (skipped(sshd)) return;
+  SshSettings settings = settings_of(sshd);
+  settings.connect_timeout = 1s;
+  auto c = Connection::open(host_of(sshd), settings);
+  REQUIRE(c.has_value());
+  auto sftp = c->sftp();
+  REQUIRE(sftp.has_value());
+  sshd.signal_sessions(SIGSTOP);
+  auto start = std::chrono::steady_clock::now();
+  Run r = run(*c, {{"true"}, {}, {}, 3s});
+  CHECK_FALSE(r.result.ok());
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  start = std::chrono::steady_clock::now();
+  CHECK_FALSE((*sftp)->read_file("/etc/hostname", 100).has_value());
+  CHECK(std::chrono::steady_clock::now() - start < 4s);
+  sshd.signal_sessions(SIGCONT);
+}
+
 TEST_CASE("ssh Connection refuses a port nobody listens on, naming the host") {
   const LoopbackSshd* shared = shared_sshd();
   if (!shared) return;
