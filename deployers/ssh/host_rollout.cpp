@@ -42,7 +42,7 @@ bool HostRollout::open() {
 }
 
 bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
-  StepRunner steps(*m_runner, m_request);
+  StepRunner steps(*m_runner, m_request, m_host.host);
   std::optional<Release> target;
   if (reuse_kept) {
     auto kept = m_folder->releases();
@@ -82,7 +82,7 @@ bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
 
 std::optional<std::string> HostRollout::switch_back() {
   if (!m_folder) return std::nullopt;
-  StepRunner steps(*m_runner, m_request);
+  StepRunner steps(*m_runner, m_request, m_host.host);
   std::optional<std::string> problem;
   if (m_switched) {
     auto back = m_previous ? m_folder->switch_to(m_previous->id) : m_folder->clear_live();

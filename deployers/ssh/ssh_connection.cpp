@@ -258,10 +258,9 @@ Expected<SftpClient*> Connection::sftp() {
   return m_sftp.get();
 }
 
+// PUSHGATE_HOST comes with the spec: StepRunner sets it for the host its steps are for.
 ProcessResult RemoteProcessRunner::run(const ProcessSpec& spec, const LineSink& output) {
-  ProcessSpec remote = spec;
-  remote.env.emplace_back("PUSHGATE_HOST", m_connection.host().host);
-  return m_connection.run(remote, output);
+  return m_connection.run(spec, output);
 }
 
 }  // namespace pushgate::ssh

@@ -101,7 +101,7 @@ class Connection {
 
 // Runs commands on one host through `connection`, for StepRunner: the
 // administrator's before/after/health commands then run on the host with
-// PUSHGATE_HOST set to its name. `connection` must outlive it.
+// PUSHGATE_HOST (set by StepRunner for its host). `connection` must outlive it.
 class RemoteProcessRunner : public ProcessRunner {
  public:
   explicit RemoteProcessRunner(Connection& connection) : m_connection(connection) {}

@@ -27,7 +27,7 @@ Environment fleet(const LoopbackSshd& sshd, const std::vector<fs::path>& dirs, s
   s.connect_timeout = 5s;
   env.deployer.timeout = 30s;
   // Healthy when the release has a file named ok.
-  env.health = HealthCheck{{"test", "-e", "{release}/ok"}, 10s, 1, 0ms};
+  env.health = command_health({"test", "-e", "{release}/ok"}, 10s, 1, 0ms);
   return env;
 }
 
