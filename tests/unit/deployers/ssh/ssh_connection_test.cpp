@@ -112,10 +112,11 @@ TEST_CASE("ssh Connection runs remote commands with every value passed through u
     Run r = run(*c, {{"true"}, {{"A=B", "x"}}, {}, 10s});
     CHECK_THAT(r.result.error, Catch::Contains("'A=B' is not a variable name"));
   }
-  SECTION("RemoteProcessRunner sets PUSHGATE_HOST") {
+  SECTION("RemoteProcessRunner runs the spec on the host, its variables included") {
+    // StepRunner puts PUSHGATE_HOST into the spec (step_runner_test.cpp).
     RemoteProcessRunner runner(*c);
     std::vector<std::string> lines;
-    auto result = runner.run({{"printenv", "PUSHGATE_HOST"}, {}, {}, 10s},
+    auto result = runner.run({{"printenv", "PUSHGATE_HOST"}, {{"PUSHGATE_HOST", "127.0.0.1"}}, {}, 10s},
                              [&](std::string_view l) { lines.emplace_back(l); });
     CHECK(result.ok());
     CHECK(lines == std::vector<std::string>{"127.0.0.1"});
