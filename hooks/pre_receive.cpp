@@ -23,6 +23,7 @@
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
 #include "validators/schema/schema_sources.hpp"
+#include "validators/tree/tree_check.hpp"
 #include "validators/tree/tree_diff.hpp"
 #include "validators/tree/tree_index.hpp"
 #include "validators/tree/tree_index_store.hpp"
@@ -316,9 +317,7 @@ class PreReceive {
     // A pushed CRD can make custom resources in files the push did not
     // touch invalid: the whole tree is checked against it.
     if (report.crds_checked > 0 && report.files_checked < report.files_indexed) {
-      GitTreeSource whole(repo, diff_trees(repo, nullptr, new_tree.get(), filter).changed);
-      options.rest = nullptr;
-      report = engine.run(whole, nullptr, options);
+      report = check_tree(repo, new_tree.get(), filter, engine, options);
     }
     if (report.errors == 0 && !report.timed_out && report.objects.complete())
       store.save(*git_tree_id(new_tree.get()), report.objects);

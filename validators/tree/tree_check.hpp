@@ -6,6 +6,7 @@
 #include <git2.h>
 
 #include "core/config/repo_config.hpp"
+#include "core/util/glob.hpp"
 #include "validators/engine.hpp"
 
 namespace pushgate {
@@ -15,5 +16,10 @@ namespace pushgate {
 // tree's own CRDs.
 Report check_tree(git_repository* repo, const git_tree* tree, const ValidateSettings& settings,
                   std::shared_ptr<const schema::SchemaSet> schemas, const EngineOptions& options);
+
+// The same with an engine and filter the caller has built already (the
+// hook's). `options.rest` is not used: the whole tree is read.
+Report check_tree(git_repository* repo, const git_tree* tree, const PathFilter& filter, const Engine& engine,
+                  EngineOptions options);
 
 }  // namespace pushgate
