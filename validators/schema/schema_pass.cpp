@@ -14,30 +14,33 @@ std::string_view field(const yaml::Document& doc, yaml::NodeId object, std::stri
   return scalar_text(doc, doc.find(object, key));
 }
 
+// Calls visit(doc, object, ordinal) for every object of `file`, numbered as
+// PendingObject::ordinal counts them, so both steps agree on which is which.
+template <class Visit>
+void each_object(const ManifestFile& file, Visit visit) {
+  std::size_t ordinal = 0;
+  for (const yaml::Document& doc : file.yaml->documents)
+    for (yaml::NodeId object : object_nodes(doc)) visit(doc, object, ordinal++);
+}
+
 }  // namespace
 
 void SchemaPass::first(const ManifestFile& file, bool check, std::vector<Finding>& out,
                        std::vector<PendingObject>& pending) {
   std::vector<Finding> dropped;
-  std::size_t ordinal = 0;
-  for (const yaml::Document& doc : file.yaml->documents) {
-    for (yaml::NodeId object : object_nodes(doc)) {
-      if (is_crd(doc, object)) {
-        std::lock_guard lock(m_mutex);
-        if (m_crd_set.add_crd(doc, object, file.path(), check ? out : dropped)) ++m_crds;
-        if (check) ++m_checked_crds;
-      }
-      if (check) {
-        Lookup found = m_base ? check_object(*m_base, nullptr, doc, object, file.path(), out) : Lookup::unknown_kind;
-        if (found != Lookup::checked) {
-          const yaml::Node& node = doc.node(object);
-          pending.push_back({ordinal, std::string(field(doc, object, "apiVersion")),
-                             std::string(field(doc, object, "kind")), found, node.mark.line, node.mark.column});
-        }
-      }
-      ++ordinal;
+  each_object(file, [&](const yaml::Document& doc, yaml::NodeId object, std::size_t ordinal) {
+    if (is_crd(doc, object)) {
+      std::lock_guard lock(m_mutex);
+      if (m_crd_set.add_crd(doc, object, file.path(), check ? out : dropped)) ++m_crds;
+      if (check) ++m_checked_crds;
     }
-  }
+    if (!check) return;
+    Lookup found = m_base ? check_object(*m_base, nullptr, doc, object, file.path(), out) : Lookup::unknown_kind;
+    if (found == Lookup::checked) return;
+    const yaml::Node& node = doc.node(object);
+    pending.push_back({ordinal, std::string(field(doc, object, "apiVersion")), std::string(field(doc, object, "kind")),
+                       found, node.mark.line, node.mark.column});
+  });
 }
 
 bool SchemaPass::needs_second(const std::vector<PendingObject>& pending) const {
@@ -51,17 +54,12 @@ void SchemaPass::second(const ManifestFile& file, const std::vector<PendingObjec
                         std::vector<Finding>& out) const {
   std::vector<PendingObject> still;
   auto next = pending.begin();
-  std::size_t ordinal = 0;
-  for (const yaml::Document& doc : file.yaml->documents) {
-    for (yaml::NodeId object : object_nodes(doc)) {
-      if (next != pending.end() && next->ordinal == ordinal) {
-        // The configured schemas define none of these, so the CRDs decide.
-        if (check_object(m_crd_set, nullptr, doc, object, file.path(), out) != Lookup::checked) still.push_back(*next);
-        ++next;
-      }
-      ++ordinal;
-    }
-  }
+  each_object(file, [&](const yaml::Document& doc, yaml::NodeId object, std::size_t ordinal) {
+    if (next == pending.end() || next->ordinal != ordinal) return;
+    // The configured schemas define none of these, so the CRDs decide.
+    if (check_object(m_crd_set, nullptr, doc, object, file.path(), out) != Lookup::checked) still.push_back(*next);
+    ++next;
+  });
   unknown(file.path(), still, out);
 }
 
