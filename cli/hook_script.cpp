@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/util/error.hpp"
+#include "core/util/shell_quote.hpp"
 
 namespace pushgate::cli {
 
@@ -73,12 +74,6 @@ std::vector<std::filesystem::path> hook_folders(Layout layout, const std::filesy
               git_dir / "custom_hooks/post-receive.d"};
   }
   throw Failure(ErrorCode::internal, "unknown layout");
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 namespace {

@@ -72,7 +72,5 @@ std::string hook_script(const HookSpec& spec);
 std::optional<std::string> script_program(std::string_view script);
 std::optional<std::string> script_daemon_config(std::string_view script);
 
-// `text` quoted for sh: single quotes, with embedded ones escaped.
-std::string shell_quote(const std::string& text);
 
 }  // namespace pushgate::cli

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/util/error.hpp"
+#include "core/util/shell_quote.hpp"
 
 namespace pushgate::ssh {
 
@@ -18,12 +19,6 @@ bool variable_name(std::string_view name) {
 }
 
 }  // namespace
-
-std::string shell_quote(std::string_view value) {
-  std::string out = "'";
-  for (char c : value) out += c == '\'' ? std::string_view("'\\''") : std::string_view(&c, 1);
-  return out + "'";
-}
 
 std::string remote_command(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw Failure(ErrorCode::usage, "remote command: empty argv");

@@ -8,15 +8,10 @@
 // (sh, bash, dash, zsh, ksh), as for any SSH deploy tool.
 
 #include <string>
-#include <string_view>
 
 #include "core/util/process.hpp"
 
 namespace pushgate::ssh {
-
-// `value` in single quotes, each ' written as '\'': the shell takes it as
-// one word and expands nothing in it (newlines included).
-std::string shell_quote(std::string_view value);
 
 // The string that runs `spec.argv` remotely with `spec.env` set and, when
 // `spec.cwd` is not empty, in that folder:

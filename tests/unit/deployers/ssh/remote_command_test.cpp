@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/util/error.hpp"
+#include "core/util/shell_quote.hpp"
 
 using namespace pushgate;
 using namespace pushgate::ssh;
