@@ -14,6 +14,7 @@
 #include "validators/engine.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
+#include "validators/sarif_output.hpp"
 #include "validators/schema/schema_sources.hpp"
 #include "validators/tree/tree_check.hpp"
 
@@ -89,6 +90,8 @@ ExitCode run_validate(const ValidateArgs& args) {
 
   if (args.format == "json") {
     std::cout << report_json(report) << '\n';
+  } else if (args.format == "sarif") {
+    std::cout << report_sarif(report) << '\n';
   } else {
     print_findings(report, SIZE_MAX, std::cout);
     std::cout << "pushgate: " << summarize(report) << '\n';
@@ -112,7 +115,8 @@ void add_validate_command(CLI::App& app, ExitCode& exit_code) {
   cmd->add_option("--config", args->config,
                   "a pushgate.yaml to take validate: settings from (default: the repository's "
                   "pushgate.yaml with --rev on a server repository, else built-in defaults)");
-  cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--format", args->format, "text, json or sarif (SARIF 2.1.0, for code scanning)")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
   cmd->add_option("-j,--jobs", args->jobs, "threads to use (default: all cores)");
   cmd->callback([args, &exit_code] { exit_code = run_validate(*args); });
 }

@@ -236,6 +236,7 @@ class PreReceive {
       files += report.files_checked;
       m_errors += report.errors;
       m_warnings += report.warnings;
+      m_notes += report.notes;
       timed_out |= report.timed_out;
     }
     if (timed_out) {
@@ -247,7 +248,8 @@ class PreReceive {
     }
     std::string counts = fmt::format("{} error{}, {} warning{} in {} manifest{}", m_errors,
                                      m_errors == 1 ? "" : "s", m_warnings, m_warnings == 1 ? "" : "s",
-                                     files, files == 1 ? "" : "s");
+                                     files, files == 1 ? "" : "s") +
+                         exempted_suffix(m_notes);
     if (m_errors > 0) {
       m_out << fmt::format("{}error: pushgate: push rejected: {}. Fix them and push again "
                            "(`pushgate validate` runs the same checks locally).\n",
@@ -327,6 +329,7 @@ class PreReceive {
   std::ostream& m_out;
   std::size_t m_errors = 0;
   std::size_t m_warnings = 0;
+  std::size_t m_notes = 0;
 };
 
 }  // namespace

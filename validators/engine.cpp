@@ -7,12 +7,16 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "validators/k8s/duplicate_objects.hpp"
 #include "validators/yaml/encoding_rules.hpp"
 #include "validators/file_findings.hpp"
 #include "validators/k8s/k8s_rules.hpp"
+#include "validators/policy/dangling_references.hpp"
+#include "validators/policy/exemptions.hpp"
+#include "validators/policy/policy_rules.hpp"
 #include "validators/schema/schema_pass.hpp"
 #include "validators/yaml/yaml_rules.hpp"
 
@@ -29,6 +33,7 @@ struct EntryResult {
   std::vector<Finding> findings;
   std::vector<ObjectRef> objects;
   std::vector<schema::PendingObject> pending;  // for the schema check's second step
+  std::vector<ObjectExemptions> exemptions;   // pushgate.dev/ignore of its objects
 };
 
 // Reads, checks and parses one entry. Entries that are only indexed go
@@ -59,6 +64,7 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   if (check) {
     ManifestFile file{&entry, *bytes, &loaded};
     for (const auto& validator : validators) validator->check(file, findings);
+    result.exemptions = read_exemptions(file, findings);
   }
   if (!loaded.complete) return;  // a file that does not parse defines no objects
   schemas.first(ManifestFile{&entry, *bytes, &loaded}, check, findings, result.pending);
@@ -104,7 +110,9 @@ Engine::Engine(const ValidateSettings& settings, std::shared_ptr<const schema::S
     : m_settings(settings), m_schemas(std::move(schemas)) {
   m_file_validators.push_back(std::make_unique<YamlRules>());
   m_file_validators.push_back(std::make_unique<K8sRules>());
+  m_file_validators.push_back(std::make_unique<PolicyRules>());
   m_tree_validators.push_back(std::make_unique<DuplicateObjects>());
+  m_tree_validators.push_back(std::make_unique<DanglingReferences>());
 }
 
 Engine::~Engine() = default;
@@ -151,6 +159,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
 
   Report report;
   report.objects = ObjectIndex(options.rest);
+  std::unordered_map<std::string_view, const std::vector<ObjectExemptions>*> exemptions;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
     if (!r.done || r.unreadable) report.objects.mark_incomplete();
@@ -161,6 +170,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
     if (!entries[i].link.empty())
       for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
+    if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
     report.objects.add(entries[i].path, std::move(r.objects), r.checked);
     if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
@@ -169,8 +179,10 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   for (const auto& validator : m_tree_validators) validator->check(report.objects, report.findings);
 
   apply_rule_settings(m_settings, report.findings);
+  apply_exemptions(report.findings, exemptions);
   std::sort(report.findings.begin(), report.findings.end());
-  for (const Finding& f : report.findings) ++(f.severity == Severity::error ? report.errors : report.warnings);
+  for (const Finding& f : report.findings)
+    ++(f.severity == Severity::error ? report.errors : f.severity == Severity::warning ? report.warnings : report.notes);
   report.timed_out = timed_out;
   return report;
 }

@@ -37,6 +37,7 @@ struct Report {
   std::size_t crds_checked = 0;   // CustomResourceDefinitions in the validated files
   std::size_t errors = 0;
   std::size_t warnings = 0;
+  std::size_t notes = 0;          // findings exempted by annotation (Severity::note)
   bool timed_out = false;         // the deadline passed before all work was done
   ObjectIndex objects;            // what the cross-file checks saw, for TreeIndex::serialize
 };

@@ -34,11 +34,16 @@ void print_findings(const Report& report, std::size_t max_findings, std::ostream
 
 std::string summarize(const Report& report) {
   std::string files = plural(report.files_checked, "file");
-  if (report.errors == 0 && report.warnings == 0) return "no errors in " + files;
-  if (report.errors == 0) return fmt::format("{} in {}", plural(report.warnings, "warning"), files);
-  if (report.warnings == 0) return fmt::format("{} in {}", plural(report.errors, "error"), files);
-  return fmt::format("{}, {} in {}", plural(report.errors, "error"),
-                     plural(report.warnings, "warning"), files);
+  std::string counts;
+  if (report.errors == 0 && report.warnings == 0) counts = "no errors in " + files;
+  else if (report.errors == 0) counts = fmt::format("{} in {}", plural(report.warnings, "warning"), files);
+  else if (report.warnings == 0) counts = fmt::format("{} in {}", plural(report.errors, "error"), files);
+  else counts = fmt::format("{}, {} in {}", plural(report.errors, "error"), plural(report.warnings, "warning"), files);
+  return counts + exempted_suffix(report.notes);
+}
+
+std::string exempted_suffix(std::size_t notes) {
+  return notes == 0 ? "" : fmt::format(" ({} exempted by annotation)", plural(notes, "finding"));
 }
 
 std::string report_json(const Report& report) {
@@ -48,6 +53,7 @@ std::string report_json(const Report& report) {
     j["severity"] = to_string(f.severity);
     j["rule"] = f.rule;
     j["message"] = f.message;
+    if (!f.exemption.empty()) j["exemption"] = f.exemption;
     j["related"] = nlohmann::json::array();
     for (const auto& r : f.related) j["related"].push_back(location_json(r));
     findings.push_back(std::move(j));
@@ -56,6 +62,7 @@ std::string report_json(const Report& report) {
                         {"files_checked", report.files_checked},
                         {"errors", report.errors},
                         {"warnings", report.warnings},
+                        {"notes", report.notes},
                         {"timed_out", report.timed_out}};
   // Manifests may hold invalid UTF-8; replace it rather than fail to report.
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);

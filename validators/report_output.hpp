@@ -14,12 +14,16 @@ namespace pushgate {
 // counts the ones left out (naming validate.max_findings), if any.
 void print_findings(const Report& report, std::size_t max_findings, std::ostream& out);
 
-// "2 errors, 1 warning in 3 files" / "no errors in 3 files".
+// "2 errors, 1 warning in 3 files" / "no errors in 3 files", then
+// exempted_suffix(report.notes).
 std::string summarize(const Report& report);
 
+// " (2 findings exempted by annotation)", or "" for none.
+std::string exempted_suffix(std::size_t notes);
+
 // The whole report as one JSON object:
-// {"findings":[{"path","line","column","severity","rule","message","related":[...]}],
-//  "files_checked","errors","warnings","timed_out"}.
+// {"findings":[{"path","line","column","severity","rule","message","related":[...],
+//  "exemption" (notes only)}], "files_checked","errors","warnings","notes","timed_out"}.
 std::string report_json(const Report& report);
 
 }  // namespace pushgate

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "validators/policy/policy_catalog.hpp"
+
 namespace pushgate {
 
 const std::vector<std::string_view>& rule_ids() {
@@ -15,6 +17,7 @@ const std::vector<std::string_view>& rule_ids() {
         "yaml.bom",        "yaml.crlf",          "yaml.depth",           "yaml.documents",
         "yaml.duplicate-key", "yaml.empty-document", "yaml.lfs-pointer", "yaml.recursive-alias", "yaml.size",
         "yaml.syntax",     "yaml.tabs",          "yaml.utf8"};
+    for (const PolicyRule& rule : policy_rules()) v.push_back(rule.id);
     std::sort(v.begin(), v.end());
     return v;
   }();

@@ -7,7 +7,12 @@
 namespace pushgate {
 
 const char* to_string(Severity severity) {
-  return severity == Severity::error ? "error" : "warning";
+  switch (severity) {
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+    case Severity::note: return "note";
+  }
+  return "error";
 }
 
 std::string format_location(const Location& where) {
@@ -17,8 +22,10 @@ std::string format_location(const Location& where) {
 }
 
 std::string format_finding(const Finding& finding) {
-  return fmt::format("{}: {}: [{}] {}", format_location(finding.where),
-                     to_string(finding.severity), finding.rule, finding.message);
+  std::string line = fmt::format("{}: {}: [{}] {}", format_location(finding.where), to_string(finding.severity),
+                                 finding.rule, finding.message);
+  if (!finding.exemption.empty()) line += fmt::format(" (exempted: {})", finding.exemption);
+  return line;
 }
 
 bool operator<(const Finding& a, const Finding& b) {

@@ -7,8 +7,9 @@
 
 namespace pushgate {
 
-// error blocks a push; warning only informs.
-enum class Severity { warning, error };
+// error blocks a push; warning only informs; note is a finding that an
+// exemption covers (validators/policy/exemptions.hpp), shown with its reason.
+enum class Severity { warning, error, note };
 
 struct Location {
   std::string path;  // as in the tree, '/'-separated
@@ -22,12 +23,14 @@ struct Finding {
   std::string rule;     // e.g. "yaml.syntax", "k8s.name"
   std::string message;  // what is wrong and, where useful, what to do
   std::vector<Location> related;  // other places involved (the first duplicate, ...)
+  std::string exemption = {};     // why it is exempted, for a note; "" otherwise
 };
 
-// "error" or "warning".
+// "error", "warning" or "note".
 const char* to_string(Severity severity);
 
-// `path:line:col: error: [rule] message`, leaving out a zero line or column.
+// `path:line:col: error: [rule] message`, leaving out a zero line or column;
+// a note ends with `(exempted: REASON)`.
 std::string format_finding(const Finding& finding);
 
 // `path:line:col`, leaving out a zero line or column.

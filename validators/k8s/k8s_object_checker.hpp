@@ -23,8 +23,9 @@ class ObjectChecker {
   const yaml::Node& node(yaml::NodeId id) const { return m_doc.node(id); }
   FileFindings& findings() const { return m_findings; }
 
-  // Reports `message` at node `at`, after the object's prefix.
-  void report(std::string_view rule, Severity severity, yaml::NodeId at, std::string_view message);
+  // Reports `message` at node `at`, after the object's prefix, and returns
+  // the finding so the caller can add related places.
+  Finding& report(std::string_view rule, Severity severity, yaml::NodeId at, std::string_view message);
 
   // The text of `at` when it holds a string. Otherwise reports an error for
   // `rule` that names `what` (a collection, an empty value, or an unquoted

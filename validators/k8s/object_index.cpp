@@ -2,6 +2,7 @@
 
 #include "validators/k8s/k8s_kinds.hpp"
 #include "validators/k8s/k8s_object.hpp"
+#include "validators/k8s/pod_template.hpp"
 #include "validators/tree/tree_index.hpp"
 
 namespace pushgate {
@@ -25,6 +26,8 @@ void add_object(const yaml::Document& doc, NodeId object, std::vector<ObjectRef>
   ref.name = name_text;
   ref.line = doc.node(name).mark.line;
   ref.column = doc.node(name).mark.column;
+  if (auto pod = pod_template(doc, object)) ref.pod_labels = encode_labels(doc, doc.find(pod->metadata, "labels"));
+  add_references(doc, object, ref.references);
   out.push_back(std::move(ref));
 }
 

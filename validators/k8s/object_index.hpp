@@ -6,11 +6,13 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "core/yaml/yaml_tree.hpp"
+#include "validators/k8s/object_references.hpp"
 
 namespace pushgate {
 
@@ -24,6 +26,12 @@ struct ObjectRef {
   std::string name;
   int line = 0;
   int column = 0;
+  // The labels of the pods it runs (pod_template.hpp) as encode_labels()
+  // gives them; nullopt when it runs none. Saved in the tree index.
+  std::optional<std::string> pod_labels = {};
+  // What it points at, for the cross-file checks; not saved in the index,
+  // since only the files a push changes are checked for these.
+  std::vector<ObjectReference> references = {};
 };
 
 // The objects of one YAML document; `kind: List` contributes its items. Only

@@ -2,7 +2,7 @@
 // (the file never leaves the server that wrote it):
 //   "pushgate-tree-index 1\n" u32 n fingerprint[n] u32 files
 //   per file, by path:   u32 n path[n] u32 objects (the top bit set for a symbolic link)
-//   per object:          u32 line u32 column u32 n identity[n]
+//   per object:          u32 line u32 column u32 n identity[n] u32 n pod_labels[n] (n all ones: runs no pods)
 //   u64 checksum of all the bytes before it
 // The checksum matters: damage that keeps every length and the path order
 // would otherwise be trusted, and each new index copies the old one's files.
@@ -22,7 +22,8 @@ namespace pushgate {
 
 namespace {
 
-constexpr std::string_view k_magic = "pushgate-tree-index 3\n";
+constexpr std::string_view k_magic = "pushgate-tree-index 4\n";
+constexpr std::uint32_t k_no_pods = 0xFFFF'FFFFu;
 constexpr std::uint32_t k_link_bit = 0x8000'0000u;
 
 // Eight bytes per step, so checking a large index costs next to nothing;
@@ -66,6 +67,12 @@ class Reader {
     m_rest.remove_prefix(sizeof v);
     return v;
   }
+  // The next u32, without reading past it.
+  std::uint32_t peek_u32() const {
+    std::uint32_t v = 0;
+    if (m_rest.size() >= sizeof v) std::memcpy(&v, m_rest.data(), sizeof v);
+    return v;
+  }
   std::string_view text() {
     std::uint32_t n = u32();
     if (m_rest.size() < n) return fail(), std::string_view();
@@ -96,10 +103,12 @@ void put_file(std::string& out, std::string_view path, std::size_t objects, bool
   put_u32(out, objects | (link ? k_link_bit : 0));
 }
 
-void put_object(std::string& out, std::string_view identity, int line, int column) {
+void put_object(std::string& out, std::string_view identity, int line, int column, const std::string_view* pod_labels) {
   put_u32(out, static_cast<std::size_t>(line));
   put_u32(out, static_cast<std::size_t>(column));
   put_text(out, identity);
+  if (pod_labels) put_text(out, *pod_labels);
+  else put_u32(out, k_no_pods);
 }
 
 }  // namespace
@@ -132,6 +141,9 @@ std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_v
       object.line = static_cast<int>(in.u32());
       object.column = static_cast<int>(in.u32());
       object.identity = in.text();
+      object.runs_pods = in.peek_u32() != k_no_pods;
+      if (object.runs_pods) object.pod_labels = in.text();
+      else in.u32();
       index.m_objects.push_back(object);
     }
     index.m_files.push_back(file);
@@ -156,13 +168,17 @@ std::string TreeIndex::serialize(std::string_view fingerprint, const ObjectIndex
   auto put_old_until = [&](const std::string* path) {
     for (; old_file != old_files.end() && (!path || old_file->path < *path); ++old_file) {
       put_file(out, old_file->path, old_file->count, old_file->link);
-      for (const Object& o : rest->objects(*old_file)) put_object(out, o.identity, o.line, o.column);
+      for (const Object& o : rest->objects(*old_file))
+        put_object(out, o.identity, o.line, o.column, o.runs_pods ? &o.pod_labels : nullptr);
     }
   };
   for (const auto& [path, objects] : index.files()) {
     put_old_until(&path);
     put_file(out, path, objects.size(), index.is_link(path));
-    for (const ObjectRef& o : objects) put_object(out, identity_of(o), o.line, o.column);
+    for (const ObjectRef& o : objects) {
+      std::string_view labels = o.pod_labels ? std::string_view(*o.pod_labels) : std::string_view();
+      put_object(out, identity_of(o), o.line, o.column, o.pod_labels ? &labels : nullptr);
+    }
   }
   put_old_until(nullptr);
   std::uint64_t sum = checksum(out);

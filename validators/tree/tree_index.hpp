@@ -5,7 +5,8 @@
 // before, minus the files that differ, plus those files read again.
 //
 // Each object is kept as its identity (identity_of) and position, which is
-// all a duplicate finding needs to point at it.
+// all a duplicate finding needs to point at it, and the labels of the pods it
+// runs, which is what a Service's or PodDisruptionBudget's selector needs.
 
 #include <cstddef>
 #include <optional>
@@ -25,6 +26,8 @@ class TreeIndex {
     std::string_view identity;
     int line = 0;
     int column = 0;
+    bool runs_pods = false;
+    std::string_view pod_labels;  // ObjectRef::pod_labels, when runs_pods
   };
   struct File {
     std::string_view path;

@@ -1,0 +1,11 @@
+#include "validators/policy/pod_check.hpp"
+
+#include "validators/policy/policy_catalog.hpp"
+
+namespace pushgate {
+
+Finding& PodCheck::report(std::string_view rule, yaml::NodeId at, std::string_view message) const {
+  return checker.report(rule, policy_severity(rule), at, message);
+}
+
+}  // namespace pushgate
