@@ -34,7 +34,7 @@ std::string exemptable_rules() {
   return fmt::format("{}", fmt::join(ids, ", "));
 }
 
-// The entries of annotation value `value` (node `at`); bad ones reported.
+// The entries of annotation value `value`; bad ones are reported at it.
 std::vector<std::pair<std::string, std::string>> parse(const yaml::Node& value, FileFindings& findings) {
   std::vector<std::pair<std::string, std::string>> out;
   std::string_view rest = value.value;
