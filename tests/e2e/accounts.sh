@@ -8,6 +8,7 @@
 #   E2E_OUTSIDER      a local account in no group of pushgate's
 #   E2E_OWNER         owns the repositories (the "git" account of a server)
 #   as_user USER CMD...   runs CMD as USER with its own HOME under $E2E_TMP
+#   control USER JSON...  requests on the control socket $SOCK as USER
 #
 # The accounts are made once per machine (useradd --system) and kept: users
 # cannot be removed while a process of theirs may still run, and another
@@ -71,4 +72,31 @@ as_user_push() {
   shift 2
   E2E_OUT=$(as_user "$user" timeout -k 5 60 git -C "$clone" push "$@" 2>&1)
   E2E_RC=$?
+}
+
+# control USER REQUEST-JSON...: sends each request on its own connection as
+# USER to the control socket $SOCK (with python3 at $PY) and prints every
+# reply line (the last one of a follow, too).
+control() {
+  local user=$1
+  shift
+  local script='
+import socket, sys
+for req in sys.argv[2:]:
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sys.argv[1])
+    s.sendall(req.encode() + b"\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk: break
+        data += chunk
+    sys.stdout.write(data.decode())
+'
+  if [[ $user == root ]]; then
+    "$PY" -c "$script" "$SOCK" "$@"
+  else
+    runuser -u "$user" -- "$PY" -c "$script" "$SOCK" "$@"
+  fi
 }

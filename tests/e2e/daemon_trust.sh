@@ -82,31 +82,6 @@ start_trusted_daemon() {
   die "pushgated does not answer" "$(tail -20 "$DAEMON_LOG")"
 }
 
-# control USER REQUEST-JSON...: sends each request on its own connection as
-# USER and prints every reply line (the last one of a follow, too).
-control() {
-  local user=$1
-  shift
-  local script='
-import socket, sys
-for req in sys.argv[2:]:
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(sys.argv[1])
-    s.sendall(req.encode() + b"\n")
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk: break
-        data += chunk
-    sys.stdout.write(data.decode())
-'
-  if [[ $user == root ]]; then
-    "$PY" -c "$script" "$SOCK" "$@"
-  else
-    runuser -u "$user" -- "$PY" -c "$script" "$SOCK" "$@"
-  fi
-}
 ping_as() { control "$1" '{"op":"ping"}'; }
 
 # forge_job ID JSON-FIELDS: pgpusher writes a job file straight into the spool.

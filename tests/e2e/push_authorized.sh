@@ -52,22 +52,6 @@ EOF
 runuser -u "$E2E_DAEMON_USER" -- sh -c "umask 007; exec '$PUSHGATED' --config '$CFG'" 2>>"$DAEMON_LOG" &
 E2E_PIDS+=($!)
 
-# control USER REQUEST-JSON: one request on the socket as USER; the reply.
-control() {
-  runuser -u "$1" -- "$PY" -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-data = b""
-while True:
-    chunk = s.recv(65536)
-    if not chunk: break
-    data += chunk
-sys.stdout.write(data.decode())
-' "$SOCK" "$2"
-}
 for _ in $(seq 200); do
   control "$E2E_PUSHER2" '{"op":"ping"}' 2>/dev/null | grep -q '"ok":true' && break
   sleep 0.05
