@@ -9,6 +9,8 @@
 #   E2E_OWNER         owns the repositories (the "git" account of a server)
 #   as_user USER CMD...   runs CMD as USER with its own HOME under $E2E_TMP
 #   control USER JSON...  requests on the control socket $SOCK as USER
+#   trusted_daemon_layout DIR, shared_repository BARE: pushgated's and a
+#                         repository's files as an administrator sets them up
 #
 # The accounts are made once per machine (useradd --system) and kept: users
 # cannot be removed while a process of theirs may still run, and another
@@ -99,4 +101,44 @@ for req in sys.argv[2:]:
   else
     runuser -u "$user" -- "$PY" -c "$script" "$SOCK" "$@"
   fi
+}
+
+# trusted_daemon_layout DIR: the administrator's layout for a pushgated that
+# runs as E2E_DAEMON_USER, under DIR: the spool shared with the pushers' group,
+# the socket folder only readable by it, both owned by the daemon's account;
+# state/, deploy/ and etc/pushgated.yaml serving $E2E_SRV/*.git. Sets T, ETC,
+# CFG, SPOOL, RUN, SOCK, DAEMON_CFG, DAEMON_SPOOL and DAEMON_LOG.
+trusted_daemon_layout() {
+  T=$1
+  ETC=$T/etc
+  CFG=$ETC/pushgated.yaml
+  SPOOL=$T/spool
+  RUN=$T/run
+  SOCK=$RUN/pushgated.sock
+  mkdir -p "$ETC" "$T/deploy"
+  chmod 0755 "$T" "$ETC" "$T/deploy"
+  install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2770 "$SPOOL"
+  install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2750 "$RUN"
+  install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/state"
+  printf 'spool: %s\nstate: %s\nsocket: %s\nworkers: 2\nwait_limit: 20s\nrepositories: ["%s/*.git"]\n' \
+    "$SPOOL" "$T/state" "$SOCK" "$E2E_SRV" >"$CFG"
+  DAEMON_CFG=$CFG
+  DAEMON_SPOOL=$SPOOL
+  DAEMON_LOG=$T/pushgated.log
+  touch "$DAEMON_LOG"
+  chmod 0666 "$DAEMON_LOG"
+}
+
+# shared_repository BARE: a bare repository owned by E2E_OWNER, shared with
+# E2E_GROUP, its hooks installed by E2E_OWNER for the daemon of $CFG; the
+# harness (root) may read it.
+shared_repository() {
+  local out
+  chown "$E2E_OWNER:$E2E_GROUP" "$E2E_SRV"
+  chmod 2775 "$E2E_SRV"
+  as_user "$E2E_OWNER" git init -q --bare --shared=group "$1" || die "git init --shared=group $1"
+  out=$(as_user "$E2E_OWNER" "$PUSHGATE_BIN_DIR/pushgate" install "$1" --daemon-config "$CFG" 2>&1) ||
+    die "pushgate install as $E2E_OWNER" "$out"
+  chmod go-w "$1/hooks"
+  git config --global --add safe.directory "$1"
 }

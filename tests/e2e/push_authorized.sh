@@ -14,29 +14,10 @@ source "$(dirname "$0")/deploy_lib.sh"
 PY=/usr/bin/python3
 [[ -x $PY ]] || skip "$PY is needed to talk to the control socket"
 
-T=$E2E_TMP/auth
-CFG=$T/etc/pushgated.yaml
-SPOOL=$T/spool
-RUN=$T/run
-SOCK=$RUN/pushgated.sock
+trusted_daemon_layout "$E2E_TMP/auth"
 BARE=$E2E_SRV/app.git
-mkdir -p "$T/etc" "$T/deploy"
-chmod 0755 "$T" "$T/etc" "$T/deploy"
-install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2770 "$SPOOL"
-install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2750 "$RUN"
-install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/state" "$T/deploy/prod" "$T/deploy/staging"
-printf 'spool: %s\nstate: %s\nsocket: %s\nworkers: 2\nwait_limit: 20s\nrepositories: ["%s/*.git"]\n' \
-  "$SPOOL" "$T/state" "$SOCK" "$E2E_SRV" >"$CFG"
-git config --global --add safe.directory "$BARE"
-DAEMON_LOG=$T/pushgated.log
-touch "$DAEMON_LOG" && chmod 0666 "$DAEMON_LOG"
-
-chown "$E2E_OWNER:$E2E_GROUP" "$E2E_SRV"
-chmod 2775 "$E2E_SRV"
-as_user "$E2E_OWNER" git init -q --bare --shared=group "$BARE" || die "git init --shared=group"
-out=$(as_user "$E2E_OWNER" "$PUSHGATE_BIN_DIR/pushgate" install "$BARE" --daemon-config "$CFG" 2>&1) ||
-  die "pushgate install as $E2E_OWNER" "$out"
-chmod go-w "$BARE/hooks"
+install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/deploy/prod" "$T/deploy/staging"
+shared_repository "$BARE"
 as_user "$E2E_OWNER" sh -c "cat >>'$BARE/pushgate.yaml'" <<EOF
 environments:
   production:
