@@ -132,8 +132,8 @@ std::string hook_script(const HookSpec& spec) {
   if (post) {
     script += fmt::format("daemon_config={}\n", shell_quote(spec.daemon_config.string()));
     args = " --daemon-config \"$daemon_config\"";
-    if (!spec.identity_from.empty()) args += fmt::format(" --identity-from {}", spec.identity_from);
   }
+  if (!spec.identity_from.empty()) args += fmt::format(" --identity-from {}", spec.identity_from);
   std::string consequence = post ? "the push landed, but no deploy was queued" : "push rejected";
   std::string message = fmt::format("pushgate: error: {} is missing or not executable; {}. Reinstall pushgate "
                                     "or run `{}` again.",

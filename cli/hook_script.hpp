@@ -52,9 +52,10 @@ struct HookSpec {
   HookKind kind = HookKind::pre_receive;
   std::filesystem::path program;  // absolute: pushgate-pre-receive or -post-receive
   std::filesystem::path chained;  // a foreign hook run first; empty: none
-  // post-receive only: its --daemon-config FILE, and its --identity-from
-  // VAR (empty: none).
+  // post-receive only: its --daemon-config FILE.
   std::filesystem::path daemon_config;
+  // Both: the --identity-from VAR of the layout (empty: none), so the gate
+  // (allowed_pushers) and the deploy job know the same pusher.
   std::string identity_from;
   // The command that writes the hook again, for the message a broken hook prints.
   std::string reinstall;

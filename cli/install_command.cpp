@@ -179,7 +179,8 @@ ExitCode run_install(const InstallArgs& args) {
   installer.check(paths.pre_receive);
   installer.check(paths.post_receive);
   std::string reinstall = install_command_line({layout, local_code}, git_dir, daemon_config);
-  installer.install(paths.pre_receive, {HookKind::pre_receive, pre_binary, {}, {}, {}, reinstall});
+  installer.install(paths.pre_receive,
+                    {HookKind::pre_receive, pre_binary, {}, {}, std::string(identity_variable(layout)), reinstall});
   installer.install(paths.post_receive,
                     {HookKind::post_receive, post_binary, {},
                      daemon_config.empty() ? fs::path(k_default_hook_daemon_config) : fs::path(daemon_config),

@@ -1,4 +1,4 @@
-// `pushgate validate [PATH...] | --rev REV`: the hook's checks, run locally.
+// `pushgate validate [PATH...] | --rev REV | --range A..B`: the hook's checks, run locally.
 
 #include <fmt/format.h>
 
@@ -10,6 +10,10 @@
 #include "core/config/config_reader.hpp"
 #include "core/git/git.hpp"
 #include "core/config/repo_config.hpp"
+#include "core/config/signature_config.hpp"
+#include "core/git/new_commits.hpp"
+#include "core/util/trusted_file.hpp"
+#include "validators/commits/signature_check.hpp"
 #include "validators/tree/directory_source.hpp"
 #include "validators/engine.hpp"
 #include "validators/report_output.hpp"
@@ -25,6 +29,8 @@ namespace {
 struct ValidateArgs {
   std::vector<std::string> paths;
   std::string rev;
+  std::string range;
+  std::string ref;  // whose validate.signatures entry applies to --rev/--range
   std::string repo = ".";
   std::string config;
   std::string format = "text";
@@ -60,17 +66,62 @@ std::shared_ptr<const schema::SchemaSet> schemas_for(const ValidateArgs& args, g
   return loaded->set;
 }
 
+// The full ref whose validate.signatures entry applies: --ref, else the
+// branch or tag the revision names ("main" in main~2, "v1" in v1..main's
+// end), else the branch checked out.
+std::string signature_ref(const ValidateArgs& args, git_repository* repo) {
+  if (!args.ref.empty())
+    return args.ref.starts_with("refs/") ? args.ref : "refs/heads/" + args.ref;
+  std::string rev = args.range.empty() ? args.rev : args.range.substr(args.range.find("..") + 2);
+  rev = rev.substr(0, rev.find_first_of("~^@"));
+  git_reference* raw = nullptr;
+  if (!rev.empty() && git_reference_dwim(&raw, repo, rev.c_str()) == 0) {
+    git::ReferencePtr named(raw);
+    return git_reference_name(raw);
+  }
+  if (git_repository_head(&raw, repo) == 0) {
+    git::ReferencePtr head(raw);
+    return git_reference_name(raw);
+  }
+  return "";
+}
+
+// validate.signatures over the commits of --rev (that one) or --range; the
+// key files must belong to root or the owner of the config that names them.
+std::vector<Finding> check_signatures_of(const ValidateArgs& args, git_repository* repo, const RepoConfig& config) {
+  std::string ref = signature_ref(args, repo);
+  const SignatureRule* rule = signature_rule_for(config.validate.signatures, config.environments, ref);
+  if (!rule) return {};
+  auto owner = owner_of(args.config.empty() ? git::git_dir(repo) : args.config);
+  if (!owner) throw Failure(owner.error());
+  auto keys = SignerKeys::load(*rule, *owner);
+  if (!keys) throw Failure(keys.error());
+  std::string spec = args.range.empty() ? args.rev : args.range;
+  auto commits = git::commits_in_range(repo, spec);
+  if (!commits) throw Failure(commits.error());
+  SystemProcessRunner runner;
+  SignatureVerifier verifier(**keys, runner);
+  std::string_view heads = "refs/heads/";
+  SignatureCheck check{spec, ref.starts_with(heads) ? ref.substr(heads.size()) : ref,
+                       args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency())};
+  return check_signatures(repo, *commits, verifier, check, config.validate);
+}
+
 ExitCode run_validate(const ValidateArgs& args) {
-  if (!args.rev.empty() && !args.paths.empty())
-    throw Failure(ErrorCode::usage, "give either PATH... or --rev REV, not both");
+  if ((!args.rev.empty() || !args.range.empty()) && !args.paths.empty())
+    throw Failure(ErrorCode::usage, "give either PATH... or --rev REV / --range A..B, not both");
+  if (!args.rev.empty() && !args.range.empty()) throw Failure(ErrorCode::usage, "give --rev or --range, not both");
+  if (!args.range.empty() && args.range.find("..") == std::string::npos)
+    throw Failure(ErrorCode::usage, fmt::format("--range '{}' is not A..B", args.range));
   git::RepositoryPtr repo;
   git::TreePtr tree;
-  if (!args.rev.empty()) {
+  if (!args.rev.empty() || !args.range.empty()) {
     git_repository* raw = nullptr;
     git::check(git_repository_open_ext(&raw, args.repo.c_str(), 0, nullptr),
                fmt::format("no git repository at or above '{}'", args.repo));
     repo.reset(raw);
-    auto resolved = git::tree_of_revision(repo.get(), args.rev);
+    // A range's manifests are those of its end.
+    auto resolved = git::tree_of_revision(repo.get(), args.rev.empty() ? args.range.substr(args.range.find("..") + 2) : args.rev);
     if (!resolved) throw Failure(ErrorCode::usage, resolved.error().message);
     tree = std::move(resolved).value();
   }
@@ -82,6 +133,10 @@ ExitCode run_validate(const ValidateArgs& args) {
   Report report;
   if (tree) {
     report = check_tree(repo.get(), tree.get(), config.validate, schemas, options);
+    for (Finding& f : check_signatures_of(args, repo.get(), config)) {
+      (f.severity == Severity::error ? report.errors : report.warnings)++;
+      report.findings.push_back(std::move(f));
+    }
   } else {
     PathFilter filter(config.validate.include, config.validate.exclude);
     DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
@@ -110,8 +165,14 @@ void add_validate_command(CLI::App& app, ExitCode& exit_code) {
   cmd->add_option("paths", args->paths,
                   "files (always checked) or folders (walked; validate.include/exclude apply); "
                   "default: .");
-  cmd->add_option("--rev", args->rev, "check the manifests in the tree of this revision instead");
-  cmd->add_option("--repo", args->repo, "repository for --rev (default: the one containing .)");
+  cmd->add_option("--rev", args->rev, "check the manifests in the tree of this revision instead, and its commit's signature (validate.signatures)");
+  cmd->add_option("--range", args->range,
+                  "check the commits of A..B (as git log reads it): their signatures (validate.signatures), "
+                  "and the manifests in B's tree");
+  cmd->add_option("--ref", args->ref,
+                  "with --rev or --range: check signatures as for a push to this branch or ref (default: the "
+                  "branch or tag the revision names, else the branch checked out)");
+  cmd->add_option("--repo", args->repo, "repository for --rev and --range (default: the one containing .)");
   cmd->add_option("--config", args->config,
                   "a pushgate.yaml to take validate: settings from (default: the repository's "
                   "pushgate.yaml with --rev on a server repository, else built-in defaults)");

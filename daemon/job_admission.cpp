@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/jobs/allowed_pushers.hpp"
 #include "core/jobs/manual_job.hpp"
 #include "core/util/trusted_file.hpp"
 
@@ -81,6 +82,11 @@ Expected<AdmittedJob> admit_job(const Job& job, const DaemonConfig& daemon) {
   admitted.env = *env;
   admitted.repo_owner = *repo_owner;
   admitted.job.pusher = derived_pusher(job, *repo_owner);
+  // Whoever wrote the job file, by hand or through the CLI: the same list
+  // as the gate's, for pushes and manual jobs alike.
+  const char* action = job.kind == JobKind::push ? "deploy a push" : job.kind == JobKind::rollback ? "roll back" : "deploy";
+  if (auto refused = pusher_refusal(*admitted.env, admitted.job.pusher, action))
+    return refuse(ErrorCode::usage, *refused);
 
   if (job.kind == JobKind::push) {
     auto tip = branch_tip(admitted.repo.get(), admitted.env->branch);

@@ -33,8 +33,9 @@ struct AdmittedJob {
 
 // Checks `job` against `daemon`'s repositories and the repository's own
 // state. Errors name the repository and what to do (ErrorCode::config for
-// an unlisted or untrusted repository, usage for an unknown environment or
-// an undeployable commit).
+// an unlisted or untrusted repository, usage for an unknown environment, an
+// undeployable commit or a pusher the environment's allowed_pushers does
+// not name).
 Expected<AdmittedJob> admit_job(const Job& job, const DaemonConfig& daemon);
 
 // Who asked for `job`, by what the kernel says: the job file's owner, unless

@@ -16,8 +16,12 @@
 #include "core/git/ref_update.hpp"
 #include "core/config/repo_config.hpp"
 #include "core/git/shared_repository.hpp"
+#include "core/jobs/allowed_pushers.hpp"
+#include "core/jobs/pusher.hpp"
+#include "core/util/trusted_file.hpp"
 #include "core/util/terminal_text.hpp"
 #include "core/util/watchdog.hpp"
+#include "validators/commits/push_signatures.hpp"
 #include "validators/engine.hpp"
 #include "validators/tree/git_tree_source.hpp"
 #include "validators/report_output.hpp"
@@ -152,7 +156,7 @@ struct Pushed {
 
 class PreReceive {
  public:
-  PreReceive(std::ostream& out) : m_out(out) {}
+  PreReceive(std::ostream& out, const PreReceiveOptions& options) : m_out(out), m_options(options) {}
 
   PreReceiveResult run(std::istream& input) {
     std::string text{std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
@@ -199,8 +203,12 @@ class PreReceive {
 
     // Branches and tags: a tag is deployable by name as much as a branch is.
     std::vector<Pushed> pushed;
+    std::string pusher = pusher_identity(m_options.identity_from);
     for (const auto& u : *updates) {
-      if (is_protected(u.ref)) {
+      if (auto refused = refusal(*config, u, pusher)) {
+        m_out << escape_control(fmt::format("{}: error: [push.not-allowed] {}", u.ref, *refused)) << '\n';
+        ++m_errors;
+      } else if (is_protected(u.ref)) {
         m_out << escape_control(fmt::format("{}: error: [push.protected-ref] deploy records are written by the "
                                             "server only; do not push to refs/notes/deploy* (in any case)",
                                             u.ref))
@@ -239,6 +247,7 @@ class PreReceive {
       m_notes += report.notes;
       timed_out |= report.timed_out;
     }
+    if (auto failed = check_pushed_signatures(repo.get(), git_dir, *config, pushed); failed) return *failed;
     if (timed_out) {
       return fail(PreReceiveResult::internal_error,
                   fmt::format("the time budget of {} ms (validate.time_budget) ran out before all "
@@ -267,6 +276,46 @@ class PreReceive {
   }
 
  private:
+  // Why `pusher` may not make update `u`: it moves (or deletes) the branch of
+  // an environment whose allowed_pushers does not name them.
+  static std::optional<std::string> refusal(const RepoConfig& config, const RefUpdate& u, const std::string& pusher) {
+    if (!u.is_branch()) return std::nullopt;
+    for (const Environment& env : config.environments)
+      if (env.branch == u.branch())
+        if (auto refused = pusher_refusal(env, pusher, fmt::format("push to {}", env.branch))) return refused;
+    return std::nullopt;
+  }
+
+  // validate.signatures over the new commits of every pushed ref it covers;
+  // findings are counted as errors or warnings. A result when the push must
+  // fail closed (key files that cannot be used, too many commits).
+  std::optional<PreReceiveResult> check_pushed_signatures(git_repository* repo, const std::string& git_dir,
+                                                   const RepoConfig& config, const std::vector<Pushed>& pushed) {
+    if (config.validate.signatures.empty()) return std::nullopt;
+    auto owner = owner_of(git_dir);
+    if (!owner) return fail(PreReceiveResult::internal_error, owner.error().message);
+    SystemProcessRunner runner;
+    PushSignatures signatures(config, *owner, runner, std::max(1u, std::thread::hardware_concurrency()));
+    for (const Pushed& p : pushed) {
+      auto findings = signatures.check(repo, p.update->ref, p.old_commit, p.commit);
+      if (!findings) {
+        bool keys = findings.error().code == ErrorCode::config;
+        if (keys) m_out << escape_lines(findings.error().message) << '\n';
+        return fail(keys ? PreReceiveResult::config_error : PreReceiveResult::rejected,
+                    keys ? "the key files that the server's pushgate.yaml names (validate.signatures) cannot be "
+                           "used, so pushes that need signatures are refused until an administrator fixes them"
+                         : findings.error().message);
+      }
+      Report report;
+      for (Finding& f : *findings) (f.severity == Severity::error ? report.errors : report.warnings)++;
+      report.findings = std::move(*findings);
+      print_findings(report, config.validate.max_findings, m_out);
+      m_errors += report.errors;
+      m_warnings += report.warnings;
+    }
+    return std::nullopt;
+  }
+
   // Validates the files the update changes, and the cross-file checks over
   // its whole tree; saves the tree's index when the commit passes.
   Report check_commit(git_repository* repo, const Pushed& p, const Engine& engine, const PathFilter& filter,
@@ -327,6 +376,7 @@ class PreReceive {
   }
 
   std::ostream& m_out;
+  const PreReceiveOptions& m_options;
   std::size_t m_errors = 0;
   std::size_t m_warnings = 0;
   std::size_t m_notes = 0;
@@ -334,8 +384,8 @@ class PreReceive {
 
 }  // namespace
 
-PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out) {
-  PreReceive hook(out);
+PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out, const PreReceiveOptions& options) {
+  PreReceive hook(out, options);
   try {
     return hook.run(input);
   } catch (const std::exception& e) {

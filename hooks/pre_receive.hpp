@@ -2,6 +2,7 @@
 // The pre-receive check: validate what a push brings before any ref moves.
 
 #include <iosfwd>
+#include <string>
 
 namespace pushgate {
 
@@ -14,12 +15,21 @@ enum class PreReceiveResult {
   internal_error = 3 // the check could not run (or ran out of time): fail closed
 };
 
+struct PreReceiveOptions {
+  // The one variable of the install layout that names the pusher
+  // (core/jobs/pusher.hpp); empty: the system user.
+  std::string identity_from;
+};
+
 // Reads `<old> <new> <ref>` lines from `input`, opens the repository from
 // the environment (so quarantined objects are visible), validates each
 // created or updated branch and tag (annotated tags peeled to their commit)
-// and writes what the pusher sees to `out`. Every push is rejected while the
+// and writes what the pusher sees to `out`. An update of the branch of an
+// environment with allowed_pushers by anyone else is rejected, and so are new
+// commits of a ref that validate.signatures covers without a valid signature
+// of an allowed key. Every push is rejected while the
 // repository's pushgate.yaml or hooks folder is not trusted
 // (core/util/trusted_file.hpp). Never throws.
-PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out);
+PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out, const PreReceiveOptions& options = {});
 
 }  // namespace pushgate

@@ -14,6 +14,7 @@ const std::vector<std::string_view>& rule_ids() {
         "file.read",       "file.symlink",       "k8s.annotations",    "k8s.apiVersion",       "k8s.duplicate",
         "k8s.kind",        "k8s.labels",         "k8s.list",             "k8s.metadata",
         "k8s.name",        "k8s.namespace",      "k8s.schema",         "k8s.unknown-kind",      "yaml.aliases",         "yaml.binary",
+        "signature.bad",   "signature.expired-key", "signature.unknown-key", "signature.unsigned",
         "yaml.bom",        "yaml.crlf",          "yaml.depth",           "yaml.documents",
         "yaml.duplicate-key", "yaml.empty-document", "yaml.lfs-pointer", "yaml.recursive-alias", "yaml.size",
         "yaml.syntax",     "yaml.tabs",          "yaml.utf8"};

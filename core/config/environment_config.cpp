@@ -254,8 +254,22 @@ void check_secrets_apart(ConfigReader& r, NodeId secrets, const std::string& wha
         r.error(k, fmt::format("{}.secrets: '{}' is also set in {}.env; set it in one of them", what, name, what));
 }
 
+// An empty list would lock everyone out by a typo; no key means anyone.
+void read_allowed_pushers(ConfigReader& r, NodeId at, const std::string& what, Environment& env) {
+  auto list = r.string_list(at, what + ".allowed_pushers");
+  if (!list) return;
+  if (list->empty())
+    r.error(at, fmt::format("{}.allowed_pushers is empty, so nobody could push to it; list accounts and "
+                            "@groups (e.g. [alice, \"@deployers\"]), or remove the key to let every pusher",
+                            what));
+  for (const std::string& name : *list)
+    if (name.empty() || name == "@")
+      r.error(at, fmt::format("{}.allowed_pushers has an empty name; write an account, or @ and a group", what));
+  env.allowed_pushers = std::move(*list);
+}
+
 void read_environment(ConfigReader& r, NodeId at, const std::string& what, Environment& env) {
-  r.only_keys(at, what, {"branch", "path", "deployer", "health", "retry", "env", "secrets"});
+  r.only_keys(at, what, {"branch", "path", "deployer", "health", "retry", "env", "secrets", "allowed_pushers"});
   NodeId branch = r.find(at, "branch");
   if (branch == yaml::k_no_node) {
     r.error(at, fmt::format("{} needs a branch: (e.g. branch: main)", what));
@@ -277,6 +291,7 @@ void read_environment(ConfigReader& r, NodeId at, const std::string& what, Envir
     read_variables(r, n, what + ".secrets", env.secrets);
     check_secrets_apart(r, n, what, env);
   }
+  if (NodeId n = r.find(at, "allowed_pushers"); n != yaml::k_no_node) read_allowed_pushers(r, n, what, env);
 }
 
 // Two environments deploying into one folder (or one inside the other's)

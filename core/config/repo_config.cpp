@@ -7,6 +7,7 @@
 #include "core/config/config_reader.hpp"
 #include "core/config/deploy_dir.hpp"
 #include "core/config/environment_config.hpp"
+#include "core/config/signature_config.hpp"
 #include "core/util/trusted_file.hpp"
 
 namespace pushgate {
@@ -61,7 +62,8 @@ void read_schemas(ConfigReader& r, NodeId at, const std::string& file, ValidateS
 
 void read_validate(ConfigReader& r, NodeId at, const std::string& file, ValidateSettings& v) {
   if (!r.mapping(at, "validate")) return;
-  r.only_keys(at, "validate", {"include", "exclude", "limits", "time_budget", "max_findings", "rules", "schemas"});
+  r.only_keys(at, "validate", {"include", "exclude", "limits", "time_budget", "max_findings", "rules", "schemas",
+                                 "signatures"});
   if (NodeId n = r.find(at, "include"); n != yaml::k_no_node)
     if (auto l = r.string_list(n, "validate.include")) v.include = *l;
   if (NodeId n = r.find(at, "exclude"); n != yaml::k_no_node)
@@ -86,6 +88,10 @@ Expected<RepoConfig> parse_repo_config(std::string_view text, const std::string&
     if (NodeId n = r.find(root, "validate"); n != yaml::k_no_node) read_validate(r, n, file, config.validate);
     if (NodeId n = r.find(root, "environments"); n != yaml::k_no_node)
       read_environments(r, n, config.environments);
+    // After environments: an entry may name them.
+    if (NodeId v = r.find(root, "validate"); v != yaml::k_no_node && r.node(v).kind == yaml::NodeKind::mapping)
+      if (NodeId n = r.find(v, "signatures"); n != yaml::k_no_node)
+        read_signature_rules(r, n, file, config.environments, config.validate.signatures);
   }
   if (!r.ok()) return r.failure();
   return config;

@@ -21,6 +21,19 @@ namespace pushgate {
 // findings get.
 enum class RuleSetting { off, warning, error };
 
+// One entry of `validate.signatures:`: the refs it covers and whose keys may
+// sign their new commits. At least one of `allowed_signers` and `keyring`
+// is set.
+struct SignatureRule {
+  // Globs (core/util/glob.hpp) of branch names ("main", "release/*"), or of
+  // full ref names when they start with "refs/" ("refs/tags/v*").
+  std::vector<std::string> branches;
+  std::vector<std::string> environments;  // names: the branches they deploy from
+  std::string allowed_signers;  // absolute path: an ssh-keygen allowed-signers file; "" none
+  std::string keyring;          // absolute path: an OpenPGP keyring for gpgv; "" none
+  Location at;                  // where pushgate.yaml writes the entry, for messages
+};
+
 struct ValidateSettings {
   std::vector<std::string> include{"**/*.yaml", "**/*.yml", "**/*.json"};
   std::vector<std::string> exclude;
@@ -37,6 +50,8 @@ struct ValidateSettings {
   // Empty: objects are checked for structure only, not against schemas.
   std::vector<std::string> schemas;
   Location schemas_at;  // where pushgate.yaml lists them, for messages
+  // validate.signatures, in order: the first entry that covers a ref applies.
+  std::vector<SignatureRule> signatures;
 };
 
 enum class DeployerType { local, command, ssh };
@@ -124,6 +139,9 @@ struct Environment {
   // are replaced by "***" wherever they would appear in logs and notes.
   std::vector<std::pair<std::string, std::string>> variables;
   std::vector<std::pair<std::string, std::string>> secrets;
+  // `allowed_pushers:` account names and "@group"s that may push to
+  // `branch` and deploy or roll back by hand; empty: anyone who can push.
+  std::vector<std::string> allowed_pushers;
 };
 
 struct RepoConfig {

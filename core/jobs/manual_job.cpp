@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/git/git.hpp"
+#include "core/jobs/allowed_pushers.hpp"
 #include "core/config/repo_config.hpp"
 
 namespace pushgate {
@@ -123,6 +124,8 @@ Expected<Job> make_manual_job(JobKind kind, const std::string& git_dir, const st
   job.repo = repo_identity(git::git_dir(repo->get()));
   auto known = find_environment(*config, env, job.repo);
   if (!known) return known.error();
+  if (auto refused = pusher_refusal(**known, pusher, kind == JobKind::rollback ? "roll back" : "deploy"))
+    return Error{ErrorCode::usage, *refused};
   job.env = env;
   job.pusher = pusher;
   job.enqueued_at = utc_now();

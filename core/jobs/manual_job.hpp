@@ -29,7 +29,9 @@ Expected<bool> check_deployable(git_repository* repo, const std::string& commit,
 // repository at `git_dir`. `rev` is resolved by resolve_commit_unambiguously
 // to a commit that check_deployable accepts for the environment's branch;
 // for a rollback it may be "", meaning the previous successful release.
-// Errors: ErrorCode::usage for an unknown environment or revision,
+// `pusher` must be allowed by the environment's allowed_pushers.
+// Errors: ErrorCode::usage for an unknown environment or revision or a
+// pusher who is not allowed,
 // ErrorCode::config for an invalid pushgate.yaml, ErrorCode::git when the
 // repository cannot be read.
 Expected<Job> make_manual_job(JobKind kind, const std::string& git_dir, const std::string& env,

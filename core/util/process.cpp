@@ -174,8 +174,9 @@ class LineSplitter {
 // driven from the caller's thread by one io_context.
 class Supervisor {
  public:
-  Supervisor(const ProcessSpec& spec, const LineSink& output)
-      : m_spec(spec), m_output(output), m_out(m_io), m_err(m_io), m_deadline(m_io), m_grace(m_io),
+  // `input` is the command's standard input.
+  Supervisor(const ProcessSpec& spec, std::string input, const LineSink& output)
+      : m_spec(spec), m_input(std::move(input)), m_output(output), m_out(m_io), m_err(m_io), m_deadline(m_io), m_grace(m_io),
         m_out_lines(output), m_err_lines(output) {}
 
   ProcessResult run(const std::string& program) {
@@ -188,7 +189,7 @@ class Supervisor {
 
     auto start = std::chrono::steady_clock::now();
     std::error_code ec;
-    bp::child child(bp::exe(program), bp::args(args), bp::std_in < bp::null, bp::std_out > m_out,
+    bp::child child(bp::exe(program), bp::args(args), bp::std_in < m_input, bp::std_out > m_out,
                     bp::std_err > m_err, ChildSetup{{}, envp.data(), cwd.empty() ? nullptr : cwd.c_str()},
                     ec);
     ProcessResult result;
@@ -284,6 +285,7 @@ class Supervisor {
   }
 
   const ProcessSpec& m_spec;
+  std::string m_input;
   const LineSink& m_output;
   asio::io_context m_io;
   bp::async_pipe m_out;
@@ -312,7 +314,19 @@ std::string ProcessResult::describe() const {
   return fmt::format("exit status {}", exit_code);
 }
 
+ProcessResult ProcessRunner::run_with_input(const ProcessSpec& spec, const std::filesystem::path&,
+                                            const LineSink&) {
+  ProcessResult result;
+  result.error = fmt::format("cannot run '{}' with input: this runner gives none", spec.argv.empty() ? "" : spec.argv[0]);
+  return result;
+}
+
 ProcessResult SystemProcessRunner::run(const ProcessSpec& spec, const LineSink& output) {
+  return run_with_input(spec, "/dev/null", output);
+}
+
+ProcessResult SystemProcessRunner::run_with_input(const ProcessSpec& spec, const std::filesystem::path& input,
+                                                  const LineSink& output) {
   ProcessResult result;
   if (spec.argv.empty() || spec.argv[0].empty()) {
     result.error = "cannot run an empty command";
@@ -331,7 +345,7 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec, const LineSink& 
     return result;
   }
   try {
-    return Supervisor(spec, output).run(*program);
+    return Supervisor(spec, input.string(), output).run(*program);
   } catch (const std::exception& e) {
     // Boost throws for what the error_code does not cover (pipe creation).
     result.error = fmt::format("cannot run '{}': {}", spec.argv[0], e.what());

@@ -42,17 +42,24 @@ class ProcessRunner {
   // Runs `spec` to completion; each line of its stdout and stderr goes to
   // `output` as it arrives. Never throws for failures of the command itself.
   virtual ProcessResult run(const ProcessSpec& spec, const LineSink& output) = 0;
+  // Like run(), with the file `input` as the command's standard input (for
+  // tools that read what they check there: ssh-keygen -Y verify). Runners
+  // that cannot give input return a result whose `error` says so.
+  virtual ProcessResult run_with_input(const ProcessSpec& spec, const std::filesystem::path& input,
+                                       const LineSink& output);
 };
 
 // Runs commands with Boost.Process in their own process group, so a timeout
 // kills whatever they started too (SIGTERM, then SIGKILL after a short
-// grace). The child gets no stdin and no other open descriptor of the
+// grace). The child gets no stdin (but run_with_input's) and no other open descriptor of the
 // daemon. run() waits for the command and for its output to close, never
 // longer than the timeout: a background process that keeps the output open
 // after the command exited is stopped at the timeout (timed_out).
 class SystemProcessRunner : public ProcessRunner {
  public:
   ProcessResult run(const ProcessSpec& spec, const LineSink& output) override;
+  ProcessResult run_with_input(const ProcessSpec& spec, const std::filesystem::path& input,
+                               const LineSink& output) override;
 };
 
 }  // namespace pushgate

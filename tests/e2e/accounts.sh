@@ -8,6 +8,9 @@
 #   E2E_OUTSIDER      a local account in no group of pushgate's
 #   E2E_OWNER         owns the repositories (the "git" account of a server)
 #   as_user USER CMD...   runs CMD as USER with its own HOME under $E2E_TMP
+#   control USER JSON...  requests on the control socket $SOCK as USER
+#   trusted_daemon_layout DIR, shared_repository BARE: pushgated's and a
+#                         repository's files as an administrator sets them up
 #
 # The accounts are made once per machine (useradd --system) and kept: users
 # cannot be removed while a process of theirs may still run, and another
@@ -71,4 +74,71 @@ as_user_push() {
   shift 2
   E2E_OUT=$(as_user "$user" timeout -k 5 60 git -C "$clone" push "$@" 2>&1)
   E2E_RC=$?
+}
+
+# control USER REQUEST-JSON...: sends each request on its own connection as
+# USER to the control socket $SOCK (with python3 at $PY) and prints every
+# reply line (the last one of a follow, too).
+control() {
+  local user=$1
+  shift
+  local script='
+import socket, sys
+for req in sys.argv[2:]:
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sys.argv[1])
+    s.sendall(req.encode() + b"\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk: break
+        data += chunk
+    sys.stdout.write(data.decode())
+'
+  if [[ $user == root ]]; then
+    "$PY" -c "$script" "$SOCK" "$@"
+  else
+    runuser -u "$user" -- "$PY" -c "$script" "$SOCK" "$@"
+  fi
+}
+
+# trusted_daemon_layout DIR: the administrator's layout for a pushgated that
+# runs as E2E_DAEMON_USER, under DIR: the spool shared with the pushers' group,
+# the socket folder only readable by it, both owned by the daemon's account;
+# state/, deploy/ and etc/pushgated.yaml serving $E2E_SRV/*.git. Sets T, ETC,
+# CFG, SPOOL, RUN, SOCK, DAEMON_CFG, DAEMON_SPOOL and DAEMON_LOG.
+trusted_daemon_layout() {
+  T=$1
+  ETC=$T/etc
+  CFG=$ETC/pushgated.yaml
+  SPOOL=$T/spool
+  RUN=$T/run
+  SOCK=$RUN/pushgated.sock
+  mkdir -p "$ETC" "$T/deploy"
+  chmod 0755 "$T" "$ETC" "$T/deploy"
+  install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2770 "$SPOOL"
+  install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2750 "$RUN"
+  install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/state"
+  printf 'spool: %s\nstate: %s\nsocket: %s\nworkers: 2\nwait_limit: 20s\nrepositories: ["%s/*.git"]\n' \
+    "$SPOOL" "$T/state" "$SOCK" "$E2E_SRV" >"$CFG"
+  DAEMON_CFG=$CFG
+  DAEMON_SPOOL=$SPOOL
+  DAEMON_LOG=$T/pushgated.log
+  touch "$DAEMON_LOG"
+  chmod 0666 "$DAEMON_LOG"
+}
+
+# shared_repository BARE: a bare repository owned by E2E_OWNER, shared with
+# E2E_GROUP, its hooks installed by E2E_OWNER for the daemon of $CFG; the
+# harness (root) may read it.
+shared_repository() {
+  local out
+  chown "$E2E_OWNER:$E2E_GROUP" "$E2E_SRV"
+  chmod 2775 "$E2E_SRV"
+  as_user "$E2E_OWNER" git init -q --bare --shared=group "$1" || die "git init --shared=group $1"
+  out=$(as_user "$E2E_OWNER" "$PUSHGATE_BIN_DIR/pushgate" install "$1" --daemon-config "$CFG" 2>&1) ||
+    die "pushgate install as $E2E_OWNER" "$out"
+  chmod go-w "$1/hooks"
+  git config --global --add safe.directory "$1"
 }

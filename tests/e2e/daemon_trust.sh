@@ -15,45 +15,12 @@ PY=/usr/bin/python3
 
 # ---------------------------------------------------------------- set-up
 
-T=$E2E_TMP/trust
-ETC=$T/etc
-CFG=$ETC/pushgated.yaml
-SPOOL=$T/spool
-RUN=$T/run
-SOCK=$RUN/pushgated.sock
+trusted_daemon_layout "$E2E_TMP/trust"
 DEPLOY=$T/deploy/app
 PWNED=$T/pwned
 BARE=$E2E_SRV/app.git
-mkdir -p "$ETC" "$T/deploy"
-chmod 0755 "$T" "$ETC" "$T/deploy"
-# The administrator's layout: the spool shared with the pushers' group, the
-# socket folder only readable by it, both owned by the daemon's account.
-install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2770 "$SPOOL"
-install -d -o "$E2E_DAEMON_USER" -g "$E2E_GROUP" -m 2750 "$RUN"
-install -d -o "$E2E_DAEMON_USER" -m 0755 "$T/state" "$DEPLOY" "$T/deploy/slow"
-cat >"$CFG" <<EOF
-spool: $SPOOL
-state: $T/state
-socket: $SOCK
-workers: 2
-wait_limit: 20s
-repositories: ["$E2E_SRV/*.git"]
-EOF
-DAEMON_CFG=$CFG
-# The harness (root) reads the repository of another account.
-git config --global --add safe.directory "$BARE"
-DAEMON_LOG=$T/pushgated.log
-DAEMON_SPOOL=$SPOOL
-touch "$DAEMON_LOG"
-chmod 0666 "$DAEMON_LOG"
-
-# The repository: owned by pggit, shared with the group, hooks installed by pggit.
-chown "$E2E_OWNER:$E2E_GROUP" "$E2E_SRV"
-chmod 2775 "$E2E_SRV"
-as_user "$E2E_OWNER" git init -q --bare --shared=group "$BARE" || die "git init --shared=group"
-out=$(as_user "$E2E_OWNER" "$PUSHGATE_BIN_DIR/pushgate" install "$BARE" --daemon-config "$CFG" 2>&1) ||
-  die "pushgate install as $E2E_OWNER" "$out"
-chmod go-w "$BARE/hooks"
+install -d -o "$E2E_DAEMON_USER" -m 0755 "$DEPLOY" "$T/deploy/slow"
+shared_repository "$BARE"
 as_user "$E2E_OWNER" sh -c "cat >>'$BARE/pushgate.yaml'" <<EOF
 environments:
   production:
@@ -82,31 +49,6 @@ start_trusted_daemon() {
   die "pushgated does not answer" "$(tail -20 "$DAEMON_LOG")"
 }
 
-# control USER REQUEST-JSON...: sends each request on its own connection as
-# USER and prints every reply line (the last one of a follow, too).
-control() {
-  local user=$1
-  shift
-  local script='
-import socket, sys
-for req in sys.argv[2:]:
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(sys.argv[1])
-    s.sendall(req.encode() + b"\n")
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk: break
-        data += chunk
-    sys.stdout.write(data.decode())
-'
-  if [[ $user == root ]]; then
-    "$PY" -c "$script" "$SOCK" "$@"
-  else
-    runuser -u "$user" -- "$PY" -c "$script" "$SOCK" "$@"
-  fi
-}
 ping_as() { control "$1" '{"op":"ping"}'; }
 
 # forge_job ID JSON-FIELDS: pgpusher writes a job file straight into the spool.

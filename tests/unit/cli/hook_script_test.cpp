@@ -50,13 +50,18 @@ TEST_CASE("hook_script passes the daemon config and the layout's identity variab
     CHECK_THAT(script, !Catch::Contains("--identity-from"));
     CHECK_THAT(script, !Catch::Contains("export"));
   }
-  SECTION("pre-receive needs neither") {
+  SECTION("pre-receive: no daemon config") {
     std::string script =
         hook_script({HookKind::pre_receive, "/usr/local/bin/pushgate-pre-receive", {}, {}, {}, "pushgate install x"});
     CHECK_THAT(script, Catch::Contains("exec \"$program\" \"$@\"\n"));
     CHECK_THAT(script, !Catch::Contains("daemon"));
     CHECK(script_program(script) == "/usr/local/bin/pushgate-pre-receive");
     CHECK_FALSE(script_daemon_config(script).has_value());
+  }
+  SECTION("pre-receive: the identity variable, for allowed_pushers") {
+    std::string script = hook_script(
+        {HookKind::pre_receive, "/usr/local/bin/pushgate-pre-receive", {}, {}, "GL_USER", "pushgate install x"});
+    CHECK_THAT(script, Catch::Contains("exec \"$program\" --identity-from GL_USER \"$@\"\n"));
   }
 }
 

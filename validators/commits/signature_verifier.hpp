@@ -1,0 +1,52 @@
+#pragma once
+// Whether a commit's signature was made by a key the administrator allows:
+// SSH signatures with `ssh-keygen -Y verify`, OpenPGP ones with `gpgv`, run
+// with argv lists and a timeout (core/util/process.hpp).
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "core/util/process.hpp"
+#include "validators/commits/commit_signature.hpp"
+#include "validators/commits/signer_keys.hpp"
+
+namespace pushgate {
+
+enum class SignatureStatus { good, unsigned_commit, bad, unknown_key, expired_key };
+
+struct SignatureVerdict {
+  SignatureStatus status = SignatureStatus::bad;
+  // good: who signed ("alice@example.com", "Bob <bob@example.com>"); else
+  // what is wrong, for the pusher: the key, the line of the file, the tool's
+  // own words.
+  std::string detail;
+};
+
+class SignatureVerifier {
+ public:
+  // Checks against `keys`, running the tools through `runner`, each for at
+  // most `timeout`. Both must outlive the verifier.
+  SignatureVerifier(const SignerKeys& keys, ProcessRunner& runner,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10))
+      : m_keys(keys), m_runner(runner), m_timeout(timeout) {}
+
+  // The verdict on `signature`. `slot` names its files in the keys' folder:
+  // calls that run at the same time must pass different slots. Throws
+  // Failure (ErrorCode::internal) when a tool cannot be run or runs out of
+  // time: the check then did not happen, and callers fail closed.
+  SignatureVerdict verify(const CommitSignature& signature, std::size_t slot) const;
+
+ private:
+  SignatureVerdict verify_ssh(const CommitSignature& signature, std::size_t slot) const;
+  SignatureVerdict verify_openpgp(const CommitSignature& signature, std::size_t slot) const;
+  // Runs `argv`; the lines it writes go to `lines`.
+  ProcessResult run(std::vector<std::string> argv, const std::filesystem::path& input,
+                    std::vector<std::string>& lines) const;
+
+  const SignerKeys& m_keys;
+  ProcessRunner& m_runner;
+  std::chrono::milliseconds m_timeout;
+};
+
+}  // namespace pushgate

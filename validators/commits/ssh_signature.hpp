@@ -1,0 +1,28 @@
+#pragma once
+// What an SSH signature (ssh-keygen -Y sign, git's gpg.format=ssh) says about
+// itself: the public key that made it and the namespace it was made for.
+// Whether it is valid is for `ssh-keygen -Y verify` to say.
+
+#include <string>
+#include <string_view>
+
+#include "core/util/error.hpp"
+
+namespace pushgate {
+
+struct SshSignatureInfo {
+  std::string public_key;  // the key blob, in SSH wire format (what base64 in a .pub file decodes to)
+  std::string key_type;    // "ssh-ed25519", "ssh-rsa", ...
+  std::string name_space;  // "git" for commits and tags
+};
+
+// Parses an armored SSHSIG block. Errors (ErrorCode::input) say what is
+// malformed.
+Expected<SshSignatureInfo> parse_ssh_signature(std::string_view armored);
+
+// `type base64` of a key blob, as in a .pub file and allowed-signers lines:
+// what a message shows so a user can find their key. Long keys (RSA) are
+// shortened in the middle.
+std::string describe_ssh_key(const SshSignatureInfo& info);
+
+}  // namespace pushgate
