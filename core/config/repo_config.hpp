@@ -21,6 +21,16 @@ namespace pushgate {
 // findings get.
 enum class RuleSetting { off, warning, error };
 
+// validate.secrets: the secret scan of every new commit (validators/secrets/).
+struct SecretScanSettings {
+  // The administrator's allow-list of accepted findings, as an absolute path
+  // (relative to the config's folder when written); "" for none.
+  std::string allowlist;
+  Location allowlist_at;  // where pushgate.yaml names it, for messages
+  // Larger files are not scanned; each is a secrets.file-size finding.
+  std::uint64_t file_size = 4u << 20;
+};
+
 struct ValidateSettings {
   std::vector<std::string> include{"**/*.yaml", "**/*.yml", "**/*.json"};
   std::vector<std::string> exclude;
@@ -37,6 +47,7 @@ struct ValidateSettings {
   // Empty: objects are checked for structure only, not against schemas.
   std::vector<std::string> schemas;
   Location schemas_at;  // where pushgate.yaml lists them, for messages
+  SecretScanSettings secrets;
 };
 
 enum class DeployerType { local, command, ssh };
