@@ -1,20 +1,26 @@
-// `pushgate validate [PATH...] | --rev REV`: the hook's checks, run locally.
+// `pushgate validate [PATH...] | --rev REV | --range A..B`: the hook's checks, run locally.
 
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/command.hpp"
 #include "core/config/config_reader.hpp"
 #include "core/git/git.hpp"
+#include "core/git/new_commits.hpp"
 #include "core/config/repo_config.hpp"
+#include "core/util/trusted_file.hpp"
 #include "validators/tree/directory_source.hpp"
 #include "validators/engine.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
 #include "validators/schema/schema_sources.hpp"
+#include "validators/secrets/secret_allowlist.hpp"
+#include "validators/secrets/secret_output.hpp"
+#include "validators/secrets/secret_scan.hpp"
 #include "validators/tree/tree_check.hpp"
 
 namespace pushgate::cli {
@@ -24,7 +30,9 @@ namespace {
 struct ValidateArgs {
   std::vector<std::string> paths;
   std::string rev;
+  std::string range;
   std::string repo = ".";
+  bool verbose = false;
   std::string config;
   std::string format = "text";
   unsigned jobs = 0;
@@ -59,17 +67,38 @@ std::shared_ptr<const schema::SchemaSet> schemas_for(const ValidateArgs& args, g
   return loaded->set;
 }
 
+// The allow-list the config names, trusted when its owner (or root) owns it:
+// the repository's for its pushgate.yaml, the --config file's otherwise.
+std::optional<secrets::Allowlist> allowlist_for(const ValidateArgs& args, git_repository* repo,
+                                                const RepoConfig& config) {
+  if (config.validate.secrets.allowlist.empty()) return std::nullopt;
+  auto owner = owner_of(args.config.empty() ? git::git_dir(repo) : args.config);
+  if (!owner) throw Failure(owner.error());
+  return secrets::load_allowlist(config.validate.secrets, {*owner}).value();
+}
+
+// What --rev and --range scan for secrets: the commit REV, or those of A..B.
+// A REV that names a tree (contrib/pre-commit's staged tree) adds no commit.
+std::vector<git_oid> commits_to_scan(const ValidateArgs& args, git_repository* repo) {
+  auto commits = git::commits_in_range(repo, args.range.empty() ? args.rev : args.range);
+  if (!commits && args.range.empty()) return {};
+  if (!commits) throw Failure(commits.error());
+  return std::move(commits).value();
+}
+
 ExitCode run_validate(const ValidateArgs& args) {
-  if (!args.rev.empty() && !args.paths.empty())
-    throw Failure(ErrorCode::usage, "give either PATH... or --rev REV, not both");
+  if ((!args.rev.empty() + !args.range.empty() + !args.paths.empty()) > 1)
+    throw Failure(ErrorCode::usage, "give one of PATH..., --rev REV and --range A..B");
   git::RepositoryPtr repo;
   git::TreePtr tree;
-  if (!args.rev.empty()) {
+  if (!args.rev.empty() || !args.range.empty()) {
     git_repository* raw = nullptr;
     git::check(git_repository_open_ext(&raw, args.repo.c_str(), 0, nullptr),
                fmt::format("no git repository at or above '{}'", args.repo));
     repo.reset(raw);
-    auto resolved = git::tree_of_revision(repo.get(), args.rev);
+    // A range's manifests are those of its end, as the hook sees a push.
+    std::string end = args.range.empty() ? args.rev : args.range.substr(args.range.rfind("..") + 2);
+    auto resolved = git::tree_of_revision(repo.get(), end.empty() ? "HEAD" : end);
     if (!resolved) throw Failure(ErrorCode::usage, resolved.error().message);
     tree = std::move(resolved).value();
   }
@@ -86,12 +115,24 @@ ExitCode run_validate(const ValidateArgs& args) {
     DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
     report = Engine(config.validate, schemas).run(source, nullptr, options);
   }
+  auto allowlist = allowlist_for(args, repo.get(), config);
+  secrets::SecretCheck check(config.validate, allowlist ? &*allowlist : nullptr);
+  secrets::SecretReport found =
+      tree ? secrets::scan_commits(repo.get(), commits_to_scan(args, repo.get()), check).value()
+           : secrets::scan_files(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, check).value();
+  std::move(found.findings.begin(), found.findings.end(), std::back_inserter(report.findings));
+  report.errors += found.errors;
+  report.warnings += found.warnings;
 
   if (args.format == "json") {
-    std::cout << report_json(report) << '\n';
+    auto json = nlohmann::json::parse(report_json(report));
+    json["secrets"] = secrets::secrets_json(found);
+    std::cout << json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     print_findings(report, SIZE_MAX, std::cout);
+    secrets::print_secret_notes(found, args.verbose, std::cout);
     std::cout << "pushgate: " << summarize(report) << '\n';
+    std::cout << "pushgate: " << secrets::summarize_secrets(found) << '\n';
   }
   return report.errors > 0 ? ExitCode::findings : ExitCode::ok;
 }
@@ -102,13 +143,19 @@ void add_validate_command(CLI::App& app, ExitCode& exit_code) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "validate",
-      "Run the pre-receive hook's checks on files or a revision.\n"
+      "Run the pre-receive hook's checks on files, a revision or a range of commits.\n"
       "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or config error.");
   cmd->add_option("paths", args->paths,
-                  "files (always checked) or folders (walked; validate.include/exclude apply); "
-                  "default: .");
-  cmd->add_option("--rev", args->rev, "check the manifests in the tree of this revision instead");
-  cmd->add_option("--repo", args->repo, "repository for --rev (default: the one containing .)");
+                  "files (always checked) or folders (walked; validate.include/exclude apply; every file "
+                  "is scanned for secrets); default: .");
+  cmd->add_option("--rev", args->rev,
+                  "check the manifests in the tree of this revision instead, and what its commit adds for "
+                  "secrets");
+  cmd->add_option("--range", args->range,
+                  "A..B: check the manifests of B's tree, and every commit of the range for secrets, as the "
+                  "hook checks a push of B over A");
+  cmd->add_option("--repo", args->repo, "repository for --rev and --range (default: the one containing .)");
+  cmd->add_flag("-v,--verbose", args->verbose, "also list the files that were not scanned for secrets (binary)");
   cmd->add_option("--config", args->config,
                   "a pushgate.yaml to take validate: settings from (default: the repository's "
                   "pushgate.yaml with --rev on a server repository, else built-in defaults)");
