@@ -350,8 +350,13 @@ class PreReceive {
   std::optional<std::string> check_secrets(git_repository* repo, const std::vector<git_oid>& tips,
                                            const ValidateSettings& settings, const secrets::Allowlist* allowlist) {
     if (tips.empty()) return std::nullopt;
-    auto commits = git::new_commits(repo, tips);
-    if (!commits) return fmt::format("pushgate cannot scan it for secrets: {}", commits.error().message);
+    auto commits = git::new_commits(repo, tips, settings.secrets.max_commits);
+    if (!commits) {
+      return fmt::format("pushgate cannot scan it for secrets: {}{}", commits.error().message,
+                         commits.error().code == ErrorCode::input
+                             ? " (or ask the administrator to raise validate.secrets.max_commits)"
+                             : "");
+    }
     secrets::SecretCheck check(settings, allowlist);
     secrets::SecretReport found = secrets::scan_commits(repo, *commits, check).value();
     Report shown;

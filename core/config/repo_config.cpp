@@ -65,7 +65,7 @@ void read_schemas(ConfigReader& r, NodeId at, const std::string& file, ValidateS
 
 void read_secrets(ConfigReader& r, NodeId at, const std::string& file, SecretScanSettings& s) {
   if (!r.mapping(at, "validate.secrets")) return;
-  r.only_keys(at, "validate.secrets", {"allowlist", "file_size"});
+  r.only_keys(at, "validate.secrets", {"allowlist", "file_size", "max_commits"});
   if (NodeId n = r.find(at, "allowlist"); n != yaml::k_no_node) {
     auto path = r.string(n, "validate.secrets.allowlist");
     if (path && path->empty()) r.error(n, "validate.secrets.allowlist: give the path of the allow-list file");
@@ -76,6 +76,8 @@ void read_secrets(ConfigReader& r, NodeId at, const std::string& file, SecretSca
   }
   if (NodeId n = r.find(at, "file_size"); n != yaml::k_no_node)
     if (auto size = r.size(n, "validate.secrets.file_size")) s.file_size = *size;
+  if (NodeId n = r.find(at, "max_commits"); n != yaml::k_no_node)
+    if (auto m = r.integer(n, "validate.secrets.max_commits", 1, 10'000'000)) s.max_commits = *m;
 }
 
 void read_validate(ConfigReader& r, NodeId at, const std::string& file, ValidateSettings& v) {

@@ -29,6 +29,9 @@ struct SecretScanSettings {
   Location allowlist_at;  // where pushgate.yaml names it, for messages
   // Larger files are not scanned; each is a secrets.file-size finding.
   std::uint64_t file_size = 4u << 20;
+  // A push bringing more new commits is rejected unscanned (an import of a
+  // long history: raise it for that push).
+  std::size_t max_commits = 10'000;
 };
 
 struct ValidateSettings {

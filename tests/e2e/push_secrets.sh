@@ -106,6 +106,13 @@ out=$(cd "$dir" && "$PUSHGATE_BIN_DIR/pushgate" validate . 2>&1)
 rc=$?
 ((rc == 0)) && pass "the work tree (without the key) is clean" || fail "pushgate validate .: exit $rc" "$out"
 
+test_case "a push of more new commits than validate.secrets.max_commits is rejected, saying so"
+printf 'validate:\n  secrets: {max_commits: 1}\n' >"$E2E_SRV/app-file.git/pushgate.yaml"
+before=$(rev "$E2E_SRV/app-file.git" refs/heads/main)
+expect_push_rejected "the push has 2 new commits, more than the 1" "validate.secrets.max_commits" -- "$dir" origin main
+assert_ref_equals "$E2E_SRV/app-file.git" refs/heads/main "$before"
+rm "$E2E_SRV/app-file.git/pushgate.yaml"
+
 start_sshd
 make_bare app-ssh
 secrets_cases "$E2E_SRV/app-ssh.git" "$SSH_URL$E2E_SRV/app-ssh.git" ssh://

@@ -148,13 +148,15 @@ TEST_CASE("validate.schemas are taken from the config's folder unless absolute")
   CHECK_THAT(bad.error().message, Catch::Contains("pushgate.yaml:2:") && Catch::Contains("validate.schemas: an entry is empty"));
 }
 
-TEST_CASE("validate.secrets: the allow-list is taken from the config's folder; file_size is a size") {
-  auto c = parse_repo_config("validate:\n  secrets: {allowlist: allow/secrets.txt, file_size: 2MiB}\n",
-                             "/srv/git/app.git/pushgate.yaml");
+TEST_CASE("validate.secrets: the allow-list is taken from the config's folder; file_size and max_commits") {
+  auto c = parse_repo_config(
+      "validate:\n  secrets: {allowlist: allow/secrets.txt, file_size: 2MiB, max_commits: 50000}\n",
+      "/srv/git/app.git/pushgate.yaml");
   REQUIRE(c);
   CHECK(c->validate.secrets.allowlist == "/srv/git/app.git/allow/secrets.txt");
   CHECK(c->validate.secrets.allowlist_at.line == 2);
   CHECK(c->validate.secrets.file_size == 2u << 20);
+  CHECK(c->validate.secrets.max_commits == 50000);
   CHECK(parse_repo_config("", "p.yaml")->validate.secrets.allowlist.empty());
 
   auto bad = parse_repo_config("validate:\n  secrets:\n    allowlist: \"\"\n    allow: x\n", "/srv/pushgate.yaml");
