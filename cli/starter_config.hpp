@@ -27,6 +27,10 @@ validate:
   # (`kubectl get --raw /openapi/v2 > k8s.json`) and folders of CRDs, on this
   # server; never fetched from the network. For example:
   # schemas: [/etc/pushgate/k8s.json, /etc/pushgate/crds]
+  # Every pushed commit is scanned for secrets. Accepted findings: their
+  # fingerprints (printed with each) in a file beside this one, one a line,
+  # or `pushgate:allow-secret` on the line itself. For example:
+  # secrets: {allowlist: secrets-allow.txt, file_size: 4MiB}
 
 # Environments that pushgated deploys (branch -> target). Commands are argv
 # lists, never run through a shell; {release} is the new release's folder.

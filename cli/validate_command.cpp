@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/command.hpp"
@@ -20,6 +21,9 @@
 #include "validators/rule_catalog.hpp"
 #include "validators/sarif_output.hpp"
 #include "validators/schema/schema_sources.hpp"
+#include "validators/secrets/secret_allowlist.hpp"
+#include "validators/secrets/secret_output.hpp"
+#include "validators/secrets/secret_scan.hpp"
 #include "validators/tree/tree_check.hpp"
 
 namespace pushgate::cli {
@@ -32,6 +36,7 @@ struct ValidateArgs {
   std::string range;
   std::string ref;  // whose validate.signatures entry applies to --rev/--range
   std::string repo = ".";
+  bool verbose = false;
   std::string config;
   std::string format = "text";
   unsigned jobs = 0;
@@ -107,10 +112,28 @@ std::vector<Finding> check_signatures_of(const ValidateArgs& args, git_repositor
   return check_signatures(repo, *commits, verifier, check, config.validate);
 }
 
+// The allow-list the config names, trusted when its owner (or root) owns it:
+// the repository's for its pushgate.yaml, the --config file's otherwise.
+std::optional<secrets::Allowlist> allowlist_for(const ValidateArgs& args, git_repository* repo,
+                                                const RepoConfig& config) {
+  if (config.validate.secrets.allowlist.empty()) return std::nullopt;
+  auto owner = owner_of(args.config.empty() ? git::git_dir(repo) : args.config);
+  if (!owner) throw Failure(owner.error());
+  return secrets::load_allowlist(config.validate.secrets, {*owner}).value();
+}
+
+// What --rev and --range scan for secrets: the commit REV, or those of A..B.
+// A REV that names a tree (contrib/pre-commit's staged tree) adds no commit.
+std::vector<git_oid> commits_to_scan(const ValidateArgs& args, git_repository* repo) {
+  auto commits = git::commits_in_range(repo, args.range.empty() ? args.rev : args.range);
+  if (!commits && args.range.empty()) return {};
+  if (!commits) throw Failure(commits.error());
+  return std::move(commits).value();
+}
+
 ExitCode run_validate(const ValidateArgs& args) {
-  if ((!args.rev.empty() || !args.range.empty()) && !args.paths.empty())
-    throw Failure(ErrorCode::usage, "give either PATH... or --rev REV / --range A..B, not both");
-  if (!args.rev.empty() && !args.range.empty()) throw Failure(ErrorCode::usage, "give --rev or --range, not both");
+  if ((!args.rev.empty() + !args.range.empty() + !args.paths.empty()) > 1)
+    throw Failure(ErrorCode::usage, "give one of PATH..., --rev REV and --range A..B");
   if (!args.range.empty() && args.range.find("..") == std::string::npos)
     throw Failure(ErrorCode::usage, fmt::format("--range '{}' is not A..B", args.range));
   git::RepositoryPtr repo;
@@ -120,8 +143,9 @@ ExitCode run_validate(const ValidateArgs& args) {
     git::check(git_repository_open_ext(&raw, args.repo.c_str(), 0, nullptr),
                fmt::format("no git repository at or above '{}'", args.repo));
     repo.reset(raw);
-    // A range's manifests are those of its end.
-    auto resolved = git::tree_of_revision(repo.get(), args.rev.empty() ? args.range.substr(args.range.find("..") + 2) : args.rev);
+    // A range's manifests are those of its end, as the hook sees a push.
+    std::string end = args.range.empty() ? args.rev : args.range.substr(args.range.rfind("..") + 2);
+    auto resolved = git::tree_of_revision(repo.get(), end.empty() ? "HEAD" : end);
     if (!resolved) throw Failure(ErrorCode::usage, resolved.error().message);
     tree = std::move(resolved).value();
   }
@@ -142,14 +166,26 @@ ExitCode run_validate(const ValidateArgs& args) {
     DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
     report = Engine(config.validate, schemas).run(source, nullptr, options);
   }
+  auto allowlist = allowlist_for(args, repo.get(), config);
+  secrets::SecretCheck check(config.validate, allowlist ? &*allowlist : nullptr);
+  secrets::SecretReport found =
+      tree ? secrets::scan_commits(repo.get(), commits_to_scan(args, repo.get()), check).value()
+           : secrets::scan_files(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, check).value();
+  std::move(found.findings.begin(), found.findings.end(), std::back_inserter(report.findings));
+  report.errors += found.errors;
+  report.warnings += found.warnings;
 
   if (args.format == "json") {
-    std::cout << report_json(report) << '\n';
+    auto json = nlohmann::json::parse(report_json(report));
+    json["secrets"] = secrets::secrets_json(found);
+    std::cout << json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else if (args.format == "sarif") {
     std::cout << report_sarif(report) << '\n';
   } else {
     print_findings(report, SIZE_MAX, std::cout);
+    secrets::print_secret_notes(found, args.verbose, std::cout);
     std::cout << "pushgate: " << summarize(report) << '\n';
+    std::cout << "pushgate: " << secrets::summarize_secrets(found) << '\n';
   }
   return report.errors > 0 ? ExitCode::findings : ExitCode::ok;
 }
@@ -160,19 +196,22 @@ void add_validate_command(CLI::App& app, ExitCode& exit_code) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "validate",
-      "Run the pre-receive hook's checks on files or a revision.\n"
+      "Run the pre-receive hook's checks on files, a revision or a range of commits.\n"
       "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or config error.");
   cmd->add_option("paths", args->paths,
-                  "files (always checked) or folders (walked; validate.include/exclude apply); "
-                  "default: .");
-  cmd->add_option("--rev", args->rev, "check the manifests in the tree of this revision instead, and its commit's signature (validate.signatures)");
+                  "files (always checked) or folders (walked; validate.include/exclude apply; every file "
+                  "is scanned for secrets); default: .");
+  cmd->add_option("--rev", args->rev,
+                  "check the manifests in the tree of this revision instead, what its commit adds for "
+                  "secrets, and its signature (validate.signatures)");
   cmd->add_option("--range", args->range,
-                  "check the commits of A..B (as git log reads it): their signatures (validate.signatures), "
-                  "and the manifests in B's tree");
+                  "A..B: check the manifests of B's tree, and every commit of the range for secrets and "
+                  "signatures (validate.signatures), as the hook checks a push of B over A");
   cmd->add_option("--ref", args->ref,
                   "with --rev or --range: check signatures as for a push to this branch or ref (default: the "
                   "branch or tag the revision names, else the branch checked out)");
   cmd->add_option("--repo", args->repo, "repository for --rev and --range (default: the one containing .)");
+  cmd->add_flag("-v,--verbose", args->verbose, "also list the files that were not scanned for secrets (binary)");
   cmd->add_option("--config", args->config,
                   "a pushgate.yaml to take validate: settings from (default: the repository's "
                   "pushgate.yaml with --rev on a server repository, else built-in defaults)");

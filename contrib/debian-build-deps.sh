@@ -6,7 +6,7 @@ set -eu
 packages="build-essential cmake ninja-build pkg-config git libgit2-dev libssh-dev
 libfyaml-dev libfmt-dev libboost-dev catch2 libcli11-dev nlohmann-json3-dev
 openssh-server openssh-client time python3 strace rsync
-libpcre2-dev libcpp-httplib-dev gnupg gpgv"
+libpcre2-dev libcpp-httplib-dev gnupg gpgv libssl-dev"
 
 missing=""
 for p in $packages; do

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "core/git/git.hpp"
+#include "core/git/new_commits.hpp"
+#include "core/git/push_options.hpp"
 #include "core/git/ref_update.hpp"
 #include "core/config/repo_config.hpp"
 #include "core/git/shared_repository.hpp"
@@ -27,6 +29,9 @@
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
 #include "validators/schema/schema_sources.hpp"
+#include "validators/secrets/secret_allowlist.hpp"
+#include "validators/secrets/secret_output.hpp"
+#include "validators/secrets/secret_scan.hpp"
 #include "validators/tree/tree_check.hpp"
 #include "validators/tree/tree_diff.hpp"
 #include "validators/tree/tree_index.hpp"
@@ -189,6 +194,15 @@ class PreReceive {
                   "the schemas that the server's pushgate.yaml names (validate.schemas) cannot be used, so "
                   "every push is refused until an administrator fixes them");
     }
+    auto owner = owner_of(git_dir);
+    auto allowlist = owner ? secrets::load_allowlist(settings.secrets, {*owner})
+                           : Expected<std::optional<secrets::Allowlist>>(owner.error());
+    if (!allowlist) {
+      m_out << escape_lines(allowlist.error().message) << '\n';
+      return fail(PreReceiveResult::config_error,
+                  "the secrets allow-list that the server's pushgate.yaml names (validate.secrets.allowlist) "
+                  "cannot be used, so every push is refused until an administrator fixes it");
+    }
     // The engine stops starting work at the budget; the watchdog ends the
     // process shortly after if a single file overruns it.
     auto deadline = std::chrono::steady_clock::now() + settings.time_budget;
@@ -204,6 +218,7 @@ class PreReceive {
     // Branches and tags: a tag is deployable by name as much as a branch is.
     std::vector<Pushed> pushed;
     std::string pusher = pusher_identity(m_options.identity_from);
+    std::vector<git_oid> tips;  // of every ref the push moves: all of them land in the history
     for (const auto& u : *updates) {
       if (auto refused = refusal(*config, u, pusher)) {
         m_out << escape_control(fmt::format("{}: error: [push.not-allowed] {}", u.ref, *refused)) << '\n';
@@ -226,6 +241,9 @@ class PreReceive {
         if (u.change() == RefChange::update)
           if (auto o = commit_of(repo.get(), u.old_oid, u.ref)) old = *o;
         pushed.push_back({&u, *commit, old});
+        tips.push_back(*commit);
+      } else if (u.change() != RefChange::remove) {
+        if (auto commit = commit_of(repo.get(), u.new_oid, u.ref)) tips.push_back(*commit);
       }
     }
 
@@ -248,6 +266,8 @@ class PreReceive {
       timed_out |= report.timed_out;
     }
     if (auto failed = check_pushed_signatures(repo.get(), git_dir, *config, pushed); failed) return *failed;
+    if (auto why = check_secrets(repo.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr))
+      return fail(PreReceiveResult::rejected, *why);
     if (timed_out) {
       return fail(PreReceiveResult::internal_error,
                   fmt::format("the time budget of {} ms (validate.time_budget) ran out before all "
@@ -373,6 +393,30 @@ class PreReceive {
     if (report.errors == 0 && !report.timed_out && report.objects.complete())
       store.save(*git_tree_id(new_tree.get()), report.objects);
     return report;
+  }
+
+  // Scans every commit the push brings for secrets and prints what it found.
+  // Why the scan cannot run (too many new commits), or nullopt.
+  std::optional<std::string> check_secrets(git_repository* repo, const std::vector<git_oid>& tips,
+                                           const ValidateSettings& settings, const secrets::Allowlist* allowlist) {
+    if (tips.empty()) return std::nullopt;
+    auto commits = git::new_commits(repo, tips, settings.secrets.max_commits);
+    if (!commits) {
+      return fmt::format("pushgate cannot scan it for secrets: {}{}", commits.error().message,
+                         commits.error().code == ErrorCode::input
+                             ? " (or ask the administrator to raise validate.secrets.max_commits)"
+                             : "");
+    }
+    secrets::SecretCheck check(settings, allowlist);
+    secrets::SecretReport found = secrets::scan_commits(repo, *commits, check).value();
+    Report shown;
+    shown.findings = std::move(found.findings);
+    print_findings(shown, settings.max_findings, m_out);
+    secrets::print_secret_notes(found, PushOptions::from_environment().has("pushgate.verbose"), m_out);
+    m_out << "pushgate: " << secrets::summarize_secrets(found) << '\n';
+    m_errors += found.errors;
+    m_warnings += found.warnings;
+    return std::nullopt;
   }
 
   std::ostream& m_out;

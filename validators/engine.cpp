@@ -17,6 +17,7 @@
 #include "validators/policy/dangling_references.hpp"
 #include "validators/policy/exemptions.hpp"
 #include "validators/policy/policy_rules.hpp"
+#include "validators/rule_catalog.hpp"
 #include "validators/schema/schema_pass.hpp"
 #include "validators/yaml/yaml_rules.hpp"
 
@@ -77,11 +78,9 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
   if (settings.rules.empty()) return;
   std::erase_if(findings, [&](Finding& f) {
-    auto it = settings.rules.find(f.rule);
-    if (it == settings.rules.end()) return false;
-    if (it->second == RuleSetting::off) return true;
-    f.severity = it->second == RuleSetting::warning ? Severity::warning : Severity::error;
-    return false;
+    auto severity = rule_severity(settings, f.rule, f.severity);
+    if (severity) f.severity = *severity;
+    return !severity;
   });
 }
 

@@ -15,6 +15,11 @@ const std::vector<std::string_view>& rule_ids() {
         "k8s.kind",        "k8s.labels",         "k8s.list",             "k8s.metadata",
         "k8s.name",        "k8s.namespace",      "k8s.schema",         "k8s.unknown-kind",      "yaml.aliases",         "yaml.binary",
         "signature.bad",   "signature.expired-key", "signature.unknown-key", "signature.unsigned",
+        // validators/secrets/secret_patterns.cpp
+        "secrets.aws-access-key", "secrets.aws-secret-key", "secrets.file-size", "secrets.generic",
+        "secrets.github-token", "secrets.gitlab-token", "secrets.google-api-key", "secrets.jwt",
+        "secrets.kubernetes-secret", "secrets.private-key", "secrets.slack-token", "secrets.slack-webhook",
+        "secrets.stripe-key",
         "yaml.bom",        "yaml.crlf",          "yaml.depth",           "yaml.documents",
         "yaml.duplicate-key", "yaml.empty-document", "yaml.lfs-pointer", "yaml.recursive-alias", "yaml.size",
         "yaml.syntax",     "yaml.tabs",          "yaml.utf8"};
@@ -23,6 +28,13 @@ const std::vector<std::string_view>& rule_ids() {
     return v;
   }();
   return ids;
+}
+
+std::optional<Severity> rule_severity(const ValidateSettings& settings, std::string_view rule, Severity fallback) {
+  auto it = settings.rules.find(rule);
+  if (it == settings.rules.end()) return fallback;
+  if (it->second == RuleSetting::off) return std::nullopt;
+  return it->second == RuleSetting::warning ? Severity::warning : Severity::error;
 }
 
 std::optional<Error> check_rule_overrides(const ValidateSettings& settings) {

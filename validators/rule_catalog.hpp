@@ -31,4 +31,8 @@ RuleInfo rule_info(std::string_view id);
 // do nothing; nullopt when all are known.
 std::optional<Error> check_rule_overrides(const ValidateSettings& settings);
 
+// The severity findings of `rule` get: its validate.rules override, else
+// `fallback`; nullopt when the administrator turned the rule off.
+std::optional<Severity> rule_severity(const ValidateSettings& settings, std::string_view rule, Severity fallback);
+
 }  // namespace pushgate

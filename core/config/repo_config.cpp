@@ -43,27 +43,48 @@ void read_rules(ConfigReader& r, NodeId at, ValidateSettings& v) {
   }
 }
 
-// Relative entries are taken from the config's folder, so the hook, the
-// daemon and `pushgate validate` read the same files whatever their cwd.
+// `entry`, a path written in `file`, taken from the file's folder when it is
+// relative, so the hook, the daemon and `pushgate validate` read the same
+// files whatever their cwd.
+std::string beside(const std::string& file, const std::string& entry) {
+  std::error_code ec;
+  return (std::filesystem::absolute(file, ec).parent_path() / entry).lexically_normal().string();
+}
+
 void read_schemas(ConfigReader& r, NodeId at, const std::string& file, ValidateSettings& v) {
   auto list = r.string_list(at, "validate.schemas");
   if (!list) return;
-  std::error_code ec;
-  std::filesystem::path folder = std::filesystem::absolute(file, ec).parent_path();
   for (const std::string& entry : *list) {
     if (entry.empty()) {
       r.error(at, "validate.schemas: an entry is empty; give the path of an OpenAPI document or a folder of CRDs");
       continue;
     }
-    v.schemas.push_back((folder / entry).lexically_normal().string());
+    v.schemas.push_back(beside(file, entry));
   }
   v.schemas_at = r.location(at);
+}
+
+void read_secrets(ConfigReader& r, NodeId at, const std::string& file, SecretScanSettings& s) {
+  if (!r.mapping(at, "validate.secrets")) return;
+  r.only_keys(at, "validate.secrets", {"allowlist", "file_size", "max_commits"});
+  if (NodeId n = r.find(at, "allowlist"); n != yaml::k_no_node) {
+    auto path = r.string(n, "validate.secrets.allowlist");
+    if (path && path->empty()) r.error(n, "validate.secrets.allowlist: give the path of the allow-list file");
+    if (path && !path->empty()) {
+      s.allowlist = beside(file, *path);
+      s.allowlist_at = r.location(n);
+    }
+  }
+  if (NodeId n = r.find(at, "file_size"); n != yaml::k_no_node)
+    if (auto size = r.size(n, "validate.secrets.file_size")) s.file_size = *size;
+  if (NodeId n = r.find(at, "max_commits"); n != yaml::k_no_node)
+    if (auto m = r.integer(n, "validate.secrets.max_commits", 1, 10'000'000)) s.max_commits = *m;
 }
 
 void read_validate(ConfigReader& r, NodeId at, const std::string& file, ValidateSettings& v) {
   if (!r.mapping(at, "validate")) return;
   r.only_keys(at, "validate", {"include", "exclude", "limits", "time_budget", "max_findings", "rules", "schemas",
-                                 "signatures"});
+                                 "signatures", "secrets"});
   if (NodeId n = r.find(at, "include"); n != yaml::k_no_node)
     if (auto l = r.string_list(n, "validate.include")) v.include = *l;
   if (NodeId n = r.find(at, "exclude"); n != yaml::k_no_node)
@@ -75,6 +96,7 @@ void read_validate(ConfigReader& r, NodeId at, const std::string& file, Validate
     if (auto m = r.integer(n, "validate.max_findings", 1, 100'000)) v.max_findings = *m;
   if (NodeId n = r.find(at, "rules"); n != yaml::k_no_node) read_rules(r, n, v);
   if (NodeId n = r.find(at, "schemas"); n != yaml::k_no_node) read_schemas(r, n, file, v);
+  if (NodeId n = r.find(at, "secrets"); n != yaml::k_no_node) read_secrets(r, n, file, v.secrets);
 }
 
 }  // namespace

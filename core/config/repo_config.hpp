@@ -34,6 +34,19 @@ struct SignatureRule {
   Location at;                  // where pushgate.yaml writes the entry, for messages
 };
 
+// validate.secrets: the secret scan of every new commit (validators/secrets/).
+struct SecretScanSettings {
+  // The administrator's allow-list of accepted findings, as an absolute path
+  // (relative to the config's folder when written); "" for none.
+  std::string allowlist;
+  Location allowlist_at;  // where pushgate.yaml names it, for messages
+  // Larger files are not scanned; each is a secrets.file-size finding.
+  std::uint64_t file_size = 4u << 20;
+  // A push bringing more new commits is rejected unscanned (an import of a
+  // long history: raise it for that push).
+  std::size_t max_commits = 10'000;
+};
+
 struct ValidateSettings {
   std::vector<std::string> include{"**/*.yaml", "**/*.yml", "**/*.json"};
   std::vector<std::string> exclude;
@@ -52,6 +65,7 @@ struct ValidateSettings {
   Location schemas_at;  // where pushgate.yaml lists them, for messages
   // validate.signatures, in order: the first entry that covers a ref applies.
   std::vector<SignatureRule> signatures;
+  SecretScanSettings secrets;
 };
 
 enum class DeployerType { local, command, ssh };

@@ -147,3 +147,20 @@ TEST_CASE("validate.schemas are taken from the config's folder unless absolute")
   REQUIRE_FALSE(bad);
   CHECK_THAT(bad.error().message, Catch::Contains("pushgate.yaml:2:") && Catch::Contains("validate.schemas: an entry is empty"));
 }
+
+TEST_CASE("validate.secrets: the allow-list is taken from the config's folder; file_size and max_commits") {
+  auto c = parse_repo_config(
+      "validate:\n  secrets: {allowlist: allow/secrets.txt, file_size: 2MiB, max_commits: 50000}\n",
+      "/srv/git/app.git/pushgate.yaml");
+  REQUIRE(c);
+  CHECK(c->validate.secrets.allowlist == "/srv/git/app.git/allow/secrets.txt");
+  CHECK(c->validate.secrets.allowlist_at.line == 2);
+  CHECK(c->validate.secrets.file_size == 2u << 20);
+  CHECK(c->validate.secrets.max_commits == 50000);
+  CHECK(parse_repo_config("", "p.yaml")->validate.secrets.allowlist.empty());
+
+  auto bad = parse_repo_config("validate:\n  secrets:\n    allowlist: \"\"\n    allow: x\n", "/srv/pushgate.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().message, Catch::Contains("pushgate.yaml:3:") && Catch::Contains("allow-list file") &&
+                                      Catch::Contains("pushgate.yaml:4:"));
+}

@@ -2,51 +2,18 @@
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
+#include <algorithm>
 
 #include "core/git/git.hpp"
-#include "tests/unit/support/temp_dir.hpp"
+#include "tests/unit/support/git_work_tree.hpp"
 
 using namespace pushgate;
 
 namespace {
 
-// A work-tree repository driven with the git CLI. Commits made on a branch
-// and then forgotten (the branch reset) stand for a push's quarantined ones:
-// present, reachable from no ref.
-struct History {
-  test::TempDir dir;
-  test::TempDir scratch;  // git's output, outside the work tree
-  git::RepositoryPtr repo;
-  std::string base;  // the first commit, on main
-
-  History() {
-    git("init -q -b main");
-    base = commit("base");
-    repo = git::open(dir.path().string()).value();
-  }
-
-  std::string git(const std::string& args) {
-    std::string out = (scratch / "git.out").string();
-    std::string cmd = "cd '" + dir.path().string() + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" + dir.path().string() +
-                      "' git -c user.name=t -c user.email=t@t " + args + " >'" + out + "' 2>&1";
-    INFO(cmd);
-    REQUIRE(std::system(cmd.c_str()) == 0);
-    std::string text = test::slurp(out);
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    return text;
-  }
-
-  // Commits a change to one file and returns the commit's id.
-  std::string commit(const std::string& name) {
-    test::spit(dir / (name + ".txt"), name + "\n");
-    git("add -A");
-    git("commit -qm " + name);
-    return git("rev-parse HEAD");
-  }
-
-  git_oid oid(const std::string& rev) { return git::parse_oid(git("rev-parse " + rev)).value(); }
-};
+// Commits made on a branch and then forgotten (the branch reset) stand for
+// a push's quarantined ones: present, reachable from no ref.
+using History = test::GitWorkTree;
 
 std::vector<std::string> hex(const std::vector<git_oid>& ids) {
   std::vector<std::string> out;
@@ -60,8 +27,8 @@ TEST_CASE("new_commits lists what no ref reaches yet, parents first", "[git][new
   git::Library library;
   History h;
   const std::string& base = h.base;
-  std::string b = h.commit("b");
-  std::string c = h.commit("c");
+  std::string b = h.commit("b.txt", "b\n");
+  std::string c = h.commit("c.txt", "c\n");
   h.git("reset -q --hard " + base);
 
   CHECK(hex(git::new_commits(h.repo.get(), {h.oid(c)}).value()) == std::vector<std::string>{b, c});
@@ -96,13 +63,13 @@ TEST_CASE("new_commits follows both sides of a merge and several tips", "[git][n
   History h;
   const std::string& base = h.base;
   h.git("checkout -q -b side");
-  std::string s = h.commit("s");
+  std::string s = h.commit("s.txt", "s\n");
   h.git("checkout -q main");
-  std::string m1 = h.commit("m1");
+  std::string m1 = h.commit("m1.txt", "m1\n");
   h.git("merge -q --no-edit side");
   std::string merge = h.git("rev-parse HEAD");
   h.git("checkout -q -b lone " + base);
-  std::string lone = h.commit("lone");
+  std::string lone = h.commit("lone.txt", "lone\n");
   h.git("checkout -q main");
   h.git("reset -q --hard " + base);
   h.git("branch -D side lone");
@@ -122,8 +89,8 @@ TEST_CASE("commits_in_range reads A..B and a single revision", "[git][new_commit
   git::Library library;
   History h;
   const std::string& base = h.base;
-  std::string b = h.commit("b");
-  std::string c = h.commit("c");
+  std::string b = h.commit("b.txt", "b\n");
+  std::string c = h.commit("c.txt", "c\n");
 
   CHECK(hex(git::commits_in_range(h.repo.get(), base + "..HEAD").value()) == std::vector<std::string>{b, c});
   CHECK(hex(git::commits_in_range(h.repo.get(), "HEAD~1").value()) == std::vector<std::string>{b});

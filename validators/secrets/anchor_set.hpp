@@ -1,0 +1,65 @@
+#pragma once
+// The scanner's prefilter: finds where any of a set of short literals starts
+// in one pass over the text. Each position costs a table lookup on its next
+// three bytes (case folded); only a hit is compared with the literals, so
+// text without anchors is read at memory speed.
+
+#include <bitset>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "validators/secrets/secret_patterns.hpp"
+
+namespace pushgate::secrets {
+
+class AnchorSet {
+ public:
+  // Adds `literal` (3 bytes or more) with a `tag` that find() reports.
+  void add(std::string_view literal, AnchorCase match_case, std::size_t tag);
+
+  // Calls `on_hit(position, tag)` for every position in [begin, end) of
+  // `text` where a literal starts (the literal may run past `end`), in
+  // order; a position where several start is reported once per literal.
+  // `on_hit` returns the position to go on from (at least position + 1), so
+  // a caller can skip over what it matched.
+  template <class OnHit>
+  void find(std::string_view text, std::size_t begin, std::size_t end, OnHit&& on_hit) const {
+    if (text.size() < 3) return;
+    end = std::min(end, text.size() - 2);
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    for (std::size_t i = begin; i < end;) {
+      std::uint32_t key = trigram(p + i);
+      if (!m_filter[slot(key)]) {
+        ++i;
+        continue;
+      }
+      std::size_t next = i + 1;
+      for (const Anchor& a : m_anchors)
+        if (a.key == key && matches(a, text, i)) next = std::max(next, on_hit(i, a.tag));
+      i = next;
+    }
+  }
+
+ private:
+  struct Anchor {
+    std::string literal;
+    AnchorCase match_case;
+    std::size_t tag;
+    std::uint32_t key;
+  };
+  static constexpr int k_bits = 15;
+
+  static std::uint32_t trigram(const unsigned char* p) {
+    return (p[0] | 0x20u) | (p[1] | 0x20u) << 8 | (p[2] | 0x20u) << 16;
+  }
+  static std::uint32_t slot(std::uint32_t key) { return (key * 0x9E3779B1u) >> (32 - k_bits); }
+  static bool matches(const Anchor& a, std::string_view text, std::size_t at);
+
+  std::bitset<1u << k_bits> m_filter;
+  std::vector<Anchor> m_anchors;
+};
+
+}  // namespace pushgate::secrets
