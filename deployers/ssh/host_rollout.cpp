@@ -41,7 +41,7 @@ bool HostRollout::open() {
   return true;
 }
 
-bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
+bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
   StepRunner steps(*m_runner, m_request, m_host.host);
   std::optional<Release> target;
   if (reuse_kept) {
@@ -56,16 +56,16 @@ bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
     }
   }
   if (!target) {
-    auto staged = stage();
-    if (!staged) return fail(staged.error().message);
-    auto written = m_folder->write_release(m_request.release_id, m_request.commit, (*staged)->manifest,
-                                           (*staged)->dir, m_previous);
+    auto plan = stager.plan(m_previous ? m_previous->tree : "");
+    if (!plan) return fail(plan.error().message);
+    auto written = m_folder->write_release(m_request.release_id, m_request.commit, **plan, m_previous);
     if (!written) return fail(fmt::format("cannot make release {}: {}", m_request.release_id, written.error().message));
     m_made = m_request.release_id;
     m_upload = *written;
-    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release",
-                           m_made, written->files_sent, written->bytes_sent, written->files_kept));
-    target = Release{m_made, m_request.commit};
+    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release{}",
+                           m_made, written->files_sent, written->bytes_sent, written->files_kept,
+                           m_previous && !written->reused_live ? " (its tree is not in the repository)" : ""));
+    target = Release{m_made, m_request.commit, (*plan)->tree};
     if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
       return fail(fmt::format("{}; nothing was switched", *failed));
   }

@@ -4,27 +4,18 @@
 // on the host, and, when the fleet's rollout fails, switch back. Each step
 // is written to the job's log as a line naming the host.
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/config/repo_config.hpp"
 #include "deployers/deployer.hpp"
-#include "deployers/ssh/release_manifest.hpp"
+#include "deployers/ssh/release_stager.hpp"
 #include "deployers/ssh/remote_release_folder.hpp"
 #include "deployers/ssh/ssh_connection.hpp"
 #include "deployers/step_runner.hpp"
 
 namespace pushgate::ssh {
-
-// A release written locally once per deploy and sent to each host.
-struct StagedRelease {
-  std::filesystem::path dir;
-  Manifest manifest;
-};
-// Makes (once) and returns the staged release, or why it cannot be made.
-using StageFn = std::function<Expected<const StagedRelease*>()>;
 
 class HostRollout {
  public:
@@ -38,9 +29,9 @@ class HostRollout {
   bool open();
   // Makes `request.commit` live on the host: a kept release of it when
   // `reuse_kept` and there is one, else release `request.release_id` made
-  // from `stage()`. False (state failed, why()) when a step failed; the
+  // as `stager` plans it for this host. False (state failed, why()) when a step failed; the
   // host may then be switched (switched()) and wait for switch_back().
-  bool roll_forward(const StageFn& stage, bool reuse_kept);
+  bool roll_forward(ReleaseStager& stager, bool reuse_kept);
   // Makes what was live before roll_forward live again (or nothing) and
   // removes the release it made. A message for the log when it cannot.
   std::optional<std::string> switch_back();

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <pwd.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <thread>
 
 #include "core/jobs/job.hpp"
-#include "deployers/release_tree.hpp"
 
 namespace pushgate::ssh {
 
@@ -71,63 +69,6 @@ LineSink host_log(const LineSink& log, std::mutex& mutex, std::string label) {
   };
 }
 
-// A temporary folder under `parent`, removed with what it holds.
-class StagingFolder {
- public:
-  explicit StagingFolder(const std::filesystem::path& parent) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    std::string pattern = (parent / "ssh-release-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) m_path = pattern;
-  }
-  ~StagingFolder() {
-    std::error_code ec;
-    if (!m_path.empty()) std::filesystem::remove_all(m_path, ec);
-  }
-  StagingFolder(const StagingFolder&) = delete;
-  StagingFolder& operator=(const StagingFolder&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
-
-// Writes the release once, the first time a host needs it.
-class Stager {
- public:
-  Stager(const DeployRequest& request, const Environment& env, const std::filesystem::path& parent)
-      : m_request(request), m_env(env), m_parent(parent) {}
-  Expected<const StagedRelease*> get() {
-    std::lock_guard lock(m_mutex);
-    if (!m_result) m_result = make();
-    if (!*m_result) return m_result->error();
-    return &**m_result;
-  }
-
- private:
-  Expected<StagedRelease> make() {
-    m_folder = std::make_unique<StagingFolder>(m_parent);
-    if (m_folder->path().empty())
-      return Error{ErrorCode::io, fmt::format("cannot create a staging folder in {}", m_parent.string())};
-    StagedRelease staged{m_folder->path() / "release", {}};
-    auto written = materialize_tree(m_request.repo, m_request.commit, m_env.path, staged.dir,
-                                    {m_env.deployer.max_file_size, m_env.deployer.max_release_size});
-    if (!written) return Error{written.error().code, fmt::format("cannot make release {}: {}", m_request.release_id,
-                                                                 written.error().message)};
-    auto manifest = manifest_of(m_request.repo, m_request.commit, m_env.path);
-    if (!manifest) return manifest.error();
-    staged.manifest = std::move(*manifest);
-    return staged;
-  }
-
-  const DeployRequest& m_request;
-  const Environment& m_env;
-  std::filesystem::path m_parent;
-  std::mutex m_mutex;
-  std::unique_ptr<StagingFolder> m_folder;
-  std::optional<Expected<StagedRelease>> m_result;
-};
-
 // `fn` on every host's release folder, `parallel` hosts at once; a host
 // that cannot be reached gives its Error.
 template <class T>
@@ -175,8 +116,7 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     own.log = host_log(request.log, log_mutex, h.label());
     runs.push_back(std::make_unique<HostRollout>(h, m_settings, m_env, std::move(own)));
   }
-  Stager stager(request, m_env, m_staging);
-  StageFn stage = [&] { return stager.get(); };
+  ReleaseStager stager(request, m_env, m_staging);
 
   const std::size_t n = runs.size();
   const std::size_t per_batch = s.batch.of(n, true);
@@ -190,7 +130,7 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     note(fmt::format("pushgate: batch {}/{}{}: {} host{}", b + 1, batches, b == 0 && batches > 1 ? " (canary)" : "",
                      batch.size(), batch.size() == 1 ? "" : "s"));
     for_each_parallel(batch, s.parallel, [&](std::size_t i) {
-      if (runs[i]->open()) runs[i]->roll_forward(stage, reuse_kept);
+      if (runs[i]->open()) runs[i]->roll_forward(stager, reuse_kept);
     });
     for (std::size_t i : batch) {
       if (runs[i]->state() == State::unreachable) ++down;

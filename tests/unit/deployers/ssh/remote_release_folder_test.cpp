@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "deployers/release_tree.hpp"
+#include "deployers/ssh/release_manifest.hpp"
 #include "tests/unit/deployers/deploy_fixture.hpp"
 #include "tests/unit/support/loopback_sshd.hpp"
 
@@ -20,18 +21,22 @@ ino_t inode(const fs::path& p) {
   return st.st_ino;
 }
 
-// A commit staged as the SSH deployer stages it: written locally, with its manifest.
+std::string content(const fs::path& p) { return slurp(p); }
+
+// A commit staged as the SSH deployer stages it, with the plan for a host
+// whose live release is `live` (nullopt: none).
 struct Staged {
   std::string commit;
-  std::string id;
-  fs::path dir;
-  Manifest manifest;
+  Environment env = local_environment("/unused");
+  Attempt attempt;
+  ReleaseStager stager;
   Staged(TestRepo& repo, const TempDir& tmp, const std::map<std::string, std::string>& files, int job)
-      : commit(repo.commit(repo.files(files))),
-        id(fmt::format("20260101T00000{}Z-{}-j{}", job, commit.substr(0, 12), job)),
-        dir(tmp / id) {
-    REQUIRE(materialize_tree(repo.get(), commit, "", dir).has_value());
-    manifest = manifest_of(repo.get(), commit, "").value();
+      : commit(repo.commit(repo.files(files))), attempt(repo, env, commit, job), stager(attempt.request, env, tmp / "stage") {}
+  const std::string& id() const { return attempt.request.release_id; }
+  const ReleasePlan& plan(const std::optional<Release>& live) {
+    auto p = stager.plan(live ? live->tree : "");
+    REQUIRE(p.has_value());
+    return **p;
   }
 };
 
@@ -51,48 +56,63 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
 
   std::map<std::string, std::string> files{{"app.yaml", "version: 1\n"}, {"bin/run*", "#!/bin/sh\n"},
                                            {"@link", "app.yaml"}, {"docs/$(id).md", "x\n"}};
+  // A name past tar's 100-byte header field, and a symlink target past it too.
+  std::string deep = "deep/" + std::string(60, 'd') + "/" + std::string(60, 'e') + ".yaml";
+  files[deep] = "deep: 1\n";
+  files["@far"] = deep;
   Staged first(repo, staging, files, 1);
   files["app.yaml"] = "version: 2\n";
   files.erase("docs/$(id).md");
   files["new.txt"] = "new\n";
   Staged second(repo, staging, files, 2);
+  TempDir expected;
+  REQUIRE(materialize_tree(repo.get(), first.commit, "", expected / "first").has_value());
+  REQUIRE(materialize_tree(repo.get(), second.commit, "", expected / "second").has_value());
 
   REQUIRE(folder.prepare().has_value());
   CHECK_FALSE(folder.live().value().has_value());
-  auto up1 = folder.write_release(first.id, first.commit, first.manifest, first.dir, std::nullopt);
+  auto up1 = folder.write_release(first.id(), first.commit, first.plan(std::nullopt), std::nullopt);
   REQUIRE(up1.has_value());
   CHECK_FALSE(up1->reused_live);
-  CHECK(up1->files_sent == 4);
-  REQUIRE(folder.switch_to(first.id).has_value());
-  CHECK(fs::read_symlink(root / "current") == fs::path("releases") / first.id);
-  CHECK(snapshot(root / "current") == snapshot(first.dir));
+  CHECK(up1->files_sent == 6);
+  REQUIRE(folder.switch_to(first.id()).has_value());
+  CHECK(fs::read_symlink(root / "current") == fs::path("releases") / first.id());
+  CHECK(snapshot(root / "current") == snapshot(expected / "first"));
   CHECK((fs::status(root / "current/bin/run").permissions() & fs::perms::owner_exec) != fs::perms::none);
+  CHECK(fs::read_symlink(root / "current/far") == fs::path(deep));
   auto live = folder.live().value();
   REQUIRE(live);
-  CHECK(live->id == first.id);
+  CHECK(live->id == first.id());
   CHECK(live->commit == first.commit);
+  CHECK(live->tree == tree_id_of(repo.get(), first.commit, "").value());
 
-  auto up2 = folder.write_release(second.id, second.commit, second.manifest, second.dir, live);
+  fs::path live_app = root / "releases" / first.id() / "app.yaml";
+  ino_t live_app_inode = inode(live_app);
+  auto up2 = folder.write_release(second.id(), second.commit, second.plan(live), live);
   REQUIRE(up2.has_value());
   CHECK(up2->reused_live);
   CHECK(up2->files_sent == 2);  // app.yaml changed, new.txt added
   CHECK(up2->bytes_sent == std::string("version: 2\nnew\n").size());
   CHECK(up2->removed == 2);     // app.yaml replaced, docs/ gone
-  CHECK(snapshot(root / "releases" / second.id) == snapshot(second.dir));
-  // Unchanged files are the live release's own, linked; the live release is untouched.
-  CHECK(inode(root / "releases" / second.id / "bin/run") == inode(root / "releases" / first.id / "bin/run"));
-  CHECK(snapshot(root / "releases" / first.id) == snapshot(first.dir));
+  CHECK(snapshot(root / "releases" / second.id()) == snapshot(expected / "second"));
+  // Unchanged files are the live release's own, linked; a changed one is a
+  // new file: the live release's copy keeps its content and inode.
+  CHECK(inode(root / "releases" / second.id() / "bin/run") == inode(root / "releases" / first.id() / "bin/run"));
+  CHECK(inode(root / "releases" / second.id() / "app.yaml") != live_app_inode);
+  CHECK(inode(live_app) == live_app_inode);
+  CHECK(content(live_app) == "version: 1\n");
+  CHECK(snapshot(root / "releases" / first.id()) == snapshot(expected / "first"));
 
-  REQUIRE(folder.switch_to(second.id).has_value());
+  REQUIRE(folder.switch_to(second.id()).has_value());
   auto kept = folder.releases().value();
   REQUIRE(kept.size() == 2);
-  CHECK(kept[0].id == second.id);
+  CHECK(kept[0].id == second.id());
   CHECK(kept[1].commit == first.commit);
-  CHECK_FALSE(folder.remove(second.id).has_value());        // live
+  CHECK_FALSE(folder.remove(second.id()).has_value());        // live
   CHECK(folder.prune(1).value().empty());                    // the one before live stays
-  REQUIRE(folder.remove(first.id).has_value());
-  CHECK_FALSE(fs::exists(root / "releases" / first.id));
-  CHECK_FALSE(fs::exists(root / "releases" / ("." + first.id + ".commit")));
+  REQUIRE(folder.remove(first.id()).has_value());
+  CHECK_FALSE(fs::exists(root / "releases" / first.id()));
+  CHECK_FALSE(fs::exists(root / "releases" / ("." + first.id() + ".commit")));
 
   SECTION("prepare removes what an interrupted deploy left") {
     fs::create_directories(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.partial" / "x");
@@ -102,16 +122,26 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     CHECK(snapshot(root / "releases").count(".20260101T000009Z-aaaaaaaaaaaa-j9.commit") == 0);
     CHECK_FALSE(fs::exists(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.partial"));
     CHECK_FALSE(fs::is_symlink(root / ".current.tmp"));
-    CHECK(folder.live().value()->id == second.id);
+    CHECK(folder.live().value()->id == second.id());
   }
-  SECTION("a live release without a manifest is not reused: the next one is sent whole") {
-    fs::remove(root / "releases" / ("." + second.id + ".manifest"));
+  SECTION("a live release whose tree the repository lacks is not reused: the next one is sent whole") {
+    spit(root / "releases" / ("." + second.id() + ".commit"), second.commit + "\ntree " + std::string(40, 'b') + "\n");
     Staged third(repo, staging, {{"app.yaml", "version: 3\n"}, {"bin/run*", "#!/bin/sh\n"}}, 3);
-    auto up3 = folder.write_release(third.id, third.commit, third.manifest, third.dir, folder.live().value());
+    auto now = folder.live().value();
+    REQUIRE(now);
+    CHECK(now->tree == std::string(40, 'b'));
+    auto up3 = folder.write_release(third.id(), third.commit, third.plan(now), now);
     REQUIRE(up3.has_value());
     CHECK_FALSE(up3->reused_live);
     CHECK(up3->files_sent == 2);
-    CHECK(snapshot(root / "releases" / third.id) == snapshot(third.dir));
+    CHECK(content(root / "releases" / third.id() / "app.yaml") == "version: 3\n");
+  }
+  SECTION("a release whose partial folder is in the way is refused, not merged into") {
+    Staged third(repo, staging, {{"app.yaml", "version: 3\n"}}, 3);
+    fs::create_directories(root / "releases" / ("." + third.id() + ".partial") / "app.yaml");
+    auto up3 = folder.write_release(third.id(), third.commit, third.plan(std::nullopt), std::nullopt);
+    REQUIRE_FALSE(up3.has_value());
+    CHECK_THAT(up3.error().message, Catch::Contains("pushgate-write"));
   }
   SECTION("clear_live leaves nothing live") {
     REQUIRE(folder.clear_live().has_value());
