@@ -7,8 +7,13 @@
 
 namespace pushgate::ssh {
 
-HostRollout::HostRollout(HostSpec host, const SshSettings& settings, const Environment& env, DeployRequest request)
-    : m_host(std::move(host)), m_settings(settings), m_env(env), m_request(std::move(request)) {}
+HostRollout::HostRollout(HostConnections& connections, std::size_t index, HostSpec host, const Environment& env,
+                         DeployRequest request)
+    : m_connections(connections),
+      m_index(index),
+      m_host(std::move(host)),
+      m_env(env),
+      m_request(std::move(request)) {}
 
 bool HostRollout::fail(std::string why) {
   if (m_request.log) m_request.log("pushgate: " + why);
@@ -22,22 +27,28 @@ StepContext HostRollout::context(const Release& release) const {
 }
 
 bool HostRollout::open() {
-  auto connection = Connection::open(m_host, m_settings);
-  if (!connection) {
-    // A host that cannot be reached may be tolerated (max_unavailable); one
-    // that answers with the wrong key or refuses the identity may not.
-    bool unreachable = connection.error().code == ErrorCode::io;
-    fail(connection.error().message);
-    if (unreachable) m_state = State::unreachable;
-    return false;
+  for (bool fresh : {false, true}) {
+    auto connection = m_connections.get(m_index, fresh);
+    if (!connection) {
+      // A host that cannot be reached may be tolerated (max_unavailable); one
+      // that answers with the wrong key or refuses the identity may not.
+      bool unreachable = connection.error().code == ErrorCode::io;
+      fail(connection.error().message);
+      if (unreachable) m_state = State::unreachable;
+      return false;
+    }
+    m_connection = *connection;
+    m_runner = std::make_unique<RemoteProcessRunner>(*m_connection);
+    m_folder = std::make_unique<RemoteReleaseFolder>(*m_connection, m_host.dir, m_env.deployer.timeout);
+    auto prepared = m_folder->prepare();
+    if (prepared) break;
+    // A connection kept from reading what is live may have died since: one new try.
+    if (fresh || prepared.error().code != ErrorCode::io) return fail(prepared.error().message);
   }
-  m_connection.emplace(std::move(*connection));
-  m_runner = std::make_unique<RemoteProcessRunner>(*m_connection);
-  m_folder = std::make_unique<RemoteReleaseFolder>(*m_connection, m_host.dir, m_env.deployer.timeout);
-  if (auto prepared = m_folder->prepare(); !prepared) return fail(prepared.error().message);
   auto live = m_folder->live();
   if (!live) return fail(live.error().message);
   m_previous = *live;
+  m_asked = true;
   return true;
 }
 
@@ -72,6 +83,7 @@ bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
   if (auto switched = m_folder->switch_to(target->id); !switched)
     return fail(fmt::format("{}; nothing was switched", switched.error().message));
   m_switched = true;
+  m_target = target;
   steps.note(fmt::format("pushgate: switched {} to release {}", m_folder->root(), target->id));
   std::optional<std::string> failed = steps.run_all("after", m_env.deployer.after, context(*target), m_env.deployer.timeout);
   if (!failed && m_env.health) failed = steps.check_health(*m_env.health, context(*target));
@@ -103,6 +115,11 @@ std::optional<std::string> HostRollout::switch_back() {
   }
   if (problem) steps.note("pushgate: " + *problem);
   return problem;
+}
+
+std::optional<std::optional<Release>> HostRollout::live_now() const {
+  if (!m_asked) return std::nullopt;
+  return m_switched ? m_target : m_previous;
 }
 
 void HostRollout::prune(std::size_t keep) {

@@ -72,20 +72,40 @@ LineSink host_log(const LineSink& log, std::mutex& mutex, std::string label) {
 // `fn` on every host's release folder, `parallel` hosts at once; a host
 // that cannot be reached gives its Error.
 template <class T>
-std::vector<std::optional<Expected<T>>> on_every_host(const std::vector<HostSpec>& hosts, const SshSettings& settings,
+std::vector<std::optional<Expected<T>>> on_every_host(const std::vector<HostSpec>& hosts, HostConnections& connections,
                                                       const Environment& env,
                                                       const std::function<Expected<T>(RemoteReleaseFolder&)>& fn) {
   std::vector<std::optional<Expected<T>>> out(hosts.size());
   for_each_parallel(all_of(hosts.size()), std::max<std::size_t>(env.deployer.ssh.parallel, 4), [&](std::size_t i) {
-    auto connection = Connection::open(hosts[i], settings);
+    auto connection = connections.get(i);
     if (!connection) {
       out[i].emplace(connection.error());
       return;
     }
-    RemoteReleaseFolder folder(*connection, hosts[i].dir, env.deployer.timeout);
+    RemoteReleaseFolder folder(**connection, hosts[i].dir, env.deployer.timeout);
     out[i].emplace(fn(folder));
   });
   return out;
+}
+
+// What most hosts have live (nullopt entries: hosts not asked). Ties go to
+// the newest release: ids sort by time.
+std::optional<LiveRelease> most_live(const std::vector<std::optional<std::optional<Release>>>& hosts) {
+  std::map<std::string, std::pair<std::size_t, LiveRelease>> votes;
+  for (const auto& host : hosts)
+    if (host && *host) {
+      auto& vote = votes[(*host)->id];
+      ++vote.first;
+      vote.second = {(*host)->id, (*host)->commit};
+    }
+  std::optional<LiveRelease> best;
+  std::size_t most = 0;
+  for (const auto& [id, vote] : votes)
+    if (vote.first >= most) {
+      most = vote.first;
+      best = vote.second;
+    }
+  return best;
 }
 
 }  // namespace
@@ -94,6 +114,7 @@ SshDeployer::SshDeployer(Environment env, std::filesystem::path staging)
     : m_env(std::move(env)),
       m_settings{m_env.deployer.ssh.identity, m_env.deployer.ssh.known_hosts, m_env.deployer.ssh.connect_timeout},
       m_hosts(host_specs(m_env)),
+      m_connections(m_hosts, m_settings),
       m_staging(std::move(staging)) {
   if (m_hosts.empty()) throw Failure(ErrorCode::config, fmt::format("environment {}: no hosts", m_env.name));
   for (const auto& h : m_hosts)
@@ -111,11 +132,21 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     if (request.log) request.log(line);
   };
   std::vector<std::unique_ptr<HostRollout>> runs;
-  for (const auto& h : m_hosts) {
+  for (std::size_t i = 0; i < m_hosts.size(); ++i) {
     DeployRequest own = request;
-    own.log = host_log(request.log, log_mutex, h.label());
-    runs.push_back(std::make_unique<HostRollout>(h, m_settings, m_env, std::move(own)));
+    own.log = host_log(request.log, log_mutex, m_hosts[i].label());
+    runs.push_back(std::make_unique<HostRollout>(m_connections, i, m_hosts[i], m_env, std::move(own)));
   }
+  // Whatever happens, the hosts' state is known afterwards without asking again.
+  struct Remember {
+    const std::vector<std::unique_ptr<HostRollout>>& runs;
+    std::optional<std::optional<LiveRelease>>& live;
+    ~Remember() {
+      std::vector<std::optional<std::optional<Release>>> now;
+      for (const auto& run : runs) now.push_back(run->live_now());
+      live = most_live(now);
+    }
+  } remember{runs, m_live};
   ReleaseStager stager(request, m_env, m_staging);
 
   const std::size_t n = runs.size();
@@ -228,30 +259,17 @@ DeployOutcome SshDeployer::rollback(const DeployRequest& request, const std::str
 
 std::optional<LiveRelease> SshDeployer::live() const {
   if (m_live) return *m_live;
-  auto found = on_every_host<std::optional<Release>>(m_hosts, m_settings, m_env,
+  auto found = on_every_host<std::optional<Release>>(m_hosts, m_connections, m_env,
                                                      [](RemoteReleaseFolder& f) { return f.live(); });
-  std::map<std::string, std::pair<std::size_t, LiveRelease>> votes;
+  std::vector<std::optional<std::optional<Release>>> now;
   for (const auto& host : found)
-    if (host && *host && **host) {
-      const Release& r = ***host;
-      auto& vote = votes[r.id];
-      ++vote.first;
-      vote.second = {r.id, r.commit};
-    }
-  std::optional<LiveRelease> best;
-  std::size_t most = 0;
-  // Ties go to the newest release: ids sort by time.
-  for (const auto& [id, vote] : votes)
-    if (vote.first >= most) {
-      most = vote.first;
-      best = vote.second;
-    }
-  m_live = best;
-  return best;
+    now.push_back(host && *host ? std::optional<std::optional<Release>>(**host) : std::nullopt);
+  m_live = most_live(now);
+  return *m_live;
 }
 
 std::vector<LiveRelease> SshDeployer::releases() const {
-  auto found = on_every_host<std::vector<Release>>(m_hosts, m_settings, m_env,
+  auto found = on_every_host<std::vector<Release>>(m_hosts, m_connections, m_env,
                                                    [](RemoteReleaseFolder& f) { return f.releases(); });
   std::map<std::string, LiveRelease, std::greater<>> all;
   for (const auto& host : found)
@@ -264,7 +282,7 @@ std::vector<LiveRelease> SshDeployer::releases() const {
 
 Expected<bool> SshDeployer::discard(const std::string& release) {
   m_live.reset();
-  auto results = on_every_host<bool>(m_hosts, m_settings, m_env, [&](RemoteReleaseFolder& f) -> Expected<bool> {
+  auto results = on_every_host<bool>(m_hosts, m_connections, m_env, [&](RemoteReleaseFolder& f) -> Expected<bool> {
     auto kept = f.releases();
     if (!kept) return kept.error();
     bool there = std::any_of(kept->begin(), kept->end(), [&](const Release& r) { return r.id == release; });
