@@ -40,16 +40,16 @@ bool HostRollout::open() {
     m_connection = *connection;
     m_runner = std::make_unique<RemoteProcessRunner>(*m_connection);
     m_folder = std::make_unique<RemoteReleaseFolder>(*m_connection, m_host.dir, m_env.deployer.timeout);
-    auto prepared = m_folder->prepare();
-    if (prepared) break;
+    auto live = m_folder->live();
+    if (live) {
+      m_previous = *live;
+      m_asked = true;
+      return true;
+    }
     // A connection kept from reading what is live may have died since: one new try.
-    if (fresh || prepared.error().code != ErrorCode::io) return fail(prepared.error().message);
+    if (fresh || live.error().code != ErrorCode::io) return fail(live.error().message);
   }
-  auto live = m_folder->live();
-  if (!live) return fail(live.error().message);
-  m_previous = *live;
-  m_asked = true;
-  return true;
+  return false;
 }
 
 bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
@@ -69,20 +69,34 @@ bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
   if (!target) {
     auto plan = stager.plan(m_previous ? m_previous->tree : "");
     if (!plan) return fail(plan.error().message);
-    auto written = m_folder->write_release(m_request.release_id, m_request.commit, **plan, m_previous);
-    if (!written) return fail(fmt::format("cannot make release {}: {}", m_request.release_id, written.error().message));
-    m_made = m_request.release_id;
+    // Without `before` commands the release goes live in the same remote command.
+    bool at_once = m_env.deployer.before.empty();
+    m_made = m_request.release_id;  // removed again if anything fails, even when complete
+    auto written = m_folder->write_release(m_made, m_request.commit, **plan, m_previous,
+                                           at_once ? RemoteReleaseFolder::Then::go_live
+                                                   : RemoteReleaseFolder::Then::stay);
+    if (!written) {
+      // Cut off at the very end, the command may have switched: switching back is then safe either way.
+      if (at_once) {
+        m_switched = true;
+        m_target = Release{m_made, m_request.commit, (*plan)->tree};
+      }
+      return fail(fmt::format("cannot make release {}: {}", m_made, written.error().message));
+    }
     m_upload = *written;
     steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release{}",
                            m_made, written->files_sent, written->bytes_sent, written->files_kept,
                            m_previous && !written->reused_live ? " (its tree is not in the repository)" : ""));
     target = Release{m_made, m_request.commit, (*plan)->tree};
+    m_switched = at_once;
     if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
       return fail(fmt::format("{}; nothing was switched", *failed));
   }
-  if (auto switched = m_folder->switch_to(target->id); !switched)
-    return fail(fmt::format("{}; nothing was switched", switched.error().message));
-  m_switched = true;
+  if (!m_switched) {
+    if (auto switched = m_folder->switch_to(target->id); !switched)
+      return fail(fmt::format("{}; nothing was switched", switched.error().message));
+    m_switched = true;
+  }
   m_target = target;
   steps.note(fmt::format("pushgate: switched {} to release {}", m_folder->root(), target->id));
   std::optional<std::string> failed = steps.run_all("after", m_env.deployer.after, context(*target), m_env.deployer.timeout);
@@ -111,7 +125,7 @@ std::optional<std::string> HostRollout::switch_back() {
   }
   // Only releases that were good stay, so a rollback never lands on a bad one.
   if (!m_made.empty() && !m_switched) {
-    if (auto removed = m_folder->remove(m_made); removed) m_made.clear();
+    if (auto removed = m_folder->remove({m_made}); removed) m_made.clear();
   }
   if (problem) steps.note("pushgate: " + *problem);
   return problem;

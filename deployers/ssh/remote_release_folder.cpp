@@ -15,41 +15,60 @@ namespace {
 // one argument of its shell, which Linux caps at 128 KiB.
 constexpr std::size_t k_paths_per_command = 64 * 1024;
 
-// Removes what an interrupted deploy left in DIR ($1): partial releases,
-// commit and manifest files without their release, a stray temporary link.
-// A fixed script; DIR reaches it as an argument, never as code.
-constexpr const char* k_prepare_script = R"(set -e
+// Removes releases $2... of DIR $1, never the live one: each is first
+// renamed to its partial name, so a removal cut off half-way never leaves a
+// whole name on half a release.
+constexpr const char* k_remove_script = R"(set -e
+cd -- "$1/releases"
+live=$(readlink -- ../current || true)
+shift
+for id in "$@"; do
+  if [ "$live" = "releases/$id" ]; then echo "release $id is live: not removed" >&2; exit 3; fi
+  if [ -d "$id" ]; then mv -T -- "$id" ".$id.partial"; fi
+  rm -rf -- ".$id.partial" ".$id.commit"
+done)";
+
+// Points DIR/current at release $id: a new link, then rename(2) over the old
+// one (mv -T), so readers see the old or the new release, never none. The
+// end of the scripts below, which run in DIR/releases.
+constexpr const char* k_switch_end = R"(rm -f -- ../.current.tmp
+ln -s -- "releases/$id" ../.current.tmp
+mv -T -f -- ../.current.tmp ../current
+)";
+
+// Makes release $2 of DIR $1 live, with k_switch_end.
+constexpr const char* k_switch_start = R"(set -e
+cd -- "$1/releases"
+id=$2
+)";
+
+// Makes release $2 in DIR $1. First removes what an interrupted deploy
+// left: partial releases, commit files without their release, a stray
+// temporary link. Then the partial folder is made empty ($3 empty), found
+// made already ($3 "."), or copied from release $3 with hard links; paths
+// $6... are deleted from it; the tar archive on stdin is extracted into it,
+// creating every entry anew (--keep-old-files: an entry that exists is an
+// error, so nothing is written through a link into release $3), with the
+// host's umask and account, not the archive's; $4 is recorded as its
+// .commit file; it gets its final name; and when $5 is "live", k_switch_end
+// makes it live. One remote command, as every command costs the host a start
+// of the account's shell and its rc files.
+constexpr const char* k_write_start = R"(set -e
+command -v tar >/dev/null 2>&1 || { echo "there is no tar on this host: pushgate needs GNU tar here" >&2; exit 127; }
 mkdir -p -- "$1/releases"
 cd -- "$1/releases"
+id=$2 from=$3 record=$4 then=$5
+shift 5
 for f in .*.partial; do
-  if [ -e "$f" ] || [ -L "$f" ]; then rm -rf -- "$f"; fi
+  [ -e "$f" ] || [ -L "$f" ] || continue
+  [ "$f" = ".$id.partial" ] && [ "$from" = . ] || rm -rf -- "$f"
 done
 for f in .*.commit; do
   [ -e "$f" ] || continue
-  id=${f#.}; id=${id%.commit}
-  [ -d "$id" ] || rm -f -- "$f"
+  old=${f#.}; old=${old%.commit}
+  [ -d "$old" ] || rm -f -- "$f"
 done
-rm -f -- "$1/.current.tmp")";
-
-// Removes release $2 of DIR $1: first renamed to its partial name, so a
-// removal cut off half-way never leaves a whole name on half a release.
-constexpr const char* k_remove_script = R"(set -e
-cd -- "$1/releases"
-if [ -d "$2" ]; then mv -T -- "$2" ".$2.partial"; fi
-rm -rf -- ".$2.partial" ".$2.commit")";
-
-// Makes release $2 in DIR $1: its partial folder is made empty ($3 empty),
-// found made already ($3 "."), or copied from release $3 with hard links;
-// paths $5... are deleted from it; the tar archive on stdin is extracted
-// into it, creating every entry anew (--keep-old-files: an entry that exists
-// is an error, so nothing is written through a link into release $3), with
-// the host's umask and account, not the archive's; $4 is recorded as its
-// .commit file; then it gets its final name.
-constexpr const char* k_write_script = R"(set -e
-command -v tar >/dev/null 2>&1 || { echo "there is no tar on this host: pushgate needs GNU tar here" >&2; exit 127; }
-cd -- "$1/releases"
-id=$2 from=$3 record=$4
-shift 4
+rm -f -- ../.current.tmp
 partial=.$id.partial
 case $from in
   '') mkdir -- "$partial" ;;
@@ -59,15 +78,9 @@ esac
 if [ $# -gt 0 ]; then (cd -- "$partial" && rm -rf -- "$@"); fi
 tar -x -f - -C "$partial" --no-same-owner --no-same-permissions --touch --keep-old-files
 printf '%s' "$record" >".$id.commit"
-mv -T -- "$partial" "$id")";
-
-// Points DIR/current ($1) at release $2: a new link, then rename(2) over the
-// old one (mv -T), so readers see the old or the new release, never none.
-constexpr const char* k_switch_script = R"(set -e
-cd -- "$1"
-rm -f -- .current.tmp
-ln -s -- "releases/$2" .current.tmp
-mv -T -f -- .current.tmp current)";
+mv -T -- "$partial" "$id"
+[ "$then" = live ] || exit 0
+)";
 
 // `paths` in groups that each fit one command.
 std::vector<std::vector<std::string>> in_batches(const std::vector<std::string>& paths) {
@@ -119,13 +132,9 @@ Expected<bool> RemoteReleaseFolder::run(const std::vector<std::string>& argv, co
                                           result.describe(), output.empty() ? "" : ": ", output)};
 }
 
-Expected<bool> RemoteReleaseFolder::prepare() {
-  return run({"sh", "-c", k_prepare_script, "pushgate-prepare", m_root});
-}
-
 Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id, const std::string& commit,
-                                                           const ReleasePlan& plan,
-                                                           const std::optional<Release>& live) {
+                                                           const ReleasePlan& plan, const std::optional<Release>& live,
+                                                           Then then) {
   if (plan.reuses_live && !live)
     return Error{ErrorCode::internal, fmt::format("{}: a plan that reuses the live release, and none is live",
                                                   m_connection.host().label())};
@@ -145,8 +154,10 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
     }
   }
   std::string from = made ? "." : plan.reuses_live ? live->id : "";
-  std::vector<std::string> argv{"sh", "-c", k_write_script, "pushgate-write", m_root, id, from,
-                                fmt::format("{}\ntree {}\n", commit, plan.tree)};
+  std::string script = std::string(k_write_start) + k_switch_end;
+  std::vector<std::string> argv{"sh", "-c", script, "pushgate-write", m_root, id, from,
+                                fmt::format("{}\ntree {}\n", commit, plan.tree),
+                                then == Then::go_live ? "live" : "stay"};
   if (!batches.empty()) argv.insert(argv.end(), batches.back().begin(), batches.back().end());
   if (auto written = run(argv, "", plan.archive); !written) return written.error();
   return ReleaseUpload{plan.reuses_live, plan.size.files, plan.kept_files, plan.removed.size(), plan.size.content,
@@ -154,7 +165,7 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
 }
 
 Expected<bool> RemoteReleaseFolder::switch_to(const std::string& id) {
-  return run({"sh", "-c", k_switch_script, "pushgate-switch", m_root, id});
+  return run({"sh", "-c", std::string(k_switch_start) + k_switch_end, "pushgate-switch", m_root, id});
 }
 
 Expected<bool> RemoteReleaseFolder::clear_live() {
@@ -165,15 +176,13 @@ Expected<bool> RemoteReleaseFolder::clear_live() {
   return true;
 }
 
-Expected<bool> RemoteReleaseFolder::remove(const std::string& id) {
-  if (!parse_release_name(id))
-    return Error{ErrorCode::usage, fmt::format("'{}' is not a release name", id)};
-  auto current = live();
-  if (!current) return current.error();
-  if (*current && (*current)->id == id)
-    return Error{ErrorCode::internal,
-                 fmt::format("{}: release {} is live; it cannot be removed", m_connection.host().label(), id)};
-  return run({"sh", "-c", k_remove_script, "pushgate-remove", m_root, id});
+Expected<bool> RemoteReleaseFolder::remove(const std::vector<std::string>& ids) {
+  if (ids.empty()) return true;
+  for (const auto& id : ids)
+    if (!parse_release_name(id)) return Error{ErrorCode::usage, fmt::format("'{}' is not a release name", id)};
+  std::vector<std::string> argv{"sh", "-c", k_remove_script, "pushgate-remove", m_root};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  return run(argv);
 }
 
 Expected<std::vector<std::string>> RemoteReleaseFolder::prune(std::size_t keep) {
@@ -188,10 +197,9 @@ Expected<std::vector<std::string>> RemoteReleaseFolder::prune(std::size_t keep) 
   std::vector<std::string> removed;
   for (std::size_t i = keep; i < kept->size(); ++i) {
     const std::string& id = (*kept)[i].id;
-    if (id == live_id || id == before_live) continue;
-    if (auto gone = remove(id); !gone) return gone.error();
-    removed.push_back(id);
+    if (id != live_id && id != before_live) removed.push_back(id);
   }
+  if (auto gone = remove(removed); !gone) return gone.error();
   return removed;
 }
 

@@ -52,22 +52,26 @@ class RemoteReleaseFolder {
   std::string release_path(const std::string& id) const;
 
   // Every operation returns an Error naming the host and path on failure.
-  // Creates DIR/releases and removes what an interrupted deploy left.
-  Expected<bool> prepare();
-  // Writes release `id` of `commit` as `plan` says: from a hard-linked copy
-  // of `live` when the plan reuses it (else from nothing), the plan's
-  // removals made and its archive extracted by the host's tar, the commit
-  // and tree recorded; then gives it its final name. A host without tar is
-  // an error saying so. On failure the partial release is left for
-  // prepare() to remove.
+  // What a write does once the release is complete.
+  enum class Then { stay, go_live };
+  // Writes release `id` of `commit` as `plan` says: first removes what an
+  // interrupted deploy left (partial releases, orphaned records); then from
+  // a hard-linked copy of `live` when the plan reuses it (else from
+  // nothing), the plan's removals made and its archive extracted by the
+  // host's tar, the commit and tree recorded; gives it its final name and,
+  // with Then::go_live, makes it live as switch_to does; in one remote
+  // command where it can (a host starts the account's shell for each). A
+  // host without tar is an error saying so. On failure the partial release
+  // is left for the next write to remove.
   Expected<ReleaseUpload> write_release(const std::string& id, const std::string& commit, const ReleasePlan& plan,
-                                        const std::optional<Release>& live);
+                                        const std::optional<Release>& live, Then then);
   // Makes release `id` live: DIR/current replaced by one rename(2).
   Expected<bool> switch_to(const std::string& id);
   // Removes DIR/current: nothing is live.
   Expected<bool> clear_live();
-  // Removes release `id`, never the live one.
-  Expected<bool> remove(const std::string& id);
+  // Removes releases `ids` in one remote command; an error, naming it,
+  // rather than remove the live one.
+  Expected<bool> remove(const std::vector<std::string>& ids);
   // As ReleaseFolder::prune: the oldest beyond `keep`, never the live one nor
   // the one before it. Returns the ids removed.
   Expected<std::vector<std::string>> prune(std::size_t keep);

@@ -286,7 +286,7 @@ Expected<bool> SshDeployer::discard(const std::string& release) {
     auto kept = f.releases();
     if (!kept) return kept.error();
     bool there = std::any_of(kept->begin(), kept->end(), [&](const Release& r) { return r.id == release; });
-    return there ? f.remove(release) : Expected<bool>(true);
+    return there ? f.remove({release}) : Expected<bool>(true);
   });
   std::vector<std::string> problems;
   for (const auto& r : results)

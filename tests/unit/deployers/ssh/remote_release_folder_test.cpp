@@ -69,9 +69,9 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   REQUIRE(materialize_tree(repo.get(), first.commit, "", expected / "first").has_value());
   REQUIRE(materialize_tree(repo.get(), second.commit, "", expected / "second").has_value());
 
-  REQUIRE(folder.prepare().has_value());
+  using Then = RemoteReleaseFolder::Then;
   CHECK_FALSE(folder.live().value().has_value());
-  auto up1 = folder.write_release(first.id(), first.commit, first.plan(std::nullopt), std::nullopt);
+  auto up1 = folder.write_release(first.id(), first.commit, first.plan(std::nullopt), std::nullopt, Then::stay);
   REQUIRE(up1.has_value());
   CHECK_FALSE(up1->reused_live);
   CHECK(up1->files_sent == 6);
@@ -88,7 +88,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
 
   fs::path live_app = root / "releases" / first.id() / "app.yaml";
   ino_t live_app_inode = inode(live_app);
-  auto up2 = folder.write_release(second.id(), second.commit, second.plan(live), live);
+  auto up2 = folder.write_release(second.id(), second.commit, second.plan(live), live, Then::stay);
   REQUIRE(up2.has_value());
   CHECK(up2->reused_live);
   CHECK(up2->files_sent == 2);  // app.yaml changed, new.txt added
@@ -108,21 +108,24 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   REQUIRE(kept.size() == 2);
   CHECK(kept[0].id == second.id());
   CHECK(kept[1].commit == first.commit);
-  CHECK_FALSE(folder.remove(second.id()).has_value());        // live
+  CHECK_FALSE(folder.remove({second.id()}).has_value());      // live
   CHECK(folder.prune(1).value().empty());                    // the one before live stays
-  REQUIRE(folder.remove(first.id()).has_value());
+  REQUIRE(folder.remove({first.id()}).has_value());
   CHECK_FALSE(fs::exists(root / "releases" / first.id()));
   CHECK_FALSE(fs::exists(root / "releases" / ("." + first.id() + ".commit")));
 
-  SECTION("prepare removes what an interrupted deploy left") {
+  SECTION("a write removes what an interrupted deploy left, and can make its release live at once") {
     fs::create_directories(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.partial" / "x");
     spit(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.commit", "a\n");
     fs::create_symlink("releases/nothing", root / ".current.tmp");
-    REQUIRE(folder.prepare().has_value());
+    Staged third(repo, staging, {{"app.yaml", "version: 3\n"}}, 3);
+    auto now = folder.live().value();
+    REQUIRE(folder.write_release(third.id(), third.commit, third.plan(now), now, Then::go_live).has_value());
     CHECK(snapshot(root / "releases").count(".20260101T000009Z-aaaaaaaaaaaa-j9.commit") == 0);
     CHECK_FALSE(fs::exists(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.partial"));
-    CHECK_FALSE(fs::is_symlink(root / ".current.tmp"));
-    CHECK(folder.live().value()->id == second.id());
+    CHECK_FALSE(fs::is_symlink(fs::symlink_status(root / ".current.tmp")));
+    CHECK(folder.live().value()->id == third.id());
+    CHECK(content(root / "current/app.yaml") == "version: 3\n");
   }
   SECTION("a live release whose tree the repository lacks is not reused: the next one is sent whole") {
     spit(root / "releases" / ("." + second.id() + ".commit"), second.commit + "\ntree " + std::string(40, 'b') + "\n");
@@ -130,18 +133,20 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     auto now = folder.live().value();
     REQUIRE(now);
     CHECK(now->tree == std::string(40, 'b'));
-    auto up3 = folder.write_release(third.id(), third.commit, third.plan(now), now);
+    auto up3 = folder.write_release(third.id(), third.commit, third.plan(now), now, Then::stay);
     REQUIRE(up3.has_value());
     CHECK_FALSE(up3->reused_live);
     CHECK(up3->files_sent == 2);
     CHECK(content(root / "releases" / third.id() / "app.yaml") == "version: 3\n");
   }
-  SECTION("a release whose partial folder is in the way is refused, not merged into") {
+  SECTION("a release that exists already is refused, not merged into") {
     Staged third(repo, staging, {{"app.yaml", "version: 3\n"}}, 3);
-    fs::create_directories(root / "releases" / ("." + third.id() + ".partial") / "app.yaml");
-    auto up3 = folder.write_release(third.id(), third.commit, third.plan(std::nullopt), std::nullopt);
+    fs::create_directories(root / "releases" / third.id() / "app.yaml");
+    auto up3 = folder.write_release(third.id(), third.commit, third.plan(std::nullopt), std::nullopt, Then::go_live);
     REQUIRE_FALSE(up3.has_value());
     CHECK_THAT(up3.error().message, Catch::Contains("pushgate-write"));
+    CHECK(fs::is_directory(root / "releases" / third.id() / "app.yaml"));
+    CHECK(folder.live().value()->id == second.id());
   }
   SECTION("clear_live leaves nothing live") {
     REQUIRE(folder.clear_live().has_value());
