@@ -69,12 +69,16 @@ bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
   if (!target) {
     auto plan = stager.plan(m_previous ? m_previous->tree : "");
     if (!plan) return fail(plan.error().message);
+    auto kept = m_folder->release_ids();
+    if (!kept) return fail(kept.error().message);
+    std::vector<std::string> old = beyond_keep(*kept, m_env.deployer.keep_releases, m_previous ? m_previous->id : "");
     // Without `before` commands the release goes live in the same remote command.
     bool at_once = m_env.deployer.before.empty();
     m_made = m_request.release_id;  // removed again if anything fails, even when complete
     auto written = m_folder->write_release(m_made, m_request.commit, **plan, m_previous,
                                            at_once ? RemoteReleaseFolder::Then::go_live
-                                                   : RemoteReleaseFolder::Then::stay);
+                                                   : RemoteReleaseFolder::Then::stay,
+                                           old);
     if (!written) {
       // Cut off at the very end, the command may have switched: switching back is then safe either way.
       if (at_once) {
@@ -84,9 +88,12 @@ bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
       return fail(fmt::format("cannot make release {}: {}", m_made, written.error().message));
     }
     m_upload = *written;
-    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release{}",
+    for (const auto& id : old) steps.note(fmt::format("pushgate: removed old release {}", id));
+    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release{}; "
+                           "a {}-byte archive",
                            m_made, written->files_sent, written->bytes_sent, written->files_kept,
-                           m_previous && !written->reused_live ? " (its tree is not in the repository)" : ""));
+                           m_previous && !written->reused_live ? " (its tree is not in the repository)" : "",
+                           written->archive_bytes));
     target = Release{m_made, m_request.commit, (*plan)->tree};
     m_switched = at_once;
     if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
@@ -134,16 +141,6 @@ std::optional<std::string> HostRollout::switch_back() {
 std::optional<std::optional<Release>> HostRollout::live_now() const {
   if (!m_asked) return std::nullopt;
   return m_switched ? m_target : m_previous;
-}
-
-void HostRollout::prune(std::size_t keep) {
-  auto removed = m_folder->prune(keep);
-  if (!removed) {
-    if (m_request.log) m_request.log("pushgate: cannot remove old releases: " + removed.error().message);
-    return;
-  }
-  for (const auto& id : *removed)
-    if (m_request.log) m_request.log(fmt::format("pushgate: removed old release {}", id));
 }
 
 }  // namespace pushgate::ssh

@@ -38,8 +38,6 @@ class HostRollout {
   // Makes what was live before roll_forward live again (or nothing) and
   // removes the release it made. A message for the log when it cannot.
   std::optional<std::string> switch_back();
-  // Removes old releases beyond `keep`.
-  void prune(std::size_t keep);
 
   const HostSpec& host() const { return m_host; }
   State state() const { return m_state; }

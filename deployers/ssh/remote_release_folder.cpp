@@ -15,18 +15,23 @@ namespace {
 // one argument of its shell, which Linux caps at 128 KiB.
 constexpr std::size_t k_paths_per_command = 64 * 1024;
 
-// Removes releases $2... of DIR $1, never the live one: each is first
-// renamed to its partial name, so a removal cut off half-way never leaves a
-// whole name on half a release.
-constexpr const char* k_remove_script = R"(set -e
+// Removes the releases in $remove (ids, which hold no space), never the live
+// one: each is first renamed to its partial name, so a removal cut off
+// half-way never leaves a whole name on half a release. The end of scripts
+// that run in DIR/releases.
+constexpr const char* k_remove_end = R"(live=$(readlink -- ../current || true)
+for old in $remove; do
+  if [ "$live" = "releases/$old" ]; then echo "release $old is live: not removed" >&2; exit 3; fi
+  if [ -d "$old" ]; then mv -T -- "$old" ".$old.partial"; fi
+  rm -rf -- ".$old.partial" ".$old.commit"
+done
+)";
+
+// Removes releases $2 (ids, space-separated) of DIR $1, with k_remove_end.
+constexpr const char* k_remove_start = R"(set -e
 cd -- "$1/releases"
-live=$(readlink -- ../current || true)
-shift
-for id in "$@"; do
-  if [ "$live" = "releases/$id" ]; then echo "release $id is live: not removed" >&2; exit 3; fi
-  if [ -d "$id" ]; then mv -T -- "$id" ".$id.partial"; fi
-  rm -rf -- ".$id.partial" ".$id.commit"
-done)";
+remove=$2
+)";
 
 // Points DIR/current at release $id: a new link, then rename(2) over the old
 // one (mv -T), so readers see the old or the new release, never none. The
@@ -46,19 +51,20 @@ id=$2
 // left: partial releases, commit files without their release, a stray
 // temporary link. Then the partial folder is made empty ($3 empty), found
 // made already ($3 "."), or copied from release $3 with hard links; paths
-// $6... are deleted from it; the tar archive on stdin is extracted into it,
+// $7... are deleted from it; the tar archive on stdin is extracted into it,
 // creating every entry anew (--keep-old-files: an entry that exists is an
 // error, so nothing is written through a link into release $3), with the
 // host's umask and account, not the archive's; $4 is recorded as its
-// .commit file; it gets its final name; and when $5 is "live", k_switch_end
-// makes it live. One remote command, as every command costs the host a start
-// of the account's shell and its rc files.
+// .commit file; it gets its final name; when $5 is "live", k_switch_end
+// makes it live; and k_remove_end removes the old releases in $6. One remote
+// command, as every command costs the host a start of the account's shell and
+// its rc files.
 constexpr const char* k_write_start = R"(set -e
 command -v tar >/dev/null 2>&1 || { echo "there is no tar on this host: pushgate needs GNU tar here" >&2; exit 127; }
 mkdir -p -- "$1/releases"
 cd -- "$1/releases"
-id=$2 from=$3 record=$4 then=$5
-shift 5
+id=$2 from=$3 record=$4 then=$5 remove=$6
+shift 6
 for f in .*.partial; do
   [ -e "$f" ] || [ -L "$f" ] || continue
   [ "$f" = ".$id.partial" ] && [ "$from" = . ] || rm -rf -- "$f"
@@ -79,7 +85,7 @@ if [ $# -gt 0 ]; then (cd -- "$partial" && rm -rf -- "$@"); fi
 tar -x -f - -C "$partial" --no-same-owner --no-same-permissions --touch --keep-old-files
 printf '%s' "$record" >".$id.commit"
 mv -T -- "$partial" "$id"
-[ "$then" = live ] || exit 0
+if [ "$then" = live ]; then
 )";
 
 // `paths` in groups that each fit one command.
@@ -134,7 +140,7 @@ Expected<bool> RemoteReleaseFolder::run(const std::vector<std::string>& argv, co
 
 Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id, const std::string& commit,
                                                            const ReleasePlan& plan, const std::optional<Release>& live,
-                                                           Then then) {
+                                                           Then then, const std::vector<std::string>& old_releases) {
   if (plan.reuses_live && !live)
     return Error{ErrorCode::internal, fmt::format("{}: a plan that reuses the live release, and none is live",
                                                   m_connection.host().label())};
@@ -154,10 +160,14 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
     }
   }
   std::string from = made ? "." : plan.reuses_live ? live->id : "";
-  std::string script = std::string(k_write_start) + k_switch_end;
+  for (const auto& old : old_releases)
+    if (!parse_release_name(old) || old == id)
+      return Error{ErrorCode::usage, fmt::format("'{}' is not a release to remove", old)};
+  std::string script = std::string(k_write_start) + k_switch_end + "fi\n" + k_remove_end;
   std::vector<std::string> argv{"sh", "-c", script, "pushgate-write", m_root, id, from,
                                 fmt::format("{}\ntree {}\n", commit, plan.tree),
-                                then == Then::go_live ? "live" : "stay"};
+                                then == Then::go_live ? "live" : "stay",
+                                fmt::format("{}", fmt::join(old_releases, " "))};
   if (!batches.empty()) argv.insert(argv.end(), batches.back().begin(), batches.back().end());
   if (auto written = run(argv, "", plan.archive); !written) return written.error();
   return ReleaseUpload{plan.reuses_live, plan.size.files, plan.kept_files, plan.removed.size(), plan.size.content,
@@ -180,27 +190,8 @@ Expected<bool> RemoteReleaseFolder::remove(const std::vector<std::string>& ids) 
   if (ids.empty()) return true;
   for (const auto& id : ids)
     if (!parse_release_name(id)) return Error{ErrorCode::usage, fmt::format("'{}' is not a release name", id)};
-  std::vector<std::string> argv{"sh", "-c", k_remove_script, "pushgate-remove", m_root};
-  argv.insert(argv.end(), ids.begin(), ids.end());
-  return run(argv);
-}
-
-Expected<std::vector<std::string>> RemoteReleaseFolder::prune(std::size_t keep) {
-  auto kept = releases();
-  if (!kept) return kept.error();
-  auto current = live();
-  if (!current) return current.error();
-  std::string live_id = *current ? (*current)->id : "";
-  std::string before_live;
-  for (std::size_t i = 0; i + 1 < kept->size(); ++i)
-    if ((*kept)[i].id == live_id) before_live = (*kept)[i + 1].id;
-  std::vector<std::string> removed;
-  for (std::size_t i = keep; i < kept->size(); ++i) {
-    const std::string& id = (*kept)[i].id;
-    if (id != live_id && id != before_live) removed.push_back(id);
-  }
-  if (auto gone = remove(removed); !gone) return gone.error();
-  return removed;
+  return run({"sh", "-c", std::string(k_remove_start) + k_remove_end, "pushgate-remove", m_root,
+              fmt::format("{}", fmt::join(ids, " "))});
 }
 
 Expected<Release> RemoteReleaseFolder::release(const std::string& id) {
@@ -234,24 +225,40 @@ Expected<std::optional<Release>> RemoteReleaseFolder::live() {
   return std::optional<Release>(*found);
 }
 
-Expected<std::vector<Release>> RemoteReleaseFolder::releases() {
+Expected<std::vector<std::string>> RemoteReleaseFolder::release_ids() {
   auto client = sftp();
   if (!client) return client.error();
   auto names = (*client)->list(m_root + "/releases");
   if (!names) {
-    if (names.error().code == ErrorCode::input) return std::vector<Release>();
+    if (names.error().code == ErrorCode::input) return std::vector<std::string>();
     return names.error();
   }
   std::vector<std::pair<ReleaseName, std::string>> found;
   for (const auto& name : *names)
     if (auto parsed = parse_release_name(name)) found.emplace_back(*parsed, name);
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (auto& [parsed, id] : found) out.push_back(std::move(id));
+  return out;
+}
+
+Expected<std::vector<Release>> RemoteReleaseFolder::releases() {
+  auto ids = release_ids();
+  if (!ids) return ids.error();
   std::vector<Release> out;
-  for (const auto& [parsed, id] : found) {
+  for (const auto& id : *ids) {
     auto r = release(id);
     if (!r) return r.error();
     out.push_back(*r);
   }
+  return out;
+}
+
+std::vector<std::string> beyond_keep(const std::vector<std::string>& kept, std::size_t keep,
+                                     const std::string& live) {
+  std::vector<std::string> out;
+  for (std::size_t i = keep > 0 ? keep - 1 : 0; i < kept.size(); ++i)
+    if (kept[i] != live) out.push_back(kept[i]);
   return out;
 }
 

@@ -59,12 +59,14 @@ class RemoteReleaseFolder {
   // a hard-linked copy of `live` when the plan reuses it (else from
   // nothing), the plan's removals made and its archive extracted by the
   // host's tar, the commit and tree recorded; gives it its final name and,
-  // with Then::go_live, makes it live as switch_to does; in one remote
-  // command where it can (a host starts the account's shell for each). A
-  // host without tar is an error saying so. On failure the partial release
-  // is left for the next write to remove.
+  // with Then::go_live, makes it live as switch_to does; then removes
+  // `old_releases` (see beyond_keep) as remove() does; in one remote command
+  // where it can (a host starts the account's shell for each). A host
+  // without tar is an error saying so. On failure the partial release is
+  // left for the next write to remove.
   Expected<ReleaseUpload> write_release(const std::string& id, const std::string& commit, const ReleasePlan& plan,
-                                        const std::optional<Release>& live, Then then);
+                                        const std::optional<Release>& live, Then then,
+                                        const std::vector<std::string>& old_releases);
   // Makes release `id` live: DIR/current replaced by one rename(2).
   Expected<bool> switch_to(const std::string& id);
   // Removes DIR/current: nothing is live.
@@ -72,14 +74,13 @@ class RemoteReleaseFolder {
   // Removes releases `ids` in one remote command; an error, naming it,
   // rather than remove the live one.
   Expected<bool> remove(const std::vector<std::string>& ids);
-  // As ReleaseFolder::prune: the oldest beyond `keep`, never the live one nor
-  // the one before it. Returns the ids removed.
-  Expected<std::vector<std::string>> prune(std::size_t keep);
 
   // The live release; nullopt when DIR/current is missing or dangling.
   Expected<std::optional<Release>> live();
   // Kept releases, newest first.
   Expected<std::vector<Release>> releases();
+  // Their ids only (one listing, no file read).
+  Expected<std::vector<std::string>> release_ids();
 
  private:
   std::string in_releases(const std::string& name) const;
@@ -94,5 +95,13 @@ class RemoteReleaseFolder {
   std::string m_root;
   std::chrono::milliseconds m_timeout;
 };
+
+// The releases of `kept` (ids, newest first) to remove as a new one is
+// written, so that with it `keep` are left as ReleaseFolder::prune leaves
+// them: the oldest beyond the newest keep - 1, never `live` (the one before
+// the new release, the rollback target). Removed with the write, a deploy
+// that then fails leaves one release fewer than before it.
+std::vector<std::string> beyond_keep(const std::vector<std::string>& kept, std::size_t keep,
+                                     const std::string& live);
 
 }  // namespace pushgate::ssh

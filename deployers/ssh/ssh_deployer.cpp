@@ -221,9 +221,6 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     note("pushgate: " + out.message);
     return out;
   }
-  for_each_parallel(all_of(n), s.parallel, [&](std::size_t i) {
-    if (runs[i]->state() == State::ok) runs[i]->prune(m_env.deployer.keep_releases);
-  });
   // Hosts left behind (tolerated as unavailable) disagree with the rest.
   std::vector<std::string> behind;
   for (const auto& run : runs)

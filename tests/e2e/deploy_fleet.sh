@@ -233,6 +233,8 @@ test_case "the fleet deploys again once every host is back"
 c7=$(commit_release seven)
 push_and_wait "$c7" succeeded
 assert_fleet_live "$c7"
+kept=$(find "${dirs[0]}/releases" -mindepth 1 -maxdepth 1 -name '2*' | wc -l)
+check "host 0 keeps 3 releases (keep_releases: 3), not more ($kept)" test "$kept" = 3
 
 test_case "pushgate rollback switches every host back"
 out=$(pushgate rollback "$bare" production --wait --daemon-config "$DAEMON_CFG" 2>&1)

@@ -71,7 +71,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
 
   using Then = RemoteReleaseFolder::Then;
   CHECK_FALSE(folder.live().value().has_value());
-  auto up1 = folder.write_release(first.id(), first.commit, first.plan(std::nullopt), std::nullopt, Then::stay);
+  auto up1 = folder.write_release(first.id(), first.commit, first.plan(std::nullopt), std::nullopt, Then::stay, {});
   REQUIRE(up1.has_value());
   CHECK_FALSE(up1->reused_live);
   CHECK(up1->files_sent == 6);
@@ -88,7 +88,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
 
   fs::path live_app = root / "releases" / first.id() / "app.yaml";
   ino_t live_app_inode = inode(live_app);
-  auto up2 = folder.write_release(second.id(), second.commit, second.plan(live), live, Then::stay);
+  auto up2 = folder.write_release(second.id(), second.commit, second.plan(live), live, Then::stay, {});
   REQUIRE(up2.has_value());
   CHECK(up2->reused_live);
   CHECK(up2->files_sent == 2);  // app.yaml changed, new.txt added
@@ -109,7 +109,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   CHECK(kept[0].id == second.id());
   CHECK(kept[1].commit == first.commit);
   CHECK_FALSE(folder.remove({second.id()}).has_value());      // live
-  CHECK(folder.prune(1).value().empty());                    // the one before live stays
+  CHECK(folder.release_ids().value() == std::vector<std::string>{second.id(), first.id()});
   REQUIRE(folder.remove({first.id()}).has_value());
   CHECK_FALSE(fs::exists(root / "releases" / first.id()));
   CHECK_FALSE(fs::exists(root / "releases" / ("." + first.id() + ".commit")));
@@ -119,8 +119,12 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     spit(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.commit", "a\n");
     fs::create_symlink("releases/nothing", root / ".current.tmp");
     Staged third(repo, staging, {{"app.yaml", "version: 3\n"}}, 3);
+    std::string old = "20250101T000000Z-aaaaaaaaaaaa-j1";
+    fs::create_directories(root / "releases" / old / "x");
     auto now = folder.live().value();
-    REQUIRE(folder.write_release(third.id(), third.commit, third.plan(now), now, Then::go_live).has_value());
+    REQUIRE(folder.write_release(third.id(), third.commit, third.plan(now), now, Then::go_live, {old}).has_value());
+    CHECK_FALSE(fs::exists(root / "releases" / old));
+    CHECK(fs::exists(root / "releases" / second.id()));
     CHECK(snapshot(root / "releases").count(".20260101T000009Z-aaaaaaaaaaaa-j9.commit") == 0);
     CHECK_FALSE(fs::exists(root / "releases" / ".20260101T000009Z-aaaaaaaaaaaa-j9.partial"));
     CHECK_FALSE(fs::is_symlink(fs::symlink_status(root / ".current.tmp")));
@@ -133,7 +137,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     auto now = folder.live().value();
     REQUIRE(now);
     CHECK(now->tree == std::string(40, 'b'));
-    auto up3 = folder.write_release(third.id(), third.commit, third.plan(now), now, Then::stay);
+    auto up3 = folder.write_release(third.id(), third.commit, third.plan(now), now, Then::stay, {});
     REQUIRE(up3.has_value());
     CHECK_FALSE(up3->reused_live);
     CHECK(up3->files_sent == 2);
@@ -142,7 +146,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   SECTION("a release that exists already is refused, not merged into") {
     Staged third(repo, staging, {{"app.yaml", "version: 3\n"}}, 3);
     fs::create_directories(root / "releases" / third.id() / "app.yaml");
-    auto up3 = folder.write_release(third.id(), third.commit, third.plan(std::nullopt), std::nullopt, Then::go_live);
+    auto up3 = folder.write_release(third.id(), third.commit, third.plan(std::nullopt), std::nullopt, Then::go_live, {});
     REQUIRE_FALSE(up3.has_value());
     CHECK_THAT(up3.error().message, Catch::Contains("pushgate-write"));
     CHECK(fs::is_directory(root / "releases" / third.id() / "app.yaml"));
@@ -152,4 +156,14 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     REQUIRE(folder.clear_live().has_value());
     CHECK_FALSE(folder.live().value().has_value());
   }
+}
+
+TEST_CASE("beyond_keep leaves keep releases with the new one, never the rollback target") {
+  std::vector<std::string> kept{"r5", "r4", "r3", "r2", "r1"};
+  CHECK(beyond_keep(kept, 3, "r5") == std::vector<std::string>{"r3", "r2", "r1"});
+  CHECK(beyond_keep(kept, 3, "r2") == std::vector<std::string>{"r3", "r1"});
+  CHECK(beyond_keep(kept, 1, "r5") == std::vector<std::string>{"r4", "r3", "r2", "r1"});
+  CHECK(beyond_keep(kept, 5, "r5") == std::vector<std::string>{"r1"});
+  CHECK(beyond_keep(kept, 6, "r5").empty());
+  CHECK(beyond_keep({}, 3, "").empty());
 }
