@@ -147,6 +147,9 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
   for (const auto& path : plan.removed)
     if (!safe_relative_path(path))
       return Error{ErrorCode::input, fmt::format("refusing to delete '{}' from a release: not a path inside it", path)};
+  for (const auto& old : old_releases)
+    if (!parse_release_name(old) || old == id)
+      return Error{ErrorCode::usage, fmt::format("'{}' is not a release to remove", old)};
   std::string partial = in_releases("." + id + ".partial");
   // Removals beyond what one command holds are made first, on their own.
   auto batches = in_batches(plan.removed);
@@ -160,9 +163,6 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
     }
   }
   std::string from = made ? "." : plan.reuses_live ? live->id : "";
-  for (const auto& old : old_releases)
-    if (!parse_release_name(old) || old == id)
-      return Error{ErrorCode::usage, fmt::format("'{}' is not a release to remove", old)};
   std::string script = std::string(k_write_start) + k_switch_end + "fi\n" + k_remove_end;
   std::vector<std::string> argv{"sh", "-c", script, "pushgate-write", m_root, id, from,
                                 fmt::format("{}\ntree {}\n", commit, plan.tree),

@@ -143,6 +143,28 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     CHECK(up3->files_sent == 2);
     CHECK(content(root / "releases" / third.id() / "app.yaml") == "version: 3\n");
   }
+  SECTION("more changed files than one command can name are removed in batches first") {
+    // 3,000 changed files in a folder that stays: ~100 KB of paths, over one command's share.
+    std::map<std::string, std::string> many, changed;
+    for (int i = 0; i < 3000; ++i) {
+      std::string name = fmt::format("many/a-rather-long-file-name-{:05}.yaml", i);
+      many[name] = "v: 1\n";
+      changed[name] = "v: 2\n";
+    }
+    Staged third(repo, staging, many, 3);
+    Staged fourth(repo, staging, changed, 4);
+    auto now = folder.live().value();
+    REQUIRE(folder.write_release(third.id(), third.commit, third.plan(now), now, Then::go_live, {}).has_value());
+    now = folder.live().value();
+    const ReleasePlan& plan = fourth.plan(now);
+    REQUIRE(plan.removed.size() == 3000);
+    auto up4 = folder.write_release(fourth.id(), fourth.commit, plan, now, Then::go_live, {});
+    REQUIRE(up4.has_value());
+    CHECK(up4->reused_live);
+    CHECK(up4->files_sent == 3000);
+    CHECK(content(root / "current/many/a-rather-long-file-name-02999.yaml") == "v: 2\n");
+    CHECK(content(root / "releases" / third.id() / "many/a-rather-long-file-name-02999.yaml") == "v: 1\n");
+  }
   SECTION("a release that exists already is refused, not merged into") {
     Staged third(repo, staging, {{"app.yaml", "version: 3\n"}}, 3);
     fs::create_directories(root / "releases" / third.id() / "app.yaml");
