@@ -149,7 +149,7 @@ change_one() {
   duration_ms big "$(git -C "$big" rev-parse HEAD)" >/dev/null
   echo $(($(cut -d' ' -f1 "$bench_tmp/proxy.counts") - before_up))
 }
-# sent_by_pushgate: what the deployer itself says it sent for the newest deploy of big (SFTP payload).
+# sent_by_pushgate: what the deployer itself says it sent for the newest deploy of big (file content).
 sent_by_pushgate() {
   git --git-dir="$repo" notes --ref=deploy-log/big show "$(git -C "$big" rev-parse HEAD)" 2>/dev/null |
     sed -nE 's/.*release [^ ]+: ([0-9]+ files sent \([0-9]+ bytes\)).*/\1/p' | tail -1

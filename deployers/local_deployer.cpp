@@ -94,7 +94,7 @@ DeployOutcome LocalDeployer::deploy(const DeployRequest& request) {
     m_folder.remove(id);
     return fail(fmt::format("{}; nothing was switched", *failed));
   }
-  SwitchResult switched = go_live(steps, {id, request.commit}, context, previous);
+  SwitchResult switched = go_live(steps, {id, request.commit, ""}, context, previous);
   switch (switched.result) {
     case Switch::done: break;
     case Switch::stuck: return outcome(DeployStatus::failed, id, m_folder.root(), switched.message);

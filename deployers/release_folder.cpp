@@ -184,7 +184,7 @@ Release ReleaseFolder::release(const std::string& id) const {
   std::ifstream in(commit_file(id));
   std::string commit;
   if (!(in >> commit) || !all_of(commit, isxdigit)) commit = parse_release_name(id)->commit;
-  return {id, commit};
+  return {id, commit, ""};
 }
 
 std::optional<Release> ReleaseFolder::live() const {

@@ -26,6 +26,7 @@ namespace pushgate {
 struct Release {
   std::string id;      // the folder name
   std::string commit;  // full hex, or the 12 hex of the name if its .commit file is missing
+  std::string tree;    // the deployed tree's id where the target records it (ssh hosts), else ""
 };
 
 class ReleaseFolder {

@@ -7,8 +7,13 @@
 
 namespace pushgate::ssh {
 
-HostRollout::HostRollout(HostSpec host, const SshSettings& settings, const Environment& env, DeployRequest request)
-    : m_host(std::move(host)), m_settings(settings), m_env(env), m_request(std::move(request)) {}
+HostRollout::HostRollout(HostConnections& connections, std::size_t index, HostSpec host, const Environment& env,
+                         DeployRequest request)
+    : m_connections(connections),
+      m_index(index),
+      m_host(std::move(host)),
+      m_env(env),
+      m_request(std::move(request)) {}
 
 bool HostRollout::fail(std::string why) {
   if (m_request.log) m_request.log("pushgate: " + why);
@@ -22,26 +27,32 @@ StepContext HostRollout::context(const Release& release) const {
 }
 
 bool HostRollout::open() {
-  auto connection = Connection::open(m_host, m_settings);
-  if (!connection) {
-    // A host that cannot be reached may be tolerated (max_unavailable); one
-    // that answers with the wrong key or refuses the identity may not.
-    bool unreachable = connection.error().code == ErrorCode::io;
-    fail(connection.error().message);
-    if (unreachable) m_state = State::unreachable;
-    return false;
+  for (bool fresh : {false, true}) {
+    auto connection = m_connections.get(m_index, fresh);
+    if (!connection) {
+      // A host that cannot be reached may be tolerated (max_unavailable); one
+      // that answers with the wrong key or refuses the identity may not.
+      bool unreachable = connection.error().code == ErrorCode::io;
+      fail(connection.error().message);
+      if (unreachable) m_state = State::unreachable;
+      return false;
+    }
+    m_connection = *connection;
+    m_runner = std::make_unique<RemoteProcessRunner>(*m_connection);
+    m_folder = std::make_unique<RemoteReleaseFolder>(*m_connection, m_host.dir, m_env.deployer.timeout);
+    auto live = m_folder->live();
+    if (live) {
+      m_previous = *live;
+      m_asked = true;
+      return true;
+    }
+    // A connection kept from reading what is live may have died since: one new try.
+    if (fresh || live.error().code != ErrorCode::io) return fail(live.error().message);
   }
-  m_connection.emplace(std::move(*connection));
-  m_runner = std::make_unique<RemoteProcessRunner>(*m_connection);
-  m_folder = std::make_unique<RemoteReleaseFolder>(*m_connection, m_host.dir, m_env.deployer.timeout);
-  if (auto prepared = m_folder->prepare(); !prepared) return fail(prepared.error().message);
-  auto live = m_folder->live();
-  if (!live) return fail(live.error().message);
-  m_previous = *live;
-  return true;
+  return false;
 }
 
-bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
+bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
   StepRunner steps(*m_runner, m_request, m_host.host);
   std::optional<Release> target;
   if (reuse_kept) {
@@ -56,22 +67,44 @@ bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
     }
   }
   if (!target) {
-    auto staged = stage();
-    if (!staged) return fail(staged.error().message);
-    auto written = m_folder->write_release(m_request.release_id, m_request.commit, (*staged)->manifest,
-                                           (*staged)->dir, m_previous);
-    if (!written) return fail(fmt::format("cannot make release {}: {}", m_request.release_id, written.error().message));
-    m_made = m_request.release_id;
+    auto plan = stager.plan(m_previous ? m_previous->tree : "");
+    if (!plan) return fail(plan.error().message);
+    auto kept = m_folder->release_ids();
+    if (!kept) return fail(kept.error().message);
+    std::vector<std::string> old = beyond_keep(*kept, m_env.deployer.keep_releases, m_previous ? m_previous->id : "");
+    // Without `before` commands the release goes live in the same remote command.
+    bool at_once = m_env.deployer.before.empty();
+    m_made = m_request.release_id;  // removed again if anything fails, even when complete
+    auto written = m_folder->write_release(m_made, m_request.commit, **plan, m_previous,
+                                           at_once ? RemoteReleaseFolder::Then::go_live
+                                                   : RemoteReleaseFolder::Then::stay,
+                                           old);
+    if (!written) {
+      // Cut off at the very end, the command may have switched: switching back is then safe either way.
+      if (at_once) {
+        m_switched = true;
+        m_target = Release{m_made, m_request.commit, (*plan)->tree};
+      }
+      return fail(fmt::format("cannot make release {}: {}", m_made, written.error().message));
+    }
     m_upload = *written;
-    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release",
-                           m_made, written->files_sent, written->bytes_sent, written->files_kept));
-    target = Release{m_made, m_request.commit};
+    for (const auto& id : old) steps.note(fmt::format("pushgate: removed old release {}", id));
+    steps.note(fmt::format("pushgate: release {}: {} files sent ({} bytes), {} reused from the live release{}; "
+                           "a {}-byte archive",
+                           m_made, written->files_sent, written->bytes_sent, written->files_kept,
+                           m_previous && !written->reused_live ? " (its tree is not in the repository)" : "",
+                           written->archive_bytes));
+    target = Release{m_made, m_request.commit, (*plan)->tree};
+    m_switched = at_once;
     if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
       return fail(fmt::format("{}; nothing was switched", *failed));
   }
-  if (auto switched = m_folder->switch_to(target->id); !switched)
-    return fail(fmt::format("{}; nothing was switched", switched.error().message));
-  m_switched = true;
+  if (!m_switched) {
+    if (auto switched = m_folder->switch_to(target->id); !switched)
+      return fail(fmt::format("{}; nothing was switched", switched.error().message));
+    m_switched = true;
+  }
+  m_target = target;
   steps.note(fmt::format("pushgate: switched {} to release {}", m_folder->root(), target->id));
   std::optional<std::string> failed = steps.run_all("after", m_env.deployer.after, context(*target), m_env.deployer.timeout);
   if (!failed && m_env.health) failed = steps.check_health(*m_env.health, context(*target));
@@ -99,20 +132,15 @@ std::optional<std::string> HostRollout::switch_back() {
   }
   // Only releases that were good stay, so a rollback never lands on a bad one.
   if (!m_made.empty() && !m_switched) {
-    if (auto removed = m_folder->remove(m_made); removed) m_made.clear();
+    if (auto removed = m_folder->remove({m_made}); removed) m_made.clear();
   }
   if (problem) steps.note("pushgate: " + *problem);
   return problem;
 }
 
-void HostRollout::prune(std::size_t keep) {
-  auto removed = m_folder->prune(keep);
-  if (!removed) {
-    if (m_request.log) m_request.log("pushgate: cannot remove old releases: " + removed.error().message);
-    return;
-  }
-  for (const auto& id : *removed)
-    if (m_request.log) m_request.log(fmt::format("pushgate: removed old release {}", id));
+std::optional<std::optional<Release>> HostRollout::live_now() const {
+  if (!m_asked) return std::nullopt;
+  return m_switched ? m_target : m_previous;
 }
 
 }  // namespace pushgate::ssh

@@ -4,48 +4,40 @@
 // on the host, and, when the fleet's rollout fails, switch back. Each step
 // is written to the job's log as a line naming the host.
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/config/repo_config.hpp"
 #include "deployers/deployer.hpp"
-#include "deployers/ssh/release_manifest.hpp"
+#include "deployers/ssh/host_connections.hpp"
+#include "deployers/ssh/release_stager.hpp"
 #include "deployers/ssh/remote_release_folder.hpp"
 #include "deployers/ssh/ssh_connection.hpp"
 #include "deployers/step_runner.hpp"
 
 namespace pushgate::ssh {
 
-// A release written locally once per deploy and sent to each host.
-struct StagedRelease {
-  std::filesystem::path dir;
-  Manifest manifest;
-};
-// Makes (once) and returns the staged release, or why it cannot be made.
-using StageFn = std::function<Expected<const StagedRelease*>()>;
-
 class HostRollout {
  public:
   enum class State { pending, unreachable, failed, ok };
 
-  // `request` (its log already says which host) and `env` must outlive it.
-  HostRollout(HostSpec host, const SshSettings& settings, const Environment& env, DeployRequest request);
+  // Host `index` of `connections`. `request` (its log already says which
+  // host), `connections` and `env` must outlive it.
+  HostRollout(HostConnections& connections, std::size_t index, HostSpec host, const Environment& env,
+              DeployRequest request);
 
-  // Connects and reads what is live. False (state unreachable or failed)
-  // when the host cannot be used.
+  // Connects (or reuses the deployer's connection) and reads what is live.
+  // False (state unreachable or failed) when the host cannot be used.
   bool open();
   // Makes `request.commit` live on the host: a kept release of it when
   // `reuse_kept` and there is one, else release `request.release_id` made
-  // from `stage()`. False (state failed, why()) when a step failed; the
+  // as `stager` plans it for this host. False (state failed, why()) when a step failed; the
   // host may then be switched (switched()) and wait for switch_back().
-  bool roll_forward(const StageFn& stage, bool reuse_kept);
+  bool roll_forward(ReleaseStager& stager, bool reuse_kept);
   // Makes what was live before roll_forward live again (or nothing) and
   // removes the release it made. A message for the log when it cannot.
   std::optional<std::string> switch_back();
-  // Removes old releases beyond `keep`.
-  void prune(std::size_t keep);
 
   const HostSpec& host() const { return m_host; }
   State state() const { return m_state; }
@@ -53,24 +45,30 @@ class HostRollout {
   const std::string& why() const { return m_why; }
   const std::optional<Release>& previous() const { return m_previous; }
   const ReleaseUpload& upload() const { return m_upload; }
+  // What the host has live now, as far as this rollout knows: nullopt when
+  // it could not be asked.
+  std::optional<std::optional<Release>> live_now() const;
   RemoteReleaseFolder* folder() { return m_folder.get(); }
 
  private:
   bool fail(std::string why);
   StepContext context(const Release& release) const;
 
+  HostConnections& m_connections;
+  std::size_t m_index;
   HostSpec m_host;
-  const SshSettings& m_settings;
   const Environment& m_env;
   DeployRequest m_request;
-  std::optional<Connection> m_connection;
+  Connection* m_connection = nullptr;
   std::unique_ptr<RemoteProcessRunner> m_runner;
   std::unique_ptr<RemoteReleaseFolder> m_folder;
   State m_state = State::pending;
   std::string m_why;
   std::optional<Release> m_previous;
+  bool m_asked = false;  // m_previous is what the host said
   std::string m_made;  // the release id this rollout wrote, "" when it used a kept one
   bool m_switched = false;
+  std::optional<Release> m_target;  // what roll_forward switched to
   ReleaseUpload m_upload;
 };
 

@@ -21,18 +21,6 @@ bool under_any(const std::string& path, const std::set<std::string>& paths) {
   return false;
 }
 
-bool safe_relative_path(std::string_view path) {
-  if (path.empty() || path.front() == '/') return false;
-  std::size_t begin = 0;
-  while (begin <= path.size()) {
-    std::size_t end = std::min(path.find('/', begin), path.size());
-    std::string_view part = path.substr(begin, end - begin);
-    if (part.empty() || part == "." || part == "..") return false;
-    begin = end + 1;
-  }
-  return true;
-}
-
 int collect(const char* root, const git_tree_entry* entry, void* payload) {
   auto* out = static_cast<Manifest*>(payload);
   out->push_back({static_cast<unsigned>(git_tree_entry_filemode(entry)), git::to_hex(*git_tree_entry_id(entry)),
@@ -40,49 +28,29 @@ int collect(const char* root, const git_tree_entry* entry, void* payload) {
   return 0;
 }
 
+// Every entry of `tree`, folders first; `what` names it in errors.
+Expected<Manifest> walk(const git_tree* tree, std::string_view what) {
+  Manifest out;
+  if (git_tree_walk(tree, GIT_TREEWALK_PRE, collect, &out) < 0)
+    return git::git_failure(fmt::format("cannot list the tree of {}", what));
+  return out;
+}
+
 }  // namespace
 
-Expected<Manifest> manifest_of(git_repository* repo, const std::string& commit, const std::string& path) {
+Expected<std::string> tree_id_of(git_repository* repo, const std::string& commit, const std::string& path) {
   auto tree = release_subtree(repo, commit, path);
   if (!tree) return tree.error();
-  Manifest out;
-  if (git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect, &out) < 0)
-    return git::git_failure(fmt::format("cannot list the tree of {}", commit.substr(0, 12)));
-  return out;
+  return git::to_hex(*git_tree_id(tree->get()));
 }
 
-std::string serialize(const Manifest& manifest) {
-  std::string out;
-  for (const auto& e : manifest) {
-    out += fmt::format("{:06o} {} {}", e.mode, e.id, e.path);
-    out.push_back('\0');
-  }
-  return out;
-}
-
-Expected<Manifest> parse_manifest(std::string_view text) {
-  Manifest out;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    std::size_t end = text.find('\0', begin);
-    if (end == std::string_view::npos) return Error{ErrorCode::input, "manifest: the last entry is cut off"};
-    std::string_view line = text.substr(begin, end - begin);
-    begin = end + 1;
-    std::size_t space1 = line.find(' ');
-    std::size_t space2 = space1 == std::string_view::npos ? space1 : line.find(' ', space1 + 1);
-    if (space2 == std::string_view::npos) return Error{ErrorCode::input, "manifest: an entry is not MODE ID PATH"};
-    ManifestEntry e;
-    std::string mode(line.substr(0, space1));
-    if (mode != "040000" && mode != "100644" && mode != "100755" && mode != "120000")
-      return Error{ErrorCode::input, fmt::format("manifest: unknown mode '{}'", mode)};
-    e.mode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
-    e.id = line.substr(space1 + 1, space2 - space1 - 1);
-    e.path = line.substr(space2 + 1);
-    if (!safe_relative_path(e.path))
-      return Error{ErrorCode::input, fmt::format("manifest: unsafe path '{}'", e.path)};
-    out.push_back(std::move(e));
-  }
-  return out;
+Expected<Manifest> manifest_of_tree(git_repository* repo, std::string_view tree_hex) {
+  auto oid = git::parse_oid(tree_hex);
+  git_tree* raw = nullptr;
+  if (!oid || git_tree_lookup(&raw, repo, &*oid) != 0)
+    return Error{ErrorCode::input, fmt::format("the repository has no tree '{}'", tree_hex)};
+  git::TreePtr tree(raw);
+  return walk(tree.get(), tree_hex);
 }
 
 ManifestDiff diff(const Manifest& live, const Manifest& next) {

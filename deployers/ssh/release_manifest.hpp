@@ -1,8 +1,10 @@
 #pragma once
-// What a release on a host holds, entry by entry, so the next release sends
-// only what changed. Kept beside each release on the host as
-// DIR/releases/.<id>.manifest; a release whose manifest is missing or cannot
-// be read is simply not reused (the next release is sent whole).
+// What a release holds, entry by entry, so the next release sends only what
+// changed. A release is a git tree, so its manifest is read from the
+// server's own object database by the tree id the host records beside the
+// release (remote_release_folder.hpp): nothing of it crosses the wire. A
+// tree the repository no longer has (pruned after a force push) is simply
+// not reused: the next release is sent whole.
 
 #include <git2.h>
 
@@ -27,18 +29,15 @@ struct ManifestEntry {
 // Entries with every folder before what it holds.
 using Manifest = std::vector<ManifestEntry>;
 
-// The manifest of the subtree `path` of `commit`, read from the object
-// database. Errors as release_subtree's.
-Expected<Manifest> manifest_of(git_repository* repo, const std::string& commit, const std::string& path);
+// The id (hex) of the subtree `path` ("" for the whole tree) of `commit`:
+// what materialize_tree writes. Errors as release_subtree's.
+Expected<std::string> tree_id_of(git_repository* repo, const std::string& commit, const std::string& path);
 
-// "MODE ID PATH\0" per entry: paths may hold any byte but NUL and '/'-free
-// names cannot be empty, so this is unambiguous.
-std::string serialize(const Manifest& manifest);
-
-// Reads what serialize wrote. An Error (ErrorCode::input) for anything else,
-// including a path that is absolute, empty, or has '.' or '..' parts: the
-// file comes from a host, and its paths are deleted from a release.
-Expected<Manifest> parse_manifest(std::string_view text);
+// The manifest of tree `tree_hex` (a release's, or the one a host says its
+// release was made from), folders before what they hold. ErrorCode::input
+// when the repository has no such tree (or the text is no object id),
+// ErrorCode::git when it cannot be read.
+Expected<Manifest> manifest_of_tree(git_repository* repo, std::string_view tree_hex);
 
 // How to turn a copy of release `live` into release `next`.
 struct ManifestDiff {

@@ -3,54 +3,115 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
+
+#include "core/util/shell_quote.hpp"
+#include "deployers/ssh/release_archive.hpp"
 
 namespace pushgate::ssh {
 
 namespace {
 
-constexpr std::size_t k_max_manifest = 64u << 20;
-// Bytes of paths per `rm` command, well under any ARG_MAX.
-constexpr std::size_t k_rm_batch_bytes = 64 * 1024;
+// Bytes of quoted paths per command: the whole command reaches the host as
+// one argument of its shell, which Linux caps at 128 KiB.
+constexpr std::size_t k_paths_per_command = 64 * 1024;
 
-// Removes what an interrupted deploy left in DIR ($1): partial releases,
-// commit and manifest files without their release, a stray temporary link.
-// A fixed script; DIR reaches it as an argument, never as code.
-constexpr const char* k_prepare_script = R"(set -e
+// Removes the releases in $remove (ids, which hold no space), never the live
+// one: each is first renamed to its partial name, so a removal cut off
+// half-way never leaves a whole name on half a release. The end of scripts
+// that run in DIR/releases.
+constexpr const char* k_remove_end = R"(live=$(readlink -- ../current || true)
+for old in $remove; do
+  if [ "$live" = "releases/$old" ]; then echo "release $old is live: not removed" >&2; exit 3; fi
+  if [ -d "$old" ]; then mv -T -- "$old" ".$old.partial"; fi
+  rm -rf -- ".$old.partial" ".$old.commit"
+done
+)";
+
+// Removes releases $2 (ids, space-separated) of DIR $1, with k_remove_end.
+constexpr const char* k_remove_start = R"(set -e
+cd -- "$1/releases"
+remove=$2
+)";
+
+// Points DIR/current at release $id: a new link, then rename(2) over the old
+// one (mv -T), so readers see the old or the new release, never none. The
+// end of the scripts below, which run in DIR/releases.
+constexpr const char* k_switch_end = R"(rm -f -- ../.current.tmp
+ln -s -- "releases/$id" ../.current.tmp
+mv -T -f -- ../.current.tmp ../current
+)";
+
+// Makes release $2 of DIR $1 live, with k_switch_end.
+constexpr const char* k_switch_start = R"(set -e
+cd -- "$1/releases"
+id=$2
+)";
+
+// Makes release $2 in DIR $1. First removes what an interrupted deploy
+// left: partial releases, commit files without their release, a stray
+// temporary link. Then the partial folder is made empty ($3 empty), found
+// made already ($3 "."), or copied from release $3 with hard links; paths
+// $7... are deleted from it; the tar archive on stdin is extracted into it,
+// creating every entry anew (--keep-old-files: an entry that exists is an
+// error, so nothing is written through a link into release $3), with the
+// host's umask and account, not the archive's; $4 is recorded as its
+// .commit file; it gets its final name; when $5 is "live", k_switch_end
+// makes it live; and k_remove_end removes the old releases in $6. One remote
+// command, as every command costs the host a start of the account's shell and
+// its rc files.
+constexpr const char* k_write_start = R"(set -e
+command -v tar >/dev/null 2>&1 || { echo "there is no tar on this host: pushgate needs GNU tar here" >&2; exit 127; }
 mkdir -p -- "$1/releases"
 cd -- "$1/releases"
+id=$2 from=$3 record=$4 then=$5 remove=$6
+shift 6
 for f in .*.partial; do
-  if [ -e "$f" ] || [ -L "$f" ]; then rm -rf -- "$f"; fi
+  [ -e "$f" ] || [ -L "$f" ] || continue
+  [ "$f" = ".$id.partial" ] && [ "$from" = . ] || rm -rf -- "$f"
 done
-for f in .*.commit .*.manifest; do
+for f in .*.commit; do
   [ -e "$f" ] || continue
-  id=${f#.}; id=${id%.commit}; id=${id%.manifest}
-  [ -d "$id" ] || rm -f -- "$f"
+  old=${f#.}; old=${old%.commit}
+  [ -d "$old" ] || rm -f -- "$f"
 done
-rm -f -- "$1/.current.tmp")";
+rm -f -- ../.current.tmp
+partial=.$id.partial
+case $from in
+  '') mkdir -- "$partial" ;;
+  .) ;;
+  *) cp -al -- "$from" "$partial" ;;
+esac
+if [ $# -gt 0 ]; then (cd -- "$partial" && rm -rf -- "$@"); fi
+tar -x -f - -C "$partial" --no-same-owner --no-same-permissions --touch --keep-old-files
+printf '%s' "$record" >".$id.commit"
+mv -T -- "$partial" "$id"
+if [ "$then" = live ]; then
+)";
 
-// Removes release $2 of DIR $1: first renamed to its partial name, so a
-// removal cut off half-way never leaves a whole name on half a release.
-constexpr const char* k_remove_script = R"(set -e
-cd -- "$1/releases"
-if [ -d "$2" ]; then mv -T -- "$2" ".$2.partial"; fi
-rm -rf -- ".$2.partial" ".$2.commit" ".$2.manifest")";
+// `paths` in groups that each fit one command.
+std::vector<std::vector<std::string>> in_batches(const std::vector<std::string>& paths) {
+  std::vector<std::vector<std::string>> out;
+  std::size_t bytes = k_paths_per_command;
+  for (const auto& path : paths) {
+    std::size_t quoted = shell_quote(path).size() + 1;
+    if (bytes + quoted > k_paths_per_command) {
+      out.emplace_back();
+      bytes = 0;
+    }
+    out.back().push_back(path);
+    bytes += quoted;
+  }
+  return out;
+}
 
-// Points DIR/current ($1) at release $2: a new link, then rename(2) over the
-// old one (mv -T), so readers see the old or the new release, never none.
-constexpr const char* k_switch_script = R"(set -e
-cd -- "$1"
-rm -f -- .current.tmp
-ln -s -- "releases/$2" .current.tmp
-mv -T -f -- .current.tmp current)";
+bool hex(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
 
-Expected<std::string> read_local(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (!in.good() && !in.eof())
-    return Error{ErrorCode::io, fmt::format("cannot read staged file '{}'", path.string())};
-  return content;
+// What a command is called in messages: a script by its name ($0).
+const std::string& command_name(const std::vector<std::string>& argv) {
+  return argv.size() > 3 && argv[0] == "sh" && argv[1] == "-c" ? argv[3] : argv.front();
 }
 
 }  // namespace
@@ -64,92 +125,57 @@ std::string RemoteReleaseFolder::release_path(const std::string& id) const { ret
 
 Expected<SftpClient*> RemoteReleaseFolder::sftp() { return m_connection.sftp(); }
 
-Expected<bool> RemoteReleaseFolder::run(const std::vector<std::string>& argv, const std::string& cwd) {
+Expected<bool> RemoteReleaseFolder::run(const std::vector<std::string>& argv, const std::string& cwd,
+                                        const std::filesystem::path& input) {
   std::string output;
-  ProcessResult result = m_connection.run({argv, {}, cwd, m_timeout}, [&](std::string_view line) {
+  LineSink collect = [&](std::string_view line) {
     if (output.size() < 2000) output += fmt::format("{}{}", output.empty() ? "" : "; ", line);
-  });
+  };
+  ProcessSpec spec{argv, {}, cwd, m_timeout};
+  ProcessResult result = input.empty() ? m_connection.run(spec, collect) : m_connection.run(spec, collect, input);
   if (result.ok()) return true;
-  return Error{ErrorCode::io, fmt::format("{}: '{}' failed: {}{}{}", m_connection.host().label(), argv.front(),
+  return Error{ErrorCode::io, fmt::format("{}: '{}' failed: {}{}{}", m_connection.host().label(), command_name(argv),
                                           result.describe(), output.empty() ? "" : ": ", output)};
 }
 
-Expected<bool> RemoteReleaseFolder::prepare() {
-  return run({"sh", "-c", k_prepare_script, "pushgate-prepare", m_root});
-}
-
-Expected<bool> RemoteReleaseFolder::send(const ManifestEntry& entry, const std::string& partial,
-                                         const std::filesystem::path& staged, ReleaseUpload& upload) {
-  auto client = sftp();
-  if (!client) return client.error();
-  std::string remote = partial + "/" + entry.path;
-  std::filesystem::path local = staged / entry.path;
-  switch (entry.mode) {
-    case 040000: return (*client)->mkdir(remote, 0777);
-    case 0120000: {
-      std::error_code ec;
-      auto target = std::filesystem::read_symlink(local, ec);
-      if (ec) return Error{ErrorCode::io, fmt::format("cannot read staged symlink '{}'", local.string())};
-      ++upload.files_sent;
-      return (*client)->symlink(target.string(), remote);
-    }
-    default: {
-      auto content = read_local(local);
-      if (!content) return content.error();
-      auto written = (*client)->write_file(remote, *content, entry.mode == 0100755 ? 0777 : 0666);
-      if (!written) return written;
-      ++upload.files_sent;
-      upload.bytes_sent += content->size();
-      return true;
-    }
-  }
-}
-
 Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id, const std::string& commit,
-                                                           const Manifest& manifest,
-                                                           const std::filesystem::path& staged,
-                                                           const std::optional<Release>& live) {
-  auto client = sftp();
-  if (!client) return client.error();
+                                                           const ReleasePlan& plan, const std::optional<Release>& live,
+                                                           Then then, const std::vector<std::string>& old_releases) {
+  if (plan.reuses_live && !live)
+    return Error{ErrorCode::internal, fmt::format("{}: a plan that reuses the live release, and none is live",
+                                                  m_connection.host().label())};
+  for (const auto& path : plan.removed)
+    if (!safe_relative_path(path))
+      return Error{ErrorCode::input, fmt::format("refusing to delete '{}' from a release: not a path inside it", path)};
+  for (const auto& old : old_releases)
+    if (!parse_release_name(old) || old == id)
+      return Error{ErrorCode::usage, fmt::format("'{}' is not a release to remove", old)};
   std::string partial = in_releases("." + id + ".partial");
-  ReleaseUpload upload;
-  ManifestDiff plan{{}, manifest, 0};
-  if (live) {
-    // A live release without a readable manifest is not reused: the release is sent whole.
-    auto text = (*client)->read_file(in_releases("." + live->id + ".manifest"), k_max_manifest);
-    auto previous = text ? parse_manifest(*text) : Expected<Manifest>(text.error());
-    if (previous) {
-      if (auto copied = run({"cp", "-al", "--", release_path(live->id), partial}); !copied) return copied.error();
-      plan = diff(*previous, manifest);
-      upload.reused_live = true;
+  // Removals beyond what one command holds are made first, on their own.
+  auto batches = in_batches(plan.removed);
+  bool made = batches.size() > 1;
+  if (made) {
+    if (auto copied = run({"cp", "-al", "--", release_path(live->id), partial}); !copied) return copied.error();
+    for (std::size_t i = 0; i + 1 < batches.size(); ++i) {
+      std::vector<std::string> argv{"rm", "-rf", "--"};
+      argv.insert(argv.end(), batches[i].begin(), batches[i].end());
+      if (auto removed = run(argv, partial); !removed) return removed.error();
     }
   }
-  if (!upload.reused_live)
-    if (auto made = (*client)->mkdir(partial, 0777); !made) return made.error();
-  for (std::size_t i = 0; i < plan.removed.size();) {
-    std::vector<std::string> argv{"rm", "-rf", "--"};
-    for (std::size_t bytes = 0; i < plan.removed.size() && bytes < k_rm_batch_bytes; ++i) {
-      bytes += plan.removed[i].size() + 3;
-      argv.push_back(plan.removed[i]);
-    }
-    if (auto removed = run(argv, partial); !removed) return removed.error();
-  }
-  upload.removed = plan.removed.size();
-  upload.files_kept = plan.kept_files;
-  for (const auto& entry : plan.added)
-    if (auto sent = send(entry, partial, staged, upload); !sent) return sent.error();
-  for (const auto& [suffix, content] : {std::pair<std::string, std::string>{".manifest", serialize(manifest)},
-                                        std::pair<std::string, std::string>{".commit", commit + "\n"}}) {
-    std::string file = in_releases("." + id + suffix);
-    (*client)->remove(file);  // a leftover of an attempt cut off; usually absent
-    if (auto written = (*client)->write_file(file, content, 0644); !written) return written.error();
-  }
-  if (auto renamed = (*client)->rename(partial, release_path(id)); !renamed) return renamed.error();
-  return upload;
+  std::string from = made ? "." : plan.reuses_live ? live->id : "";
+  std::string script = std::string(k_write_start) + k_switch_end + "fi\n" + k_remove_end;
+  std::vector<std::string> argv{"sh", "-c", script, "pushgate-write", m_root, id, from,
+                                fmt::format("{}\ntree {}\n", commit, plan.tree),
+                                then == Then::go_live ? "live" : "stay",
+                                fmt::format("{}", fmt::join(old_releases, " "))};
+  if (!batches.empty()) argv.insert(argv.end(), batches.back().begin(), batches.back().end());
+  if (auto written = run(argv, "", plan.archive); !written) return written.error();
+  return ReleaseUpload{plan.reuses_live, plan.size.files, plan.kept_files, plan.removed.size(), plan.size.content,
+                       plan.size.archive};
 }
 
 Expected<bool> RemoteReleaseFolder::switch_to(const std::string& id) {
-  return run({"sh", "-c", k_switch_script, "pushgate-switch", m_root, id});
+  return run({"sh", "-c", std::string(k_switch_start) + k_switch_end, "pushgate-switch", m_root, id});
 }
 
 Expected<bool> RemoteReleaseFolder::clear_live() {
@@ -160,44 +186,24 @@ Expected<bool> RemoteReleaseFolder::clear_live() {
   return true;
 }
 
-Expected<bool> RemoteReleaseFolder::remove(const std::string& id) {
-  if (!parse_release_name(id))
-    return Error{ErrorCode::usage, fmt::format("'{}' is not a release name", id)};
-  auto current = live();
-  if (!current) return current.error();
-  if (*current && (*current)->id == id)
-    return Error{ErrorCode::internal,
-                 fmt::format("{}: release {} is live; it cannot be removed", m_connection.host().label(), id)};
-  return run({"sh", "-c", k_remove_script, "pushgate-remove", m_root, id});
-}
-
-Expected<std::vector<std::string>> RemoteReleaseFolder::prune(std::size_t keep) {
-  auto kept = releases();
-  if (!kept) return kept.error();
-  auto current = live();
-  if (!current) return current.error();
-  std::string live_id = *current ? (*current)->id : "";
-  std::string before_live;
-  for (std::size_t i = 0; i + 1 < kept->size(); ++i)
-    if ((*kept)[i].id == live_id) before_live = (*kept)[i + 1].id;
-  std::vector<std::string> removed;
-  for (std::size_t i = keep; i < kept->size(); ++i) {
-    const std::string& id = (*kept)[i].id;
-    if (id == live_id || id == before_live) continue;
-    if (auto gone = remove(id); !gone) return gone.error();
-    removed.push_back(id);
-  }
-  return removed;
+Expected<bool> RemoteReleaseFolder::remove(const std::vector<std::string>& ids) {
+  if (ids.empty()) return true;
+  for (const auto& id : ids)
+    if (!parse_release_name(id)) return Error{ErrorCode::usage, fmt::format("'{}' is not a release name", id)};
+  return run({"sh", "-c", std::string(k_remove_start) + k_remove_end, "pushgate-remove", m_root,
+              fmt::format("{}", fmt::join(ids, " "))});
 }
 
 Expected<Release> RemoteReleaseFolder::release(const std::string& id) {
   auto client = sftp();
   if (!client) return client.error();
   auto text = (*client)->read_file(in_releases("." + id + ".commit"), 256);
-  std::string commit = text ? text->substr(0, text->find('\n')) : "";
-  bool hex = !commit.empty() && std::all_of(commit.begin(), commit.end(),
-                                            [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-  return Release{id, hex ? commit : parse_release_name(id)->commit};
+  std::string_view record = text ? std::string_view(*text) : std::string_view();
+  std::string_view commit = record.substr(0, record.find('\n'));
+  std::string_view tree = record.substr(std::min(record.size(), commit.size() + 1));
+  tree = tree.starts_with("tree ") ? tree.substr(5, tree.find('\n') - 5) : std::string_view();
+  return Release{id, hex(commit) ? std::string(commit) : parse_release_name(id)->commit,
+                 hex(tree) ? std::string(tree) : ""};
 }
 
 Expected<std::optional<Release>> RemoteReleaseFolder::live() {
@@ -219,24 +225,40 @@ Expected<std::optional<Release>> RemoteReleaseFolder::live() {
   return std::optional<Release>(*found);
 }
 
-Expected<std::vector<Release>> RemoteReleaseFolder::releases() {
+Expected<std::vector<std::string>> RemoteReleaseFolder::release_ids() {
   auto client = sftp();
   if (!client) return client.error();
   auto names = (*client)->list(m_root + "/releases");
   if (!names) {
-    if (names.error().code == ErrorCode::input) return std::vector<Release>();
+    if (names.error().code == ErrorCode::input) return std::vector<std::string>();
     return names.error();
   }
   std::vector<std::pair<ReleaseName, std::string>> found;
   for (const auto& name : *names)
     if (auto parsed = parse_release_name(name)) found.emplace_back(*parsed, name);
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (auto& [parsed, id] : found) out.push_back(std::move(id));
+  return out;
+}
+
+Expected<std::vector<Release>> RemoteReleaseFolder::releases() {
+  auto ids = release_ids();
+  if (!ids) return ids.error();
   std::vector<Release> out;
-  for (const auto& [parsed, id] : found) {
+  for (const auto& id : *ids) {
     auto r = release(id);
     if (!r) return r.error();
     out.push_back(*r);
   }
+  return out;
+}
+
+std::vector<std::string> beyond_keep(const std::vector<std::string>& kept, std::size_t keep,
+                                     const std::string& live) {
+  std::vector<std::string> out;
+  for (std::size_t i = keep > 0 ? keep - 1 : 0; i < kept.size(); ++i)
+    if (kept[i] != live) out.push_back(kept[i]);
   return out;
 }
 

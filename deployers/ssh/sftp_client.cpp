@@ -20,8 +20,8 @@ std::string_view sftp_reason(int code) {
   }
 }
 
-// Large enough to keep the channel busy, small enough for one SFTP packet.
-constexpr std::size_t k_write_chunk = 32 * 1024;
+// One SFTP packet's worth.
+constexpr std::size_t k_read_chunk = 32 * 1024;
 
 }  // namespace
 
@@ -46,39 +46,6 @@ Error SftpClient::failure(std::string_view what, const std::string& path) const 
           fmt::format("{}: cannot {} '{}': {}", m_host, what, path, detail)};
 }
 
-Expected<bool> SftpClient::mkdir(const std::string& path, unsigned mode) {
-  auto bound = guard();
-  if (sftp_mkdir(m_sftp.get(), path.c_str(), mode) != SSH_OK) return failure("create folder", path);
-  return true;
-}
-
-Expected<bool> SftpClient::write_file(const std::string& path, std::string_view content, unsigned mode) {
-  SftpFilePtr file;
-  {
-    auto bound = guard();
-    file.reset(sftp_open(m_sftp.get(), path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode));
-  }
-  if (!file) return failure("create", path);
-  for (std::size_t at = 0; at < content.size();) {
-    std::size_t n = std::min(k_write_chunk, content.size() - at);
-    auto bound = guard();
-    ssize_t written = sftp_write(file.get(), content.data() + at, n);
-    if (written <= 0) return failure("write", path);
-    at += static_cast<std::size_t>(written);
-    m_bytes_written += static_cast<std::uint64_t>(written);
-  }
-  // The close is where the server reports a late failure (a full disk).
-  auto bound = guard();
-  if (sftp_close(file.release()) != SSH_OK) return failure("write", path);
-  return true;
-}
-
-Expected<bool> SftpClient::symlink(const std::string& target, const std::string& link) {
-  auto bound = guard();
-  if (sftp_symlink(m_sftp.get(), target.c_str(), link.c_str()) != SSH_OK) return failure("create symlink", link);
-  return true;
-}
-
 Expected<std::string> SftpClient::read_file(const std::string& path, std::size_t max_size) {
   SftpFilePtr file;
   {
@@ -87,7 +54,7 @@ Expected<std::string> SftpClient::read_file(const std::string& path, std::size_t
   }
   if (!file) return failure("open", path);
   std::string out;
-  char buffer[k_write_chunk];
+  char buffer[k_read_chunk];
   for (;;) {
     auto bound = guard();
     ssize_t n = sftp_read(file.get(), buffer, sizeof buffer);
@@ -125,12 +92,6 @@ Expected<std::string> SftpClient::read_link(const std::string& path) {
   SshCharPtr target(sftp_readlink(m_sftp.get(), path.c_str()));
   if (!target) return failure("read symlink", path);
   return std::string(target.get());
-}
-
-Expected<bool> SftpClient::rename(const std::string& from, const std::string& to) {
-  auto bound = guard();
-  if (sftp_rename(m_sftp.get(), from.c_str(), to.c_str()) != SSH_OK) return failure("rename to", to);
-  return true;
 }
 
 }  // namespace pushgate::ssh

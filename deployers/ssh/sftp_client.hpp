@@ -1,7 +1,7 @@
 #pragma once
-// The SFTP operations a release needs on a host: folders, files written
-// whole, symlinks, small files read back, and a count of the content bytes
-// sent (what "only what changed is sent" is measured by).
+// The SFTP operations that read what is on a host: small files, folder
+// listings, symlinks; and removing a file. Releases themselves are written
+// by a tar stream (remote_release_folder.hpp).
 
 #include <chrono>
 #include <cstdint>
@@ -25,10 +25,6 @@ class SftpClient {
 
   // Each returns an Error (ErrorCode::io) naming the host, the path and the
   // server's reason.
-  Expected<bool> mkdir(const std::string& path, unsigned mode = 0755);
-  // Creates `path`, which must not exist, with `content` and `mode`.
-  Expected<bool> write_file(const std::string& path, std::string_view content, unsigned mode);
-  Expected<bool> symlink(const std::string& target, const std::string& link);
   // At most `max_size` bytes of `path`; a missing file is ErrorCode::input.
   Expected<std::string> read_file(const std::string& path, std::size_t max_size);
   Expected<bool> remove(const std::string& path);
@@ -37,12 +33,6 @@ class SftpClient {
   Expected<std::vector<std::string>> list(const std::string& path);
   // The target of symlink `path`; a missing link is ErrorCode::input.
   Expected<std::string> read_link(const std::string& path);
-  // Renames `from` to `to`, which must not exist (SFTP v3 rename; libssh
-  // 0.10 has no posix-rename, so atomic replacement is a remote `mv -T`).
-  Expected<bool> rename(const std::string& from, const std::string& to);
-
-  // File content bytes written since the client was opened.
-  std::uint64_t bytes_written() const { return m_bytes_written; }
 
  private:
   SftpClient(ssh_session session, SftpPtr sftp, std::string host, std::chrono::milliseconds stall_limit)
@@ -55,7 +45,6 @@ class SftpClient {
   SftpPtr m_sftp;
   std::string m_host;
   std::chrono::milliseconds m_stall_limit;
-  std::uint64_t m_bytes_written = 0;
 };
 
 }  // namespace pushgate::ssh

@@ -1,13 +1,17 @@
 #include "deployers/ssh/ssh_connection.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <vector>
 
+#include "core/util/read_full.hpp"
 #include "core/util/trusted_file.hpp"
+#include "core/util/unique_fd.hpp"
 #include "deployers/ssh/remote_command.hpp"
 
 namespace pushgate::ssh {
@@ -19,6 +23,8 @@ using std::chrono::milliseconds;
 
 // How often run() looks at the clock while a command is silent.
 constexpr milliseconds k_poll_slice{100};
+// Bytes of a command's input read and written at a time.
+constexpr std::size_t k_input_chunk = 256 * 1024;
 
 Error io_error(const HostSpec& host, std::string_view what, ssh_session session) {
   return {ErrorCode::io, fmt::format("{}: {}: {}", host.label(), what, ssh_get_error(session))};
@@ -134,12 +140,93 @@ Expected<bool> check_identity(const std::filesystem::path& identity) {
   return true;
 }
 
-// Sends complete lines of `pending` to `output`, keeping a partial last one.
-void emit_lines(std::string& pending, const LineSink& output) {
-  std::size_t begin = 0;
-  for (std::size_t nl; (nl = pending.find('\n', begin)) != std::string::npos; begin = nl + 1)
-    if (output) output(std::string_view(pending).substr(begin, nl - begin));
-  pending.erase(0, begin);
+// A channel's stdout and stderr, a line at a time to `output`.
+class ChannelOutput {
+ public:
+  ChannelOutput(ssh_channel channel, const LineSink& output) : m_channel(channel), m_output(output) {}
+  // Reads what has arrived without waiting: 1 when something did, 0 when
+  // nothing, -1 when the connection broke.
+  int drain() {
+    int got = 0;
+    for (int stream : {0, 1}) {
+      int n = ssh_channel_read_nonblocking(m_channel, m_buffer, sizeof m_buffer, stream);
+      if (n == SSH_ERROR) return -1;
+      if (n > 0) {
+        got = 1;
+        m_pending[stream].append(m_buffer, static_cast<std::size_t>(n));
+        emit_lines(m_pending[stream]);
+      }
+    }
+    return got;
+  }
+  // Hands on the last lines, which had no newline.
+  void flush() {
+    for (auto& rest : m_pending)
+      if (!rest.empty() && m_output) m_output(rest);
+  }
+
+ private:
+  // Sends complete lines of `pending`, keeping a partial last one.
+  void emit_lines(std::string& pending) {
+    std::size_t begin = 0;
+    for (std::size_t nl; (nl = pending.find('\n', begin)) != std::string::npos; begin = nl + 1)
+      if (m_output) m_output(std::string_view(pending).substr(begin, nl - begin));
+    pending.erase(0, begin);
+  }
+
+  ssh_channel m_channel;
+  const LineSink& m_output;
+  std::string m_pending[2];
+  char m_buffer[16 * 1024];
+};
+
+enum class InputEnd { sent, closed, stalled, timed_out, lost, unreadable };
+
+// Whether the command has ended its side: nothing more will be read.
+bool remote_done(ssh_channel channel) { return ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel); }
+
+// Writes file `input` to the channel, then end of file, never more at once
+// than the host's window allows: libssh would otherwise wait for the window
+// inside ssh_channel_write, blind to a command that has ended meanwhile.
+// What the command prints is read as it comes, so a command that writes
+// much while it reads never waits on us either. A host whose window stays
+// shut for `stall_limit` has stalled.
+InputEnd send_input(ssh_channel channel, const std::filesystem::path& input, ChannelOutput& out,
+                    Clock::time_point deadline, milliseconds stall_limit) {
+  UniqueFd fd(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return InputEnd::unreadable;
+  std::vector<char> chunk(k_input_chunk);
+  auto progress = Clock::now();
+  for (;;) {
+    ssize_t n = read_full(fd.get(), chunk.data(), chunk.size());
+    if (n < 0) return InputEnd::unreadable;
+    if (n == 0) break;
+    for (std::size_t at = 0; at < static_cast<std::size_t>(n);) {
+      if (out.drain() < 0) return InputEnd::lost;
+      if (remote_done(channel)) return InputEnd::closed;
+      auto now = Clock::now();
+      if (now >= deadline) return InputEnd::timed_out;
+      std::size_t window = ssh_channel_window_size(channel);
+      if (window == 0) {
+        if (now - progress >= stall_limit) return InputEnd::stalled;
+        // Takes in what the host sends (a window adjust, output, the end) for a while.
+        if (ssh_channel_poll_timeout(channel, static_cast<int>(k_poll_slice.count()), 0) == SSH_ERROR)
+          return InputEnd::lost;
+        continue;
+      }
+      std::size_t want = std::min(static_cast<std::size_t>(n) - at, window);
+      int written = ssh_channel_write(channel, chunk.data() + at, static_cast<std::uint32_t>(want));
+      if (written == SSH_ERROR) {
+        // libssh refuses writes once the host closed, before its last output is read.
+        while (out.drain() > 0) {
+        }
+        return remote_done(channel) ? InputEnd::closed : InputEnd::lost;
+      }
+      at += static_cast<std::size_t>(written);
+      progress = Clock::now();
+    }
+  }
+  return ssh_channel_send_eof(channel) == SSH_OK ? InputEnd::sent : InputEnd::closed;
 }
 
 }  // namespace
@@ -184,7 +271,13 @@ Expected<Connection> Connection::open(const HostSpec& host, const SshSettings& s
   return Connection(host, std::move(*session), settings.connect_timeout);
 }
 
-ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output) {
+ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output) { return exec(spec, output, nullptr); }
+
+ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path& input) {
+  return exec(spec, output, &input);
+}
+
+ProcessResult Connection::exec(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path* input) {
   ProcessResult result;
   auto start = Clock::now();
   auto finish = [&] {
@@ -206,46 +299,52 @@ ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output) {
     return finish();
   }
   auto deadline = start + spec.timeout;
-  std::string pending[2];
-  char buffer[16 * 1024];
-  for (;;) {
-    bool got = false;
-    for (int stream : {0, 1}) {
-      int n = ssh_channel_read_nonblocking(channel.get(), buffer, sizeof buffer, stream);
-      if (n == SSH_ERROR) {
-        result.error = fmt::format("{}: connection lost while running '{}': {}", m_host.label(), spec.argv.front(),
-                                   ssh_get_error(s));
-        return finish();
-      }
-      if (n > 0) {
-        got = true;
-        pending[stream].append(buffer, static_cast<std::size_t>(n));
-        emit_lines(pending[stream], output);
-      }
-    }
-    if (got) continue;
-    if (ssh_channel_is_eof(channel.get())) break;
-    auto now = Clock::now();
-    if (now >= deadline) {
-      ssh_channel_request_send_signal(channel.get(), "TERM");
-      result.timed_out = true;
-      result.elapsed = spec.timeout;
-      return result;
-    }
-    auto slice = std::min(k_poll_slice, std::chrono::duration_cast<milliseconds>(deadline - now) + milliseconds(1));
-    if (int polled = ssh_channel_poll_timeout(channel.get(), static_cast<int>(slice.count()), 0);
-        polled == SSH_ERROR) {
-      result.error = fmt::format("{}: connection lost while running '{}': {}", m_host.label(), spec.argv.front(),
-                                 ssh_get_error(s));
+  auto lost = [&] {
+    result.error = fmt::format("{}: connection lost while running '{}': {}", m_host.label(), spec.argv.front(),
+                               ssh_get_error(s));
+    return finish();
+  };
+  auto timed_out = [&] {
+    ssh_channel_request_send_signal(channel.get(), "TERM");
+    result.timed_out = true;
+    result.elapsed = spec.timeout;
+    return result;
+  };
+  ChannelOutput out(channel.get(), output);
+  std::string unsent;  // why the command did not get all its input
+  bool stalled = false;
+  if (input) {
+    auto sent = send_input(channel.get(), *input, out, deadline, m_stall_limit);
+    if (sent == InputEnd::lost) return lost();
+    if (sent == InputEnd::timed_out) return timed_out();
+    if (sent == InputEnd::unreadable) {
+      result.error = fmt::format("cannot read '{}' to send to {}", input->string(), m_host.label());
       return finish();
     }
+    stalled = sent == InputEnd::stalled;
+    if (stalled) unsent = fmt::format("stopped taking its input for {} ms", m_stall_limit.count());
+    if (sent == InputEnd::closed) unsent = "ended before it read all its input";
   }
-  for (auto& rest : pending)
-    if (!rest.empty() && output) output(rest);
-  result.exit_code = ssh_channel_get_exit_status(channel.get());
+  for (;;) {
+    int got = out.drain();
+    if (got < 0) return lost();
+    if (got > 0) continue;
+    if (ssh_channel_is_eof(channel.get())) break;
+    if (stalled) break;  // a stalled host sends no exit status either
+    auto now = Clock::now();
+    if (now >= deadline) return timed_out();
+    auto slice = std::min(k_poll_slice, std::chrono::duration_cast<milliseconds>(deadline - now) + milliseconds(1));
+    if (ssh_channel_poll_timeout(channel.get(), static_cast<int>(slice.count()), 0) == SSH_ERROR) return lost();
+  }
+  out.flush();
+  result.exit_code = stalled ? -1 : ssh_channel_get_exit_status(channel.get());
+  // A command that failed says why itself; one that did not read all its input failed too.
+  if (result.exit_code == 0 && !unsent.empty()) result.exit_code = -1;
   if (result.exit_code < 0)
-    result.error = fmt::format("{}: '{}' ended without an exit status (killed by a signal, or the connection "
-                               "closed)", m_host.label(), spec.argv.front());
+    result.error = fmt::format("{}: '{}' {}", m_host.label(), spec.argv.front(),
+                               unsent.empty() ? "ended without an exit status (killed by a signal, or the "
+                                                "connection closed)"
+                                              : unsent);
   return finish();
 }
 

@@ -85,6 +85,11 @@ class Connection {
   // closed and the result says timed_out. Lines of its stdout and stderr go
   // to `output` as they arrive. A broken connection is result.error.
   ProcessResult run(const ProcessSpec& spec, const LineSink& output);
+  // As run(), with the content of file `input` as the command's stdin, then
+  // end of file. A host that takes no data for connect_timeout (or the
+  // command ending before it read everything) ends the run: result.error
+  // says so, or the command's own exit status when it ended first.
+  ProcessResult run(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path& input);
 
   // The connection's SFTP session, opened on first use (an Error names the
   // host when the server has no SFTP subsystem).
@@ -92,6 +97,8 @@ class Connection {
 
  private:
   Connection(HostSpec host, SessionPtr session, std::chrono::milliseconds stall_limit);
+  // run() with `input` (nullptr: none) as stdin.
+  ProcessResult exec(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path* input);
 
   HostSpec m_host;
   SessionPtr m_session;

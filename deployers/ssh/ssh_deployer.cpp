@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <pwd.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <thread>
 
 #include "core/jobs/job.hpp"
-#include "deployers/release_tree.hpp"
 
 namespace pushgate::ssh {
 
@@ -71,80 +69,43 @@ LineSink host_log(const LineSink& log, std::mutex& mutex, std::string label) {
   };
 }
 
-// A temporary folder under `parent`, removed with what it holds.
-class StagingFolder {
- public:
-  explicit StagingFolder(const std::filesystem::path& parent) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    std::string pattern = (parent / "ssh-release-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) m_path = pattern;
-  }
-  ~StagingFolder() {
-    std::error_code ec;
-    if (!m_path.empty()) std::filesystem::remove_all(m_path, ec);
-  }
-  StagingFolder(const StagingFolder&) = delete;
-  StagingFolder& operator=(const StagingFolder&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
-
-// Writes the release once, the first time a host needs it.
-class Stager {
- public:
-  Stager(const DeployRequest& request, const Environment& env, const std::filesystem::path& parent)
-      : m_request(request), m_env(env), m_parent(parent) {}
-  Expected<const StagedRelease*> get() {
-    std::lock_guard lock(m_mutex);
-    if (!m_result) m_result = make();
-    if (!*m_result) return m_result->error();
-    return &**m_result;
-  }
-
- private:
-  Expected<StagedRelease> make() {
-    m_folder = std::make_unique<StagingFolder>(m_parent);
-    if (m_folder->path().empty())
-      return Error{ErrorCode::io, fmt::format("cannot create a staging folder in {}", m_parent.string())};
-    StagedRelease staged{m_folder->path() / "release", {}};
-    auto written = materialize_tree(m_request.repo, m_request.commit, m_env.path, staged.dir,
-                                    {m_env.deployer.max_file_size, m_env.deployer.max_release_size});
-    if (!written) return Error{written.error().code, fmt::format("cannot make release {}: {}", m_request.release_id,
-                                                                 written.error().message)};
-    auto manifest = manifest_of(m_request.repo, m_request.commit, m_env.path);
-    if (!manifest) return manifest.error();
-    staged.manifest = std::move(*manifest);
-    return staged;
-  }
-
-  const DeployRequest& m_request;
-  const Environment& m_env;
-  std::filesystem::path m_parent;
-  std::mutex m_mutex;
-  std::unique_ptr<StagingFolder> m_folder;
-  std::optional<Expected<StagedRelease>> m_result;
-};
-
 // `fn` on every host's release folder, `parallel` hosts at once; a host
 // that cannot be reached gives its Error.
 template <class T>
-std::vector<std::optional<Expected<T>>> on_every_host(const std::vector<HostSpec>& hosts, const SshSettings& settings,
+std::vector<std::optional<Expected<T>>> on_every_host(const std::vector<HostSpec>& hosts, HostConnections& connections,
                                                       const Environment& env,
                                                       const std::function<Expected<T>(RemoteReleaseFolder&)>& fn) {
   std::vector<std::optional<Expected<T>>> out(hosts.size());
   for_each_parallel(all_of(hosts.size()), std::max<std::size_t>(env.deployer.ssh.parallel, 4), [&](std::size_t i) {
-    auto connection = Connection::open(hosts[i], settings);
+    auto connection = connections.get(i);
     if (!connection) {
       out[i].emplace(connection.error());
       return;
     }
-    RemoteReleaseFolder folder(*connection, hosts[i].dir, env.deployer.timeout);
+    RemoteReleaseFolder folder(**connection, hosts[i].dir, env.deployer.timeout);
     out[i].emplace(fn(folder));
   });
   return out;
+}
+
+// What most hosts have live (nullopt entries: hosts not asked). Ties go to
+// the newest release: ids sort by time.
+std::optional<LiveRelease> most_live(const std::vector<std::optional<std::optional<Release>>>& hosts) {
+  std::map<std::string, std::pair<std::size_t, LiveRelease>> votes;
+  for (const auto& host : hosts)
+    if (host && *host) {
+      auto& vote = votes[(*host)->id];
+      ++vote.first;
+      vote.second = {(*host)->id, (*host)->commit};
+    }
+  std::optional<LiveRelease> best;
+  std::size_t most = 0;
+  for (const auto& [id, vote] : votes)
+    if (vote.first >= most) {
+      most = vote.first;
+      best = vote.second;
+    }
+  return best;
 }
 
 }  // namespace
@@ -153,6 +114,7 @@ SshDeployer::SshDeployer(Environment env, std::filesystem::path staging)
     : m_env(std::move(env)),
       m_settings{m_env.deployer.ssh.identity, m_env.deployer.ssh.known_hosts, m_env.deployer.ssh.connect_timeout},
       m_hosts(host_specs(m_env)),
+      m_connections(m_hosts, m_settings),
       m_staging(std::move(staging)) {
   if (m_hosts.empty()) throw Failure(ErrorCode::config, fmt::format("environment {}: no hosts", m_env.name));
   for (const auto& h : m_hosts)
@@ -170,13 +132,22 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     if (request.log) request.log(line);
   };
   std::vector<std::unique_ptr<HostRollout>> runs;
-  for (const auto& h : m_hosts) {
+  for (std::size_t i = 0; i < m_hosts.size(); ++i) {
     DeployRequest own = request;
-    own.log = host_log(request.log, log_mutex, h.label());
-    runs.push_back(std::make_unique<HostRollout>(h, m_settings, m_env, std::move(own)));
+    own.log = host_log(request.log, log_mutex, m_hosts[i].label());
+    runs.push_back(std::make_unique<HostRollout>(m_connections, i, m_hosts[i], m_env, std::move(own)));
   }
-  Stager stager(request, m_env, m_staging);
-  StageFn stage = [&] { return stager.get(); };
+  // Whatever happens, the hosts' state is known afterwards without asking again.
+  struct Remember {
+    const std::vector<std::unique_ptr<HostRollout>>& runs;
+    std::optional<std::optional<LiveRelease>>& live;
+    ~Remember() {
+      std::vector<std::optional<std::optional<Release>>> now;
+      for (const auto& run : runs) now.push_back(run->live_now());
+      live = most_live(now);
+    }
+  } remember{runs, m_live};
+  ReleaseStager stager(request, m_env, m_staging);
 
   const std::size_t n = runs.size();
   const std::size_t per_batch = s.batch.of(n, true);
@@ -190,7 +161,7 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     note(fmt::format("pushgate: batch {}/{}{}: {} host{}", b + 1, batches, b == 0 && batches > 1 ? " (canary)" : "",
                      batch.size(), batch.size() == 1 ? "" : "s"));
     for_each_parallel(batch, s.parallel, [&](std::size_t i) {
-      if (runs[i]->open()) runs[i]->roll_forward(stage, reuse_kept);
+      if (runs[i]->open()) runs[i]->roll_forward(stager, reuse_kept);
     });
     for (std::size_t i : batch) {
       if (runs[i]->state() == State::unreachable) ++down;
@@ -250,9 +221,6 @@ DeployOutcome SshDeployer::roll_out(const DeployRequest& request, bool reuse_kep
     note("pushgate: " + out.message);
     return out;
   }
-  for_each_parallel(all_of(n), s.parallel, [&](std::size_t i) {
-    if (runs[i]->state() == State::ok) runs[i]->prune(m_env.deployer.keep_releases);
-  });
   // Hosts left behind (tolerated as unavailable) disagree with the rest.
   std::vector<std::string> behind;
   for (const auto& run : runs)
@@ -288,30 +256,17 @@ DeployOutcome SshDeployer::rollback(const DeployRequest& request, const std::str
 
 std::optional<LiveRelease> SshDeployer::live() const {
   if (m_live) return *m_live;
-  auto found = on_every_host<std::optional<Release>>(m_hosts, m_settings, m_env,
+  auto found = on_every_host<std::optional<Release>>(m_hosts, m_connections, m_env,
                                                      [](RemoteReleaseFolder& f) { return f.live(); });
-  std::map<std::string, std::pair<std::size_t, LiveRelease>> votes;
+  std::vector<std::optional<std::optional<Release>>> now;
   for (const auto& host : found)
-    if (host && *host && **host) {
-      const Release& r = ***host;
-      auto& vote = votes[r.id];
-      ++vote.first;
-      vote.second = {r.id, r.commit};
-    }
-  std::optional<LiveRelease> best;
-  std::size_t most = 0;
-  // Ties go to the newest release: ids sort by time.
-  for (const auto& [id, vote] : votes)
-    if (vote.first >= most) {
-      most = vote.first;
-      best = vote.second;
-    }
-  m_live = best;
-  return best;
+    now.push_back(host && *host ? std::optional<std::optional<Release>>(**host) : std::nullopt);
+  m_live = most_live(now);
+  return *m_live;
 }
 
 std::vector<LiveRelease> SshDeployer::releases() const {
-  auto found = on_every_host<std::vector<Release>>(m_hosts, m_settings, m_env,
+  auto found = on_every_host<std::vector<Release>>(m_hosts, m_connections, m_env,
                                                    [](RemoteReleaseFolder& f) { return f.releases(); });
   std::map<std::string, LiveRelease, std::greater<>> all;
   for (const auto& host : found)
@@ -324,11 +279,11 @@ std::vector<LiveRelease> SshDeployer::releases() const {
 
 Expected<bool> SshDeployer::discard(const std::string& release) {
   m_live.reset();
-  auto results = on_every_host<bool>(m_hosts, m_settings, m_env, [&](RemoteReleaseFolder& f) -> Expected<bool> {
+  auto results = on_every_host<bool>(m_hosts, m_connections, m_env, [&](RemoteReleaseFolder& f) -> Expected<bool> {
     auto kept = f.releases();
     if (!kept) return kept.error();
     bool there = std::any_of(kept->begin(), kept->end(), [&](const Release& r) { return r.id == release; });
-    return there ? f.remove(release) : Expected<bool>(true);
+    return there ? f.remove({release}) : Expected<bool>(true);
   });
   std::vector<std::string> problems;
   for (const auto& r : results)

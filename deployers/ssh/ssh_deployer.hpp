@@ -17,6 +17,7 @@
 
 #include "core/config/repo_config.hpp"
 #include "deployers/deployer.hpp"
+#include "deployers/ssh/host_connections.hpp"
 #include "deployers/ssh/host_rollout.hpp"
 
 namespace pushgate::ssh {
@@ -32,7 +33,8 @@ class SshDeployer : public Deployer {
   DeployOutcome rollback(const DeployRequest& request, const std::string& to_commit) override;
   // What most reachable hosts have live (the release kept there); nullopt
   // when no host has anything live or none can be reached. Asked of the
-  // hosts once, then again only after a deploy, rollback or discard.
+  // hosts once, then known from what a deploy or rollback did, asked again
+  // after a discard. The connections it opens are kept for the deploy.
   std::optional<LiveRelease> live() const override;
   // Releases kept on any host, newest first.
   std::vector<LiveRelease> releases() const override;
@@ -48,6 +50,7 @@ class SshDeployer : public Deployer {
   Environment m_env;
   SshSettings m_settings;
   std::vector<HostSpec> m_hosts;
+  mutable HostConnections m_connections;
   std::filesystem::path m_staging;
   mutable std::optional<std::optional<LiveRelease>> m_live;  // what live() found last
 };

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Push to deploy to a fleet over SSH: real pushes over file:// into a bare
 # repository whose hooks hand jobs to a real pushgated, which deploys with
-# the ssh deployer (libssh) to three OpenSSH servers on loopback ports, each
-# with its own host key and target folder. Checks that every host gets the
-# tree's exact content, that a canary whose health check fails leaves every
-# host on the previous release, that a changed host key and a full disk (as
-# root) end the rollout with a clear message, that a hung host is left
-# behind within max_unavailable (and pushgate status says so), that values
-# reach remote commands unchanged, `pushgate rollback` across the fleet, and
-# a kill -9 of the daemon mid-rollout recovered on restart.
+# the ssh deployer (libssh) to ten OpenSSH servers on loopback ports
+# (tests/support/loopback_fleet.sh), each with its own host key and target
+# folder. Checks that every host gets the tree's exact content and that a
+# changed file never reaches the live release through a hard link; that a
+# canary whose health check fails leaves every host on the previous release;
+# that a changed and an unknown host key and a full disk (as root) end the
+# rollout with a clear message; that a hung host and one that refuses
+# connections are left behind within max_unavailable (and pushgate status
+# says so); that values reach remote commands unchanged; `pushgate rollback`
+# across the fleet; and a kill -9 of the daemon mid-rollout recovered on
+# restart.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR
@@ -18,31 +21,27 @@ source "$(dirname "${BASH_SOURCE[0]}")/deploy_lib.sh"
 
 # ---------------------------------------------------------------- set-up
 
-# Three hosts. Each start_loopback_sshd makes its own client key; the daemon
-# logs in everywhere with the first one, and trusts exactly these host keys.
+# Ten hosts, each with its own host key; the daemon logs in everywhere with
+# one identity and trusts exactly these host keys.
+# shellcheck source-path=SCRIPTDIR/../support
+source "$(dirname "${BASH_SOURCE[0]}")/../support/loopback_fleet.sh"
+start_loopback_fleet "$E2E_TMP/fleet" 10 E2E_PIDS skip
+identity=$FLEET_IDENTITY
+known_hosts=$FLEET_KNOWN_HOSTS
+ports=("${FLEET_PORTS[@]}")
 hosts_yaml=""
-ports=()
-sshd_pids=()
 dirs=()
-identity=$E2E_TMP/ssh1/client_key
-known_hosts=$E2E_TMP/known_hosts
-: >"$known_hosts"
-for i in 1 2 3; do
-  start_loopback_sshd "$E2E_TMP/ssh$i" E2E_PIDS skip
-  sshd_pids+=("${E2E_PIDS[-1]}")
-  ports+=("${SSH_URL##*:}")
-  cat "$identity.pub" >>"$E2E_TMP/ssh$i/authorized_keys"
-  cat "$E2E_TMP/ssh$i/known_hosts" >>"$known_hosts"
-  # Host 2's folder holds what a shell would expand or split.
+for i in "${!ports[@]}"; do
+  # Host 1's folder holds what a shell would expand or split.
   dir=$E2E_TMP/hosts/web$i
-  if [[ $i == 2 ]]; then dir="$E2E_TMP/hosts/web 2 \$(touch PWNED) it's"; fi
+  if [[ $i == 1 ]]; then dir="$E2E_TMP/hosts/web 1 \$(touch PWNED) it's"; fi
   dirs+=("$dir")
-  hosts_yaml+="        - {host: 127.0.0.1, port: ${ports[-1]}, dir: \"${dir//\"/\\\"}\"}"$'\n'
+  hosts_yaml+="        - {host: 127.0.0.1, port: ${ports[i]}, dir: \"${dir//\"/\\\"}\"}"$'\n'
 done
 cp "$known_hosts" "$known_hosts.good"
 mkdir -p "$E2E_TMP/hosts"
 
-# Host 3's folder on a 1 MiB file system, for a host whose disk is full:
+# Host 2's folder on a 1 MiB file system, for a host whose disk is full:
 # only root can mount one here.
 small_disk=""
 if [[ $(id -u) == 0 ]] && mkdir -p "${dirs[2]}" && mount -t tmpfs -o size=1m pushgate-e2e "${dirs[2]}" 2>/dev/null; then
@@ -76,8 +75,8 @@ environments:
       hosts:
 $hosts_yaml      identity: $identity
       known_hosts: $known_hosts
-      batch: 2
-      parallel: 2
+      batch: 5
+      parallel: 5
       keep_releases: 3
       connect_timeout: 2s
       timeout: 20s
@@ -129,7 +128,7 @@ test_case "a push deploys the tree's exact content to every host"
 c1=$(commit_release one)
 push_and_wait "$c1" succeeded
 assert_fleet_live "$c1"
-expect_note_says "$bare" production "$c1" "hosts=3 ok=3"
+expect_note_says "$bare" production "$c1" "hosts=10 ok=10"
 check "the executable bit is kept on the hosts" test -x "${dirs[1]}/current/bin/start"
 check "nothing was run by a shell: no PWNED file anywhere" test -z "$(find "$E2E_TMP" -name PWNED)"
 if grep -q "^\[.*127.0.0.1:${ports[0]}\] pushgate: switched" <<<"$(deploy_log "$c1")"; then
@@ -155,13 +154,23 @@ if grep -q "files sent ([0-9]* bytes), [1-9][0-9]* reused from the live release"
 else
   fail "no file was reused" "$(deploy_log "$c2")"
 fi
+# The new release started as hard links to the old one; the files that
+# changed were created anew, never written through a link.
+for i in 0 1 9; do
+  old_release=$(find "${dirs[i]}/releases" -mindepth 1 -maxdepth 1 -name "*-${c1:0:12}-*" -print -quit)
+  if diff <(tree_of_commit "$bare" "$c1" deploy/prod) <(tree_listing "$old_release") >/dev/null; then
+    pass "host $i: the release before still holds exactly ${c1:0:7}'s files"
+  else
+    fail "host $i: the release before was changed by the deploy" "$(ls -la "$old_release/site" 2>&1)"
+  fi
+done
 
 test_case "a canary whose health check fails leaves every host on the previous release"
 c3=$(commit_release three BROKEN)
 push_and_wait "$c3" rolled-back
 assert_fleet_live "$c2"
 expect_note_says "$bare" production "$c3" "health check failed"
-expect_note_says "$bare" production "$c3" "skipped=1"
+expect_note_says "$bare" production "$c3" "skipped=5"
 
 test_case "a changed host key refuses that host and rolls the others back"
 other=$E2E_TMP/other_key
@@ -171,7 +180,7 @@ c4=$(commit_release four)
 push_and_wait "$c4" rolled-back
 assert_fleet_live "$c2"
 expect_note_says "$bare" production "$c4" "CHANGED"
-expect_note_says "$bare" production "$c4" "$(ssh-keygen -E sha256 -lf "$E2E_TMP/ssh3/host_key.pub" | cut -d' ' -f2)"
+expect_note_says "$bare" production "$c4" "$(ssh-keygen -E sha256 -lf "$FLEET_ROOT/host-2/host_key.pub" | cut -d' ' -f2)"
 
 test_case "an unknown host key refuses that host"
 grep -v "^\[127.0.0.1\]:${ports[2]} " "$known_hosts.good" >"$known_hosts"
@@ -181,23 +190,28 @@ assert_fleet_live "$c2"
 expect_note_says "$bare" production "$c5" "unknown"
 cp "$known_hosts.good" "$known_hosts"
 
-test_case "a host that accepts and then hangs is left behind when max_unavailable allows it"
-sed -i 's/^      connect_timeout: 2s$/&\n      max_unavailable: 1/' "$bare/pushgate.yaml"
-kill -STOP "${sshd_pids[2]}"
+test_case "a host that hangs and one that refuses connections are left behind when max_unavailable allows it"
+sed -i 's/^      connect_timeout: 2s$/&\n      max_unavailable: 2/' "$bare/pushgate.yaml"
+fleet_host_hang 2
+fleet_host_down 3
 c6=$(commit_release six)
 started=$SECONDS
 push_and_wait "$c6" succeeded
-kill -CONT "${sshd_pids[2]}"
+fleet_host_resume 2
+fleet_host_up 3
 check "the rollout ended within 30 s" test $((SECONDS - started)) -lt 30
-expect_note_says "$bare" production "$c6" "unavailable=1"
-expect_note_says "$bare" production "$c6" "disagree=$(id -un)@127.0.0.1:${ports[2]}"
+expect_note_says "$bare" production "$c6" "unavailable=2"
+behind="$(id -un)@127.0.0.1:${ports[2]},$(id -un)@127.0.0.1:${ports[3]}"
+expect_note_says "$bare" production "$c6" "disagree=$behind"
+expect_note_says "$bare" production "$c6" "127.0.0.1:${ports[3]}: unreachable: "
 assert_live "${dirs[0]}" "$bare" "$c6" deploy/prod
 assert_live "${dirs[2]}" "$bare" "$c2" deploy/prod
+assert_live "${dirs[3]}" "$bare" "$c2" deploy/prod
 out=$(pushgate status "$bare" production --daemon-config "$DAEMON_CFG" 2>&1)
-if grep -q "^  hosts:   2 ok of 3; these hosts disagree with the rest: $(id -un)@127.0.0.1:${ports[2]}" <<<"$out"; then
-  pass "pushgate status says which host disagrees"
+if grep -qF "  hosts:   8 ok of 10; these hosts disagree with the rest: $behind" <<<"$out"; then
+  pass "pushgate status says which hosts disagree"
 else
-  fail "pushgate status does not say which host disagrees" "$out"
+  fail "pushgate status does not say which hosts disagree" "$out"
 fi
 
 test_case "a host whose disk is full ends its part with a clear message"
@@ -205,20 +219,22 @@ if [[ -n $small_disk ]]; then
   head -c 1500000 /dev/urandom >"$dev/deploy/prod/big.bin"
   c6b=$(commit_release six-big)
   push_and_wait "$c6b" rolled-back
-  # Host 3 was left behind on c2 by the hang above, and stays there.
+  # Host 2 was left behind on c2 by the hang above, and stays there.
   assert_live "${dirs[0]}" "$bare" "$c6" deploy/prod
   assert_live "${dirs[1]}" "$bare" "$c6" deploy/prod
   assert_live "${dirs[2]}" "$bare" "$c2" deploy/prod
   expect_note_says "$bare" production "$c6b" "127.0.0.1:${ports[2]}: cannot make release"
   rm -f "$dev/deploy/prod/big.bin"
 else
-  echo "# skipped: only root can mount a small file system for host 3"
+  echo "# skipped: only root can mount a small file system for host 2"
 fi
 
 test_case "the fleet deploys again once every host is back"
 c7=$(commit_release seven)
 push_and_wait "$c7" succeeded
 assert_fleet_live "$c7"
+kept=$(find "${dirs[0]}/releases" -mindepth 1 -maxdepth 1 -name '2*' | wc -l)
+check "host 0 keeps 3 releases (keep_releases: 3), not more ($kept)" test "$kept" = 3
 
 test_case "pushgate rollback switches every host back"
 out=$(pushgate rollback "$bare" production --wait --daemon-config "$DAEMON_CFG" 2>&1)
