@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/config/deploy_dir.hpp"
+#include "core/config/drift_config.hpp"
 #include "core/config/ssh_deployer_config.hpp"
 #include "core/util/http_url.hpp"
 #include "core/util/placeholder.hpp"
@@ -255,7 +256,7 @@ void check_secrets_apart(ConfigReader& r, NodeId secrets, const std::string& wha
 }
 
 void read_environment(ConfigReader& r, NodeId at, const std::string& what, Environment& env) {
-  r.only_keys(at, what, {"branch", "path", "deployer", "health", "retry", "env", "secrets"});
+  r.only_keys(at, what, {"branch", "path", "deployer", "health", "retry", "env", "secrets", "drift"});
   NodeId branch = r.find(at, "branch");
   if (branch == yaml::k_no_node) {
     r.error(at, fmt::format("{} needs a branch: (e.g. branch: main)", what));
@@ -277,6 +278,8 @@ void read_environment(ConfigReader& r, NodeId at, const std::string& what, Envir
     read_variables(r, n, what + ".secrets", env.secrets);
     check_secrets_apart(r, n, what, env);
   }
+  if (NodeId n = r.find(at, "drift"); n != yaml::k_no_node)
+    env.drift = read_drift(r, n, what + ".drift", env.deployer.type);
 }
 
 // Two environments deploying into one folder (or one inside the other's)

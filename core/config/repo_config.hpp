@@ -113,6 +113,13 @@ struct RetryPolicy {
   OnInterrupt on_interrupt = OnInterrupt::retry;
 };
 
+// `drift:`: how often the daemon compares the target with the live release,
+// and whether it re-applies the live commit when they differ.
+struct DriftSettings {
+  std::chrono::milliseconds interval{300'000};
+  bool heal = false;
+};
+
 struct Environment {
   std::string name;
   std::string branch;  // short name: "main" for refs/heads/main
@@ -124,6 +131,7 @@ struct Environment {
   // are replaced by "***" wherever they would appear in logs and notes.
   std::vector<std::pair<std::string, std::string>> variables;
   std::vector<std::pair<std::string, std::string>> secrets;
+  std::optional<DriftSettings> drift;  // nullopt: no drift checks
 };
 
 struct RepoConfig {
