@@ -68,6 +68,11 @@ bool HostRollout::roll_forward(const StageFn& stage, bool reuse_kept) {
     target = Release{m_made, m_request.commit};
     if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
       return fail(fmt::format("{}; nothing was switched", *failed));
+    // After `before`, as for a local release: what goes live is what drift is measured against.
+    if (auto recorded = m_folder->record_snapshot(m_made); !recorded)
+      steps.note(fmt::format("pushgate: warning: cannot record the release's snapshot ({}); drift checks will "
+                             "read every file",
+                             recorded.error().message));
   }
   if (auto switched = m_folder->switch_to(target->id); !switched)
     return fail(fmt::format("{}; nothing was switched", switched.error().message));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <random>
 
 namespace pushgate::ssh {
 
@@ -23,9 +24,10 @@ cd -- "$1/releases"
 for f in .*.partial; do
   if [ -e "$f" ] || [ -L "$f" ]; then rm -rf -- "$f"; fi
 done
-for f in .*.commit .*.manifest; do
+rm -f -- .*.stat.check-*
+for f in .*.commit .*.manifest .*.stat; do
   [ -e "$f" ] || continue
-  id=${f#.}; id=${id%.commit}; id=${id%.manifest}
+  id=${f#.}; id=${id%.commit}; id=${id%.manifest}; id=${id%.stat}
   [ -d "$id" ] || rm -f -- "$f"
 done
 rm -f -- "$1/.current.tmp")";
@@ -35,7 +37,7 @@ rm -f -- "$1/.current.tmp")";
 constexpr const char* k_remove_script = R"(set -e
 cd -- "$1/releases"
 if [ -d "$2" ]; then mv -T -- "$2" ".$2.partial"; fi
-rm -rf -- ".$2.partial" ".$2.commit" ".$2.manifest")";
+rm -rf -- ".$2.partial" ".$2.commit" ".$2.manifest" ".$2.stat")";
 
 // Points DIR/current ($1) at release $2: a new link, then rename(2) over the
 // old one (mv -T), so readers see the old or the new release, never none.
@@ -118,7 +120,7 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
     // A live release without a readable manifest is not reused: the release is sent whole.
     auto text = (*client)->read_file(in_releases("." + live->id + ".manifest"), k_max_manifest);
     auto previous = text ? parse_manifest(*text) : Expected<Manifest>(text.error());
-    if (previous) {
+    if (previous && intact(live->id)) {
       if (auto copied = run({"cp", "-al", "--", release_path(live->id), partial}); !copied) return copied.error();
       plan = diff(*previous, manifest);
       upload.reused_live = true;
@@ -238,6 +240,58 @@ Expected<std::vector<Release>> RemoteReleaseFolder::releases() {
     out.push_back(*r);
   }
   return out;
+}
+
+std::string RemoteReleaseFolder::label() const { return m_connection.host().label(); }
+
+Expected<bool> RemoteReleaseFolder::find_into(const std::string& id, const std::string& file) {
+  return run({"find", release_path(id), "-mindepth", "1", "-fprintf", file, std::string(k_snapshot_find_format)});
+}
+
+Expected<bool> RemoteReleaseFolder::record_snapshot(const std::string& id) {
+  return find_into(id, in_releases("." + id + ".stat"));
+}
+
+Expected<Snapshot> RemoteReleaseFolder::snapshot(const std::string& id) {
+  auto client = sftp();
+  if (!client) return client.error();
+  // A file, not the command's output: paths may hold newlines, and stderr shares the output.
+  std::string file = in_releases(fmt::format(".{}.stat.check-{}", id, std::random_device{}()));
+  auto found = find_into(id, file);
+  auto text = found ? (*client)->read_file(file, k_max_manifest) : Expected<std::string>(found.error());
+  (*client)->remove(file);
+  if (!text) return text.error();
+  auto parsed = parse_snapshot(*text);
+  if (!parsed) return Error{ErrorCode::io, fmt::format("{}: {}", label(), parsed.error().message)};
+  return parsed;
+}
+
+Expected<std::optional<Snapshot>> RemoteReleaseFolder::recorded_snapshot(const std::string& id) {
+  auto client = sftp();
+  if (!client) return client.error();
+  auto text = (*client)->read_file(in_releases("." + id + ".stat"), k_max_manifest);
+  if (!text) {
+    if (text.error().code == ErrorCode::input) return std::optional<Snapshot>();
+    return text.error();
+  }
+  auto parsed = parse_snapshot(*text);
+  if (!parsed) return std::optional<Snapshot>();
+  return std::optional<Snapshot>(std::move(*parsed));
+}
+
+bool RemoteReleaseFolder::intact(const std::string& id) {
+  auto recorded = recorded_snapshot(id);
+  if (!recorded || !*recorded) return false;
+  auto now = snapshot(id);
+  return now && *now == **recorded;
+}
+
+Expected<std::string> RemoteReleaseFolder::read_entry(const std::string& id, const std::string& path, bool symlink,
+                                                      std::size_t max_size) {
+  auto client = sftp();
+  if (!client) return client.error();
+  std::string remote = release_path(id) + "/" + path;
+  return symlink ? (*client)->read_link(remote) : (*client)->read_file(remote, max_size);
 }
 
 }  // namespace pushgate::ssh

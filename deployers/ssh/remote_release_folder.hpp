@@ -5,6 +5,7 @@
 //   DIR/releases/<id>/            one release: exactly the deployed subtree
 //   DIR/releases/.<id>.commit     the full commit id it was made from
 //   DIR/releases/.<id>.manifest   its entries (release_manifest.hpp)
+//   DIR/releases/.<id>.stat       its snapshot when it went live (release_snapshot.hpp)
 //   DIR/releases/.<id>.partial/   a release still being written
 //   DIR/current -> releases/<id>  what is live, replaced by rename
 //
@@ -12,8 +13,10 @@
 // host (`cp -al`, GNU coreutils); what changed is deleted from it and sent
 // by SFTP, so unchanged files cost nothing on the wire. Every file sent is
 // created anew (never written through a link), so the live release is never
-// touched. The host needs a POSIX shell, GNU coreutils (cp -al, mv -T) and
-// an SFTP server (OpenSSH's sftp-server or internal-sftp).
+// touched. A live release that drifted from its snapshot (or has none) is
+// not reused: the release is sent whole. The host needs a POSIX shell, GNU
+// coreutils (cp -al, mv -T), GNU find and an SFTP server (OpenSSH's
+// sftp-server or internal-sftp).
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +27,7 @@
 
 #include "core/util/error.hpp"
 #include "deployers/release_folder.hpp"
+#include "deployers/release_snapshot.hpp"
 #include "deployers/ssh/release_manifest.hpp"
 #include "deployers/ssh/ssh_connection.hpp"
 
@@ -72,12 +76,29 @@ class RemoteReleaseFolder {
   // Kept releases, newest first.
   Expected<std::vector<Release>> releases();
 
+  // Records what release `id` holds now as its snapshot, made on the host.
+  Expected<bool> record_snapshot(const std::string& id);
+  // What release `id` holds now.
+  Expected<Snapshot> snapshot(const std::string& id);
+  // The snapshot recorded for release `id`; nullopt when there is none.
+  Expected<std::optional<Snapshot>> recorded_snapshot(const std::string& id);
+  // The content of `path` in release `id`, at most `max_size` bytes; for a
+  // symlink, its target.
+  Expected<std::string> read_entry(const std::string& id, const std::string& path, bool symlink,
+                                   std::size_t max_size);
+  // "user@host:port" for messages.
+  std::string label() const;
+
  private:
   std::string in_releases(const std::string& name) const;
   Expected<SftpClient*> sftp();
   // Runs a fixed command on the host; the Error carries its output.
   Expected<bool> run(const std::vector<std::string>& argv, const std::string& cwd = "");
   Expected<Release> release(const std::string& id);
+  // Runs find(1) over release `id`, writing a snapshot to `file` on the host.
+  Expected<bool> find_into(const std::string& id, const std::string& file);
+  // Whether release `id` still holds exactly what its snapshot says.
+  bool intact(const std::string& id);
   Expected<bool> send(const ManifestEntry& entry, const std::string& partial,
                       const std::filesystem::path& staged, ReleaseUpload& upload);
 

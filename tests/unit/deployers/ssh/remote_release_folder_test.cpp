@@ -63,6 +63,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   REQUIRE(up1.has_value());
   CHECK_FALSE(up1->reused_live);
   CHECK(up1->files_sent == 4);
+  REQUIRE(folder.record_snapshot(first.id).has_value());
   REQUIRE(folder.switch_to(first.id).has_value());
   CHECK(fs::read_symlink(root / "current") == fs::path("releases") / first.id);
   CHECK(snapshot(root / "current") == snapshot(first.dir));
@@ -72,6 +73,16 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   CHECK(live->id == first.id);
   CHECK(live->commit == first.commit);
 
+  SECTION("a live release that drifted from its snapshot is not reused") {
+    spit(root / "releases" / first.id / "docs" / "by-hand.txt", "x\n");
+    auto whole = folder.write_release(second.id, second.commit, second.manifest, second.dir, live);
+    REQUIRE(whole.has_value());
+    CHECK_FALSE(whole->reused_live);
+    CHECK(whole->files_sent == 4);
+    CHECK(snapshot(root / "releases" / second.id) == snapshot(second.dir));
+    return;
+  }
+  CHECK(folder.snapshot(first.id).value() == folder.recorded_snapshot(first.id).value().value());
   auto up2 = folder.write_release(second.id, second.commit, second.manifest, second.dir, live);
   REQUIRE(up2.has_value());
   CHECK(up2->reused_live);
