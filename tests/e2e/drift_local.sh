@@ -67,7 +67,9 @@ test_case "a file changed by hand is found within an interval and recorded once"
 printf 'defaced\n' >"$watched/current/site/index.html"
 changed_at=$SECONDS
 wait_for_status "$bare" watched "$c1" drifted
-check "found within an interval and the check (at most 3 s)" test $((SECONDS - changed_at)) -le 3
+found_after=$((SECONDS - changed_at))
+# Generous on a loaded machine: the point is one interval, not a poll of minutes.
+check "found after ${found_after} s, within an interval and the check (at most 4 s)" test "$found_after" -le 4
 expect_note_says "$bare" watched "$c1" 'changed=1'
 expect_note_says "$bare" watched "$c1" 'paths=~site/index.html'
 diff_of watched
@@ -88,7 +90,7 @@ diff_of watched
 check "pushgate diff is clean after the fix" test "$DIFF_RC" -eq 0
 sleep 2
 : >"$watched/current/added-by-hand"
-for _ in $(seq 100); do (($(drift_records watched) >= 2)) && break; sleep 0.05; done
+for _ in $(seq 300); do (($(drift_records watched) >= 2)) && break; sleep 0.05; done
 check "a second drifted record" test "$(drift_records watched)" -eq 2
 expect_note_says "$bare" watched "$c1" 'paths=+added-by-hand'
 

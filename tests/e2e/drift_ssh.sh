@@ -71,7 +71,9 @@ test_case "a file changed on one host is found, recorded naming the host, and he
 printf 'defaced on web2\n' >"${dirs[1]}/current/site/index.html"
 changed_at=$SECONDS
 wait_for_status "$bare" production "$c1" drifted
-check "found within an interval and the check (at most 3 s)" test $((SECONDS - changed_at)) -le 3
+found_after=$((SECONDS - changed_at))
+# Generous on a loaded machine: the point is one interval, not a poll of minutes.
+check "found after ${found_after} s, within an interval, two logins and the check (at most 6 s)" test "$found_after" -le 6
 expect_note_says "$bare" production "$c1" 'changed=1'
 expect_note_says "$bare" production "$c1" "paths=~$(id -un)@127.0.0.1:${ports[1]}:site/index.html"
 wait_for_status "$bare" production "$c1" healed
@@ -80,7 +82,7 @@ check "pushgate diff finds no drift after the heal" test "$(diff_rc)" -eq 0
 
 test_case "a file removed on a host is drift too, and healed"
 rm "${dirs[0]}/current/bin/start"
-for _ in $(seq 100); do
+for _ in $(seq 400); do
   (($(deploy_note "$bare" production "$c1" | grep -c ' status=healed ') >= 2)) && break
   sleep 0.05
 done
