@@ -7,8 +7,11 @@ std::optional<std::string> last_drift_record(const std::vector<CommitRecord>& hi
     switch (it->record.status) {
       case DeployStatus::drifted: return it->record.timestamp + " " + it->commit;
       case DeployStatus::succeeded:
-      case DeployStatus::healed:
-      case DeployStatus::rolled_back: return std::nullopt;
+      case DeployStatus::healed: return std::nullopt;
+      case DeployStatus::rolled_back:
+        // A heal rolled back left the drifted release live; a rollback job made another one live.
+        if (it->record.field("kind") == to_string(JobKind::drift)) break;
+        return std::nullopt;
       // A failed deploy or heal leaves the release (and its drift) as it was.
       default: break;
     }

@@ -12,13 +12,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/jobs/job.hpp"
 #include "core/records/deploy_status.hpp"
 
 namespace pushgate::daemon {
 
 // The `drifted` record that opened the environment's current episode, as
 // "TIMESTAMP COMMIT": the newest drifted record with no succeeded, healed or
-// rolled-back record after it. nullopt when there is none.
+// rolled-back record after it (a heal that was rolled back does not count:
+// the drifted release is live again). nullopt when there is none.
 std::optional<std::string> last_drift_record(const std::vector<CommitRecord>& history);
 
 // What the checks of every environment found, for the episode rule above.

@@ -20,9 +20,14 @@ TEST_CASE("DriftEpisodes: one record per episode", "[drift]") {
 
   history.push_back(record("2026-12-07T10:05:00Z", DeployStatus::drifted));
   CHECK(episodes.open("/git/a.git", "prod", history));
-  SECTION("a failed heal leaves it open") {
+  SECTION("a failed heal, or one rolled back, leaves it open; a rollback job ends it") {
     history.push_back(record("2026-12-07T10:05:01Z", DeployStatus::failed));
     CHECK(episodes.open("/git/a.git", "prod", history));
+    history.push_back(record("2026-12-07T10:05:02Z", DeployStatus::rolled_back));
+    history.back().record.fields = {{"kind", "drift"}};
+    CHECK(episodes.open("/git/a.git", "prod", history));
+    history.back().record.fields = {{"kind", "rollback"}};
+    CHECK_FALSE(episodes.open("/git/a.git", "prod", history));
   }
   SECTION("a heal or a deploy ends it") {
     history.push_back(record("2026-12-07T10:05:01Z", DeployStatus::healed));
