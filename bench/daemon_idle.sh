@@ -13,7 +13,10 @@
 # when strace is not installed). Last, one more push checks that the idle
 # daemon still deploys at once.
 #
-# Knobs (environment): REPOS=3, IDLE=10 seconds, STRACE=5 seconds.
+# Knobs (environment): REPOS=3, IDLE=10 seconds, STRACE=5 seconds, DRIFT
+# (each environment's `drift:` mapping; "{interval: 5m}" by default, so the
+# daemon holds a drift timer; DRIFT= for none, "{interval: 2s}" to count
+# what checks cost).
 # Targets: VmRSS <= 20 MB; no busy polling: at most 1 clock tick of CPU time
 # and 10 context switches over the idle period.
 
@@ -23,12 +26,14 @@ source "$bench_dir/deploy_common.sh"
 REPOS=${REPOS:-3}
 IDLE=${IDLE:-10}
 STRACE=${STRACE:-5}
+bench_drift=${DRIFT-"{interval: 5m}"}
 work=$bench_tmp/work
 
 bench_isolate_git
 echo "pushgate daemon idle benchmark"
 bench_machine
 echo "binaries: $bench_bin"
+echo "drift: ${bench_drift:-none}"
 
 # "rss_kib threads switches cpu_ticks fds" of the daemon now.
 sample() {

@@ -50,7 +50,8 @@ bench_start_daemon() {  # LOG [READABLE-COPY-OF-LOG]
 # A bare repository $bench_tmp/NAME.git with pushgate's hooks, handing jobs to
 # the daemon of $daemon_cfg; each BRANCH:ENV deploys BRANCH's deploy/ folder
 # to $bench_tmp/targets/NAME/ENV. $bench_before, if set, is the YAML argv list
-# list of the environments' `before` commands.
+# list of the environments' `before` commands; $bench_drift, if set, their
+# `drift:` mapping.
 bench_deploy_repo() {  # NAME BRANCH:ENV...
   local name=$1 repo=$bench_tmp/$1.git pair
   shift
@@ -71,6 +72,7 @@ bench_deploy_repo() {  # NAME BRANCH:ENV...
       keep_releases: 3
 EOF
       if [[ -n ${bench_before:-} ]]; then echo "      before: $bench_before"; fi
+      if [[ -n ${bench_drift:-} ]]; then echo "    drift: $bench_drift"; fi
     done
   } >>"$repo/pushgate.yaml"
 }

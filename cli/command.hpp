@@ -28,6 +28,8 @@ void add_status_command(CLI::App& app, ExitCode& exit_code);
 void add_deploy_command(CLI::App& app, ExitCode& exit_code);
 void add_rollback_command(CLI::App& app, ExitCode& exit_code);
 void add_log_command(CLI::App& app, ExitCode& exit_code);
+// Registers `pushgate diff`; its result goes to `exit_code`.
+void add_diff_command(CLI::App& app, ExitCode& exit_code);
 // Registers `pushgate hosts`; its result goes to `exit_code`.
 void add_hosts_command(CLI::App& app, ExitCode& exit_code);
 

@@ -1,8 +1,11 @@
 #include "daemon/daemon.hpp"
 
 #include <poll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -13,7 +16,11 @@
 #include "core/jobs/job.hpp"
 #include "core/jobs/spool.hpp"
 #include "core/util/trusted_file.hpp"
+#include "core/util/unique_fd.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/drift_check.hpp"
+#include "daemon/drift_plan.hpp"
+#include "daemon/drift_targets.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/job_runner.hpp"
@@ -26,6 +33,15 @@
 namespace pushgate::daemon {
 
 namespace {
+
+// Drift checks are no spool jobs; their numbers come from above any a spool hands out.
+constexpr std::uint64_t k_first_drift_job = std::uint64_t{1} << 63;
+
+UniqueFd make_timer() {
+  UniqueFd fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!fd) throw Failure(ErrorCode::io, std::string("cannot create a timerfd: ") + std::strerror(errno));
+  return fd;
+}
 
 // Everything a running daemon holds; members are built in the order start-up
 // needs them and torn down in reverse.
@@ -40,13 +56,21 @@ class Daemon {
         m_server(m_config, m_spool, m_board),
         m_scheduler(m_config.workers),
         m_runner(m_spool, m_config, m_board, m_stopping),
-        m_pool([this](const Dispatch& d) { m_runner.run(d); }) {}
+        m_drift(m_config, m_board),
+        m_drift_timer(make_timer()),
+        m_pool([this](const Dispatch& d) {
+          if (d.job.kind == JobKind::drift)
+            m_drift.run(d.job);
+          else
+            m_runner.run(d);
+        }) {}
 
   ~Daemon() { m_board.close(); }
 
   void run() {
     recover();
     intake();
+    plan_drift_checks();
     log_event("pushgated {} serving {} with {} worker(s); spool {} (id {}); {} repository pattern(s)",
               k_pushgate_version, m_config.socket.string(), m_config.workers, m_config.spool.string(), m_spool.id(),
               m_config.repositories.size());
@@ -83,9 +107,47 @@ class Daemon {
     }
   }
 
+  // Rescans which environments have drift: configured and arms the timer
+  // for the next check; none configured, none armed.
+  void plan_drift_checks() {
+    m_drift_plan.set_targets(find_drift_targets(m_config), std::chrono::steady_clock::now());
+    arm_drift_timer();
+  }
+
+  void arm_drift_timer() {
+    itimerspec spec{};
+    if (auto due = m_drift_plan.next_due(); due && !m_stopping) {
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(due->time_since_epoch()).count();
+      // A time already past would disarm it; 1 ns fires at once.
+      spec.it_value.tv_sec = ns / 1'000'000'000;
+      spec.it_value.tv_nsec = ns % 1'000'000'000;
+      if (ns <= 0) spec.it_value.tv_nsec = 1;
+    }
+    ::timerfd_settime(m_drift_timer.get(), TFD_TIMER_ABSTIME, &spec, nullptr);
+  }
+
+  // Queues a drift check for every environment due; they take their
+  // environment's turn like any job.
+  void queue_drift_checks() {
+    std::uint64_t expirations = 0;
+    [[maybe_unused]] ssize_t n = ::read(m_drift_timer.get(), &expirations, sizeof expirations);
+    m_drift_plan.set_targets(find_drift_targets(m_config), std::chrono::steady_clock::now());
+    for (const DriftTarget& target : m_drift_plan.take_due(std::chrono::steady_clock::now())) {
+      Job job;
+      job.id = m_next_drift_job++;
+      job.kind = JobKind::drift;
+      job.repo = target.repo;
+      job.env = target.env;
+      job.pusher = "pushgated";
+      job.owner = ::geteuid();
+      m_scheduler.add_waiting(job);
+    }
+    arm_drift_timer();
+  }
+
   void dispatch() {
     while (auto d = m_scheduler.next()) {
-      if (!d->recovered) {
+      if (!d->recovered && d->job.kind != JobKind::drift) {
         if (auto claimed = m_spool.claim(d->job.id); !claimed) {
           log_event("job {}: cannot claim it: {}", d->job.id, claimed.error().message);
           m_scheduler.finished(d->job);
@@ -100,7 +162,8 @@ class Daemon {
     pollfd fds[] = {{m_signals.fd(), POLLIN, 0},
                     {m_watch.fd(), POLLIN, 0},
                     {m_server.fd(), POLLIN, 0},
-                    {m_pool.fd(), POLLIN, 0}};
+                    {m_pool.fd(), POLLIN, 0},
+                    {m_drift_timer.get(), POLLIN, 0}};
     // No timeout: every event that matters wakes poll().
     if (::poll(fds, std::size(fds), -1) < 0) {
       if (errno == EINTR) return;
@@ -112,8 +175,22 @@ class Daemon {
       intake();
     }
     if (fds[2].revents) m_server.accept_pending();
-    if (fds[3].revents)
-      for (const Job& job : m_pool.collect()) m_scheduler.finished(job);
+    if (fds[3].revents) finish_work();
+    if (fds[4].revents && !m_stopping) queue_drift_checks();
+  }
+
+  void finish_work() {
+    bool deployed = false;
+    for (const Job& job : m_pool.collect()) {
+      m_scheduler.finished(job);
+      if (job.kind == JobKind::drift)
+        m_drift_plan.done(job.repo, job.env, std::chrono::steady_clock::now());
+      else
+        deployed = true;
+    }
+    // A deploy may have come with a changed pushgate.yaml.
+    if (deployed) plan_drift_checks();
+    else arm_drift_timer();
   }
 
   void on_signals() {
@@ -146,7 +223,9 @@ class Daemon {
     m_scheduler.set_workers(fresh->workers);
     m_config = std::move(*fresh);
     m_runner.set_config(m_config);
+    m_drift.set_config(m_config);
     m_server.set_config(m_config);
+    plan_drift_checks();
     log_event("SIGHUP: reloaded {}; {} worker(s), {} repository pattern(s)",
               m_config.source.empty() ? std::string("the built-in defaults") : m_config.source.string(),
               m_config.workers, m_config.repositories.size());
@@ -163,6 +242,10 @@ class Daemon {
   ControlServer m_server;
   Scheduler m_scheduler;
   JobRunner m_runner;
+  DriftChecker m_drift;
+  DriftPlan m_drift_plan;
+  UniqueFd m_drift_timer;
+  std::uint64_t m_next_drift_job = k_first_drift_job;
   WorkerPool m_pool;
 };
 

@@ -98,7 +98,7 @@ Expected<AdmittedJob> admit_job(const Job& job, const DaemonConfig& daemon) {
     auto full = git::parse_oid(job.commit);
     if (!full) return full.error();
     if (auto ok = check_deployable(admitted.repo.get(), job.commit, admitted.env->branch); !ok) return ok.error();
-  } else if (job.kind != JobKind::rollback) {
+  } else if (job.kind != JobKind::rollback && job.kind != JobKind::drift) {
     return refuse(ErrorCode::usage, "the job names no commit");
   }
   return admitted;

@@ -28,7 +28,8 @@ DeployRecord make_record(const Job& job, DeployStatus status, const RecordFields
   record.timestamp = utc_now();
   record.env = job.env;
   record.status = status;
-  record.fields.emplace_back("job", std::to_string(job.id));
+  // A drift check is the daemon's own, not a spool job users could look up.
+  if (job.kind != JobKind::drift) record.fields.emplace_back("job", std::to_string(job.id));
   if (job.kind != JobKind::push) record.fields.emplace_back("kind", to_string(job.kind));
   if (!job.pusher.empty()) record.fields.emplace_back("pusher", job.pusher);
   for (const auto& [key, value] : fields)

@@ -19,8 +19,9 @@ namespace pushgate::daemon {
 
 using RecordFields = std::vector<std::pair<std::string, std::string>>;
 
-// A record of `job` stamped now: env=, status=, then job=, kind= (for other
-// than push jobs), pusher=, then `fields` in order; empty values are left out.
+// A record of `job` stamped now: env=, status=, then job= (not for drift
+// checks), kind= (for other than push jobs), pusher=, then `fields` in order;
+// empty values are left out.
 DeployRecord make_record(const Job& job, DeployStatus status, const RecordFields& fields);
 
 // Appends `record` to the deploy note on `commit` (full hex).

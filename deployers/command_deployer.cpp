@@ -36,4 +36,6 @@ std::optional<std::string> CommandDeployer::activate(const StepRunner& steps, co
   return steps.run("run", environment().deployer.run, context, environment().deployer.timeout);
 }
 
+Expected<Drift> CommandDeployer::drift(const DeployRequest& request) { return Deployer::drift(request); }
+
 }  // namespace pushgate

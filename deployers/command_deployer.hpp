@@ -26,6 +26,10 @@ class CommandDeployer : public LocalDeployer {
   static std::filesystem::path release_root(const std::string& repo, const std::string& env,
                                             const std::filesystem::path& state_dir);
 
+  // None: what `run` deployed is out of sight, and the release folder here
+  // is only its input. The base Deployer's error (ErrorCode::config).
+  Expected<Drift> drift(const DeployRequest& request) override;
+
  protected:
   std::optional<std::string> activate(const StepRunner& steps, const StepContext& context) override;
 };

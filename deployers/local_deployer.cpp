@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/jobs/job.hpp"
+#include "deployers/release_drift.hpp"
 #include "deployers/release_tree.hpp"
 
 namespace pushgate {
@@ -94,6 +95,11 @@ DeployOutcome LocalDeployer::deploy(const DeployRequest& request) {
     m_folder.remove(id);
     return fail(fmt::format("{}; nothing was switched", *failed));
   }
+  // After `before`, which may write into the release: what goes live is what drift is measured against.
+  if (auto recorded = m_folder.record_snapshot(id); !recorded)
+    steps.note(fmt::format("pushgate: warning: cannot record the release's snapshot ({}); drift checks will "
+                           "hash every file",
+                           recorded.error().message));
   SwitchResult switched = go_live(steps, {id, request.commit, ""}, context, previous);
   switch (switched.result) {
     case Switch::done: break;
@@ -161,6 +167,32 @@ std::optional<LiveRelease> LocalDeployer::live() const {
 }
 
 Expected<bool> LocalDeployer::discard(const std::string& release) { return m_folder.remove(release); }
+
+Expected<Drift> LocalDeployer::drift(const DeployRequest& request) {
+  std::optional<Release> live = m_folder.live();
+  std::string id = request.release_id;
+  if (id.empty() && live && live->commit == request.commit) id = live->id;
+  for (const auto& kept : m_folder.releases())
+    if (id.empty() && kept.commit == request.commit) id = kept.id;
+  Drift drift;
+  if (!live || live->id != id) drift.note(&Drift::elsewhere, fmt::format("current -> {}", live ? live->id : ""));
+  std::error_code ec;
+  if (id.empty() || !std::filesystem::is_directory(m_folder.release_path(id), ec)) {
+    request.log(fmt::format("pushgate: no release of {} is kept in {}; only current is compared",
+                            abbreviate(request.commit), m_folder.root().string()));
+    return drift;
+  }
+  auto now = snapshot_folder(m_folder.release_path(id));
+  if (!now) return now.error();
+  auto tree = ssh::manifest_of(request.repo, request.commit, m_env.path);
+  if (!tree) return tree.error();
+  std::optional<Snapshot> recorded = m_folder.recorded_snapshot(id);
+  auto found = compare_release(recorded ? &*recorded : nullptr, *now, *tree,
+                               local_content_check(m_folder.release_path(id)), "");
+  if (!found) return found.error();
+  drift.merge(*found);
+  return drift;
+}
 
 std::vector<LiveRelease> LocalDeployer::releases() const {
   std::vector<LiveRelease> out;

@@ -36,6 +36,10 @@ class LocalDeployer : public Deployer {
   std::optional<LiveRelease> live() const override;
   std::vector<LiveRelease> releases() const override;
   Expected<bool> discard(const std::string& release) override;
+  // DIR/current against the expected release, and that release's folder
+  // against its snapshot (made after `before`, as it went live) and the
+  // commit's tree. A release without a snapshot has every file hashed.
+  Expected<Drift> drift(const DeployRequest& request) override;
 
  protected:
   // What makes a release the running one besides DIR/current, run after

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <string_view>
 
 #include "core/util/durable.hpp"
@@ -21,6 +22,7 @@ constexpr std::string_view k_current = "current";
 constexpr std::string_view k_current_tmp = ".current.tmp";
 constexpr std::string_view k_partial_suffix = ".partial";
 constexpr std::string_view k_commit_suffix = ".commit";
+constexpr std::string_view k_snapshot_suffix = ".stat";
 
 Error fs_error(std::string_view what, const fs::path& path, const std::error_code& ec) {
   return {ErrorCode::io, fmt::format("cannot {} '{}': {}", what, path.string(), ec.message())};
@@ -93,6 +95,10 @@ fs::path ReleaseFolder::commit_file(const std::string& id) const {
   return m_root / k_releases / fmt::format(".{}{}", id, k_commit_suffix);
 }
 
+fs::path ReleaseFolder::snapshot_file(const std::string& id) const {
+  return m_root / k_releases / fmt::format(".{}{}", id, k_snapshot_suffix);
+}
+
 Expected<bool> ReleaseFolder::prepare() const {
   std::error_code ec;
   fs::path releases = m_root / k_releases;
@@ -104,8 +110,10 @@ Expected<bool> ReleaseFolder::prepare() const {
     std::string name = entry.path().filename().string();
     if (!name.starts_with('.')) continue;
     bool partial = name.ends_with(k_partial_suffix);
-    bool orphan = name.ends_with(k_commit_suffix) &&
-                  !fs::exists(releases / name.substr(1, name.size() - 1 - k_commit_suffix.size()));
+    auto orphaned = [&](std::string_view suffix) {
+      return name.ends_with(suffix) && !fs::exists(releases / name.substr(1, name.size() - 1 - suffix.size()));
+    };
+    bool orphan = orphaned(k_commit_suffix) || orphaned(k_snapshot_suffix);
     if (partial || orphan) fs::remove_all(entry.path(), ec);
     if (ec) return fs_error("remove", entry.path(), ec);
   }
@@ -162,7 +170,27 @@ Expected<bool> ReleaseFolder::remove(const std::string& id) const {
   fs::remove_all(partial_path(id), ec);
   if (ec) return fs_error("remove", partial_path(id), ec);
   fs::remove(commit_file(id), ec);
+  fs::remove(snapshot_file(id), ec);
   return true;
+}
+
+Expected<bool> ReleaseFolder::record_snapshot(const std::string& id) const {
+  auto snapshot = snapshot_folder(release_path(id));
+  if (!snapshot) return snapshot.error();
+  fs::path file = snapshot_file(id);
+  std::ofstream out(file, std::ios::trunc | std::ios::binary);
+  out << serialize(*snapshot);
+  if (!out.flush()) return fs_error("write", file, std::make_error_code(std::errc::io_error));
+  return true;
+}
+
+std::optional<Snapshot> ReleaseFolder::recorded_snapshot(const std::string& id) const {
+  std::ifstream in(snapshot_file(id), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto snapshot = parse_snapshot(text);
+  if (!snapshot) return std::nullopt;
+  return std::move(*snapshot);
 }
 
 std::vector<std::string> ReleaseFolder::prune(std::size_t keep) const {

@@ -4,6 +4,7 @@
 //
 //   ROOT/releases/<release id>/        one release: exactly the deployed subtree
 //   ROOT/releases/.<release id>.commit the full commit id it was made from
+//   ROOT/releases/.<release id>.stat   its snapshot when it went live (release_snapshot.hpp)
 //   ROOT/releases/.<release id>.partial a release still being written
 //   ROOT/current -> releases/<id>      what is live (a relative symlink)
 //
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "core/util/error.hpp"
+#include "deployers/release_snapshot.hpp"
 
 namespace pushgate {
 
@@ -44,6 +46,11 @@ class ReleaseFolder {
   // Records `commit` for release `id` and gives the partial release its
   // final name.
   Expected<bool> complete(const std::string& id, const std::string& commit) const;
+  // Records what release `id` holds now as its snapshot, for drift checks.
+  Expected<bool> record_snapshot(const std::string& id) const;
+  // The snapshot recorded for release `id`; nullopt when there is none or
+  // it cannot be read (a release made before snapshots were kept).
+  std::optional<Snapshot> recorded_snapshot(const std::string& id) const;
   // Makes release `id` live: ROOT/current is replaced atomically.
   Expected<bool> switch_to(const std::string& id) const;
   // Removes ROOT/current: nothing is live.
@@ -62,6 +69,7 @@ class ReleaseFolder {
 
  private:
   std::filesystem::path commit_file(const std::string& id) const;
+  std::filesystem::path snapshot_file(const std::string& id) const;
   Release release(const std::string& id) const;
 
   std::filesystem::path m_root;

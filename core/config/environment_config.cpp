@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/config/deploy_dir.hpp"
+#include "core/config/drift_config.hpp"
 #include "core/config/ssh_deployer_config.hpp"
 #include "core/util/http_url.hpp"
 #include "core/util/placeholder.hpp"
@@ -269,7 +270,7 @@ void read_allowed_pushers(ConfigReader& r, NodeId at, const std::string& what, E
 }
 
 void read_environment(ConfigReader& r, NodeId at, const std::string& what, Environment& env) {
-  r.only_keys(at, what, {"branch", "path", "deployer", "health", "retry", "env", "secrets", "allowed_pushers"});
+  r.only_keys(at, what, {"branch", "path", "deployer", "health", "retry", "env", "secrets", "allowed_pushers", "drift"});
   NodeId branch = r.find(at, "branch");
   if (branch == yaml::k_no_node) {
     r.error(at, fmt::format("{} needs a branch: (e.g. branch: main)", what));
@@ -292,6 +293,8 @@ void read_environment(ConfigReader& r, NodeId at, const std::string& what, Envir
     check_secrets_apart(r, n, what, env);
   }
   if (NodeId n = r.find(at, "allowed_pushers"); n != yaml::k_no_node) read_allowed_pushers(r, n, what, env);
+  if (NodeId n = r.find(at, "drift"); n != yaml::k_no_node)
+    env.drift = read_drift(r, n, what + ".drift", env.deployer.type);
 }
 
 // Two environments deploying into one folder (or one inside the other's)

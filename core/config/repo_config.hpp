@@ -142,6 +142,13 @@ struct RetryPolicy {
   OnInterrupt on_interrupt = OnInterrupt::retry;
 };
 
+// `drift:`: how often the daemon compares the target with the live release,
+// and whether it re-applies the live commit when they differ.
+struct DriftSettings {
+  std::chrono::milliseconds interval{300'000};
+  bool heal = false;
+};
+
 struct Environment {
   std::string name;
   std::string branch;  // short name: "main" for refs/heads/main
@@ -156,6 +163,7 @@ struct Environment {
   // `allowed_pushers:` account names and "@group"s that may push to
   // `branch` and deploy or roll back by hand; empty: anyone who can push.
   std::vector<std::string> allowed_pushers;
+  std::optional<DriftSettings> drift;  // nullopt: no drift checks
 };
 
 struct RepoConfig {

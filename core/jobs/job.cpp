@@ -39,6 +39,7 @@ const char* to_string(JobKind kind) {
     case JobKind::push: return "push";
     case JobKind::deploy: return "deploy";
     case JobKind::rollback: return "rollback";
+    case JobKind::drift: return "drift";
   }
   return "unknown";
 }
@@ -47,6 +48,7 @@ std::string abbreviate(std::string_view commit) { return std::string(commit.subs
 
 std::string describe_job(const Job& job) {
   std::string commit = abbreviate(job.commit);
+  if (job.kind == JobKind::drift) return fmt::format("drift check of {}", job.env);
   if (job.kind != JobKind::rollback) return fmt::format("deploy of {} to {}", commit, job.env);
   return fmt::format("rollback of {} to {}", job.env,
                      commit.empty() ? std::string("the previous successful release") : commit);

@@ -12,7 +12,9 @@
 
 namespace pushgate {
 
-enum class JobKind { push, deploy, rollback };
+// `drift` is the daemon's own check of an environment (daemon/drift_check.hpp):
+// it lives in memory only, and a job file naming it is refused.
+enum class JobKind { push, deploy, rollback, drift };
 
 struct Job {
   std::uint64_t id = 0;     // assigned by Spool::enqueue; shown to users as "job 17"

@@ -69,7 +69,8 @@ Expected<std::vector<CommitRecord>> read_deploy_history(git_repository* repo, st
 std::optional<LiveDeploy> live_from_history(const std::vector<CommitRecord>& history) {
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
     const DeployRecord& r = it->record;
-    if (r.status == DeployStatus::succeeded)
+    // A heal made a new release of the live commit.
+    if (r.status == DeployStatus::succeeded || r.status == DeployStatus::healed)
       return LiveDeploy{it->commit, r.field("release"), r.timestamp, r.field("pusher"), r.field("job")};
     if (r.status != DeployStatus::rolled_back) continue;
     std::string live = r.field("live");

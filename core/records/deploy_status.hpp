@@ -30,8 +30,8 @@ struct CommitRecord {
 Expected<std::vector<CommitRecord>> read_deploy_history(git_repository* repo, std::string_view env);
 
 // What is live according to the records: the commit of the newest
-// `succeeded` record, or what the newest `rolled-back` record says went live
-// again (its live= field).
+// `succeeded` or `healed` record, or what the newest `rolled-back` record
+// says went live again (its live= field).
 struct LiveDeploy {
   std::string commit;   // full hex where the history knows it, else as recorded
   std::string release;  // release id, "" when unknown

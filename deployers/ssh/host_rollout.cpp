@@ -67,7 +67,12 @@ bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
     }
   }
   if (!target) {
-    auto plan = stager.plan(m_previous ? m_previous->tree : "");
+    // A live release changed by hand is not built on: the release is then sent whole.
+    bool reuse = m_previous && m_folder->intact(m_previous->id);
+    if (m_previous && !reuse)
+      steps.note(fmt::format("pushgate: release {} differs from its snapshot (or has none): sending the release whole",
+                             m_previous->id));
+    auto plan = stager.plan(reuse ? m_previous->tree : "");
     if (!plan) return fail(plan.error().message);
     auto kept = m_folder->release_ids();
     if (!kept) return fail(kept.error().message);
@@ -98,6 +103,13 @@ bool HostRollout::roll_forward(ReleaseStager& stager, bool reuse_kept) {
     m_switched = at_once;
     if (auto failed = steps.run_all("before", m_env.deployer.before, context(*target), m_env.deployer.timeout))
       return fail(fmt::format("{}; nothing was switched", *failed));
+    // After `before`, as for a local release: what goes live is what drift is measured against (the
+    // write took it already when it went live at once).
+    if (!at_once)
+      if (auto recorded = m_folder->record_snapshot(m_made); !recorded)
+        steps.note(fmt::format("pushgate: warning: cannot record the release's snapshot ({}); drift checks will "
+                               "read every file",
+                               recorded.error().message));
   }
   if (!m_switched) {
     if (auto switched = m_folder->switch_to(target->id); !switched)

@@ -53,6 +53,12 @@ Expected<Manifest> manifest_of_tree(git_repository* repo, std::string_view tree_
   return walk(tree.get(), tree_hex);
 }
 
+Expected<Manifest> manifest_of(git_repository* repo, const std::string& commit, const std::string& path) {
+  auto tree = tree_id_of(repo, commit, path);
+  if (!tree) return tree.error();
+  return manifest_of_tree(repo, *tree);
+}
+
 ManifestDiff diff(const Manifest& live, const Manifest& next) {
   std::map<std::string, const ManifestEntry*> wanted;
   for (const auto& e : next) wanted[e.path] = &e;

@@ -39,6 +39,10 @@ Expected<std::string> tree_id_of(git_repository* repo, const std::string& commit
 // ErrorCode::git when it cannot be read.
 Expected<Manifest> manifest_of_tree(git_repository* repo, std::string_view tree_hex);
 
+// The manifest of the subtree `path` of `commit` (what a drift check compares
+// a release with). Errors as tree_id_of's.
+Expected<Manifest> manifest_of(git_repository* repo, const std::string& commit, const std::string& path);
+
 // How to turn a copy of release `live` into release `next`.
 struct ManifestDiff {
   std::vector<std::string> removed;  // paths to delete (folders whole), none inside another

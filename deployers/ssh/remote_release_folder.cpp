@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 #include "core/util/shell_quote.hpp"
 #include "deployers/ssh/release_archive.hpp"
+#include "deployers/release_snapshot.hpp"
 
 namespace pushgate::ssh {
 
@@ -15,6 +17,9 @@ namespace {
 // one argument of its shell, which Linux caps at 128 KiB.
 constexpr std::size_t k_paths_per_command = 64 * 1024;
 
+// The largest snapshot read back from a host (about 60 bytes a file).
+constexpr std::size_t k_max_snapshot = 64u << 20;
+
 // Removes the releases in $remove (ids, which hold no space), never the live
 // one: each is first renamed to its partial name, so a removal cut off
 // half-way never leaves a whole name on half a release. The end of scripts
@@ -23,7 +28,7 @@ constexpr const char* k_remove_end = R"(live=$(readlink -- ../current || true)
 for old in $remove; do
   if [ "$live" = "releases/$old" ]; then echo "release $old is live: not removed" >&2; exit 3; fi
   if [ -d "$old" ]; then mv -T -- "$old" ".$old.partial"; fi
-  rm -rf -- ".$old.partial" ".$old.commit"
+  rm -rf -- ".$old.partial" ".$old.commit" ".$old.stat"
 done
 )";
 
@@ -69,9 +74,10 @@ for f in .*.partial; do
   [ -e "$f" ] || [ -L "$f" ] || continue
   [ "$f" = ".$id.partial" ] && [ "$from" = . ] || rm -rf -- "$f"
 done
-for f in .*.commit; do
+rm -f -- .*.stat.check-*
+for f in .*.commit .*.stat; do
   [ -e "$f" ] || continue
-  old=${f#.}; old=${old%.commit}
+  old=${f#.}; old=${old%.commit}; old=${old%.stat}
   [ -d "$old" ] || rm -f -- "$f"
 done
 rm -f -- ../.current.tmp
@@ -87,6 +93,13 @@ printf '%s' "$record" >".$id.commit"
 mv -T -- "$partial" "$id"
 if [ "$then" = live ]; then
 )";
+
+// A shell command that prints release RELEASE's snapshot (release_snapshot.hpp),
+// sorted so that two of the same release compare equal byte for byte on the
+// host. Run in DIR/releases.
+std::string snapshot_command(std::string_view release) {
+  return fmt::format("find {} -mindepth 1 -printf {} | LC_ALL=C sort -z", release, shell_quote(k_snapshot_find_format));
+}
 
 // `paths` in groups that each fit one command.
 std::vector<std::vector<std::string>> in_batches(const std::vector<std::string>& paths) {
@@ -163,7 +176,9 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
     }
   }
   std::string from = made ? "." : plan.reuses_live ? live->id : "";
-  std::string script = std::string(k_write_start) + k_switch_end + "fi\n" + k_remove_end;
+  // Going live at once, the snapshot drift checks compare with is taken here too.
+  std::string script = std::string(k_write_start) + snapshot_command("\"$id\"") + " >\".$id.stat\"\n" + k_switch_end +
+                       "fi\n" + k_remove_end;
   std::vector<std::string> argv{"sh", "-c", script, "pushgate-write", m_root, id, from,
                                 fmt::format("{}\ntree {}\n", commit, plan.tree),
                                 then == Then::go_live ? "live" : "stay",
@@ -260,6 +275,59 @@ std::vector<std::string> beyond_keep(const std::vector<std::string>& kept, std::
   for (std::size_t i = keep > 0 ? keep - 1 : 0; i < kept.size(); ++i)
     if (kept[i] != live) out.push_back(kept[i]);
   return out;
+}
+
+std::string RemoteReleaseFolder::label() const { return m_connection.host().label(); }
+
+Expected<bool> RemoteReleaseFolder::find_into(const std::string& id, const std::string& file) {
+  return run({"find", release_path(id), "-mindepth", "1", "-fprintf", file, std::string(k_snapshot_find_format)});
+}
+
+Expected<bool> RemoteReleaseFolder::record_snapshot(const std::string& id) {
+  return run({"sh", "-c", "cd -- \"$1\" && " + snapshot_command("\"$2\"") + " >\".$2.stat\"", "pushgate-snapshot",
+              m_root + "/releases", id});
+}
+
+Expected<Snapshot> RemoteReleaseFolder::snapshot(const std::string& id) {
+  auto client = sftp();
+  if (!client) return client.error();
+  // A file, not the command's output: paths may hold newlines, and stderr shares the output.
+  std::string file = in_releases(fmt::format(".{}.stat.check-{}", id, std::random_device{}()));
+  auto found = find_into(id, file);
+  auto text = found ? (*client)->read_file(file, k_max_snapshot) : Expected<std::string>(found.error());
+  (*client)->remove(file);
+  if (!text) return text.error();
+  auto parsed = parse_snapshot(*text);
+  if (!parsed) return Error{ErrorCode::io, fmt::format("{}: {}", label(), parsed.error().message)};
+  return parsed;
+}
+
+Expected<std::optional<Snapshot>> RemoteReleaseFolder::recorded_snapshot(const std::string& id) {
+  auto client = sftp();
+  if (!client) return client.error();
+  auto text = (*client)->read_file(in_releases("." + id + ".stat"), k_max_snapshot);
+  if (!text) {
+    if (text.error().code == ErrorCode::input) return std::optional<Snapshot>();
+    return text.error();
+  }
+  auto parsed = parse_snapshot(*text);
+  if (!parsed) return std::optional<Snapshot>();
+  return std::optional<Snapshot>(std::move(*parsed));
+}
+
+bool RemoteReleaseFolder::intact(const std::string& id) {
+  // Compared on the host: nothing but the verdict crosses the wire.
+  return run({"sh", "-c", "cd -- \"$1\" && " + snapshot_command("\"$2\"") + " | cmp -s - \".$2.stat\"",
+              "pushgate-intact", m_root + "/releases", id})
+      .has_value();
+}
+
+Expected<std::string> RemoteReleaseFolder::read_entry(const std::string& id, const std::string& path, bool symlink,
+                                                      std::size_t max_size) {
+  auto client = sftp();
+  if (!client) return client.error();
+  std::string remote = release_path(id) + "/" + path;
+  return symlink ? (*client)->read_link(remote) : (*client)->read_file(remote, max_size);
 }
 
 }  // namespace pushgate::ssh

@@ -6,6 +6,8 @@
 //   DIR/releases/.<id>.commit     the full commit id it was made from, then
 //                                 "tree <id>": the tree, whose manifest the
 //                                 server reads from its own repository
+//   DIR/releases/.<id>.stat       its snapshot when it went live (release_snapshot.hpp),
+//                                 sorted
 //   DIR/releases/.<id>.partial/   a release still being written
 //   DIR/current -> releases/<id>  what is live, replaced by rename
 //
@@ -17,6 +19,8 @@
 // link into the live release. The host needs a POSIX shell, GNU coreutils
 // and GNU tar, and an SFTP server (OpenSSH's sftp-server or internal-sftp)
 // for reading what is there.
+// A live release that drifted from its snapshot (or has none) is not
+// reused: the release is sent whole; the host needs GNU find for that.
 
 #include <chrono>
 #include <cstdint>
@@ -28,6 +32,7 @@
 #include "core/util/error.hpp"
 #include "deployers/release_folder.hpp"
 #include "deployers/ssh/release_stager.hpp"
+#include "deployers/release_snapshot.hpp"
 #include "deployers/ssh/ssh_connection.hpp"
 
 namespace pushgate::ssh {
@@ -82,6 +87,22 @@ class RemoteReleaseFolder {
   // Their ids only (one listing, no file read).
   Expected<std::vector<std::string>> release_ids();
 
+  // Records what release `id` holds now as its snapshot, made on the host.
+  Expected<bool> record_snapshot(const std::string& id);
+  // Whether release `id` still holds exactly what its recorded snapshot
+  // says (compared on the host); false when it has none or cannot be read.
+  bool intact(const std::string& id);
+  // What release `id` holds now.
+  Expected<Snapshot> snapshot(const std::string& id);
+  // The snapshot recorded for release `id`; nullopt when there is none.
+  Expected<std::optional<Snapshot>> recorded_snapshot(const std::string& id);
+  // The content of `path` in release `id`, at most `max_size` bytes; for a
+  // symlink, its target.
+  Expected<std::string> read_entry(const std::string& id, const std::string& path, bool symlink,
+                                   std::size_t max_size);
+  // "user@host:port" for messages.
+  std::string label() const;
+
  private:
   std::string in_releases(const std::string& name) const;
   Expected<SftpClient*> sftp();
@@ -90,6 +111,8 @@ class RemoteReleaseFolder {
   Expected<bool> run(const std::vector<std::string>& argv, const std::string& cwd = "",
                      const std::filesystem::path& input = {});
   Expected<Release> release(const std::string& id);
+  // Runs find(1) over release `id`, writing a snapshot to `file` on the host.
+  Expected<bool> find_into(const std::string& id, const std::string& file);
 
   Connection& m_connection;
   std::string m_root;

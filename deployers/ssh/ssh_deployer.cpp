@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "core/jobs/job.hpp"
+#include "deployers/release_tree.hpp"
+#include "deployers/ssh/host_drift.hpp"
 
 namespace pushgate::ssh {
 
@@ -290,6 +292,26 @@ Expected<bool> SshDeployer::discard(const std::string& release) {
     if (r && !*r) problems.push_back(r->error().message);
   if (!problems.empty()) return Error{ErrorCode::io, fmt::format("{}", fmt::join(problems, "; "))};
   return true;
+}
+
+Expected<Drift> SshDeployer::drift(const DeployRequest& request) {
+  auto tree = manifest_of(request.repo, request.commit, m_env.path);
+  if (!tree) return tree.error();
+  auto found = on_every_host<Drift>(m_hosts, m_connections, m_env, [&](RemoteReleaseFolder& f) {
+    return host_drift(f, request, *tree, m_env.deployer.max_file_size);
+  });
+  Drift total;
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (found[i] && *found[i]) {
+      total.merge(**found[i]);
+      ++checked;
+    } else {
+      total.unchecked.push_back(found[i] ? found[i]->error().message : m_hosts[i].label() + ": not checked");
+    }
+  }
+  if (checked == 0) return Error{ErrorCode::io, fmt::format("no host could be checked: {}", fmt::join(total.unchecked, "; "))};
+  return total;
 }
 
 }  // namespace pushgate::ssh

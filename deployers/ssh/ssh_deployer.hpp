@@ -39,6 +39,10 @@ class SshDeployer : public Deployer {
   // Releases kept on any host, newest first.
   std::vector<LiveRelease> releases() const override;
   Expected<bool> discard(const std::string& release) override;
+  // Every host as ssh/host_drift.hpp says, `parallel` (at least 4) at once;
+  // hosts that cannot be reached are Drift::unchecked, an Error when none
+  // can be.
+  Expected<Drift> drift(const DeployRequest& request) override;
 
   // The hosts, with the deployer's user, port and dir filled in.
   const std::vector<HostSpec>& hosts() const { return m_hosts; }

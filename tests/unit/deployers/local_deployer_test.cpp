@@ -56,9 +56,10 @@ TEST_CASE("LocalDeployer deploys a release and switches DIR/current to it") {
   REQUIRE(deployer.live());
   CHECK(deployer.live()->release == a.request.release_id);
   CHECK(deployer.live()->commit == h.commits[0]);  // the full id
-  // Nothing but releases (and their commit ids) under releases/.
+  // Nothing but releases (their commit ids and snapshots) under releases/.
   CHECK(snapshot(dir / "prod" / "releases").count("." + a.request.release_id + ".commit") == 1);
-  CHECK(snapshot(dir / "prod" / "releases").size() == 3);
+  CHECK(snapshot(dir / "prod" / "releases").count("." + a.request.release_id + ".stat") == 1);
+  CHECK(snapshot(dir / "prod" / "releases").size() == 4);
 
   CHECK(deploy(deployer, h, env, 1, 2).status == DeployStatus::succeeded);
   CHECK(live_version(dir / "prod") == "version: 2\n");
@@ -210,7 +211,7 @@ TEST_CASE("LocalDeployer keeps keep_releases, never the live one nor the one bef
     REQUIRE(kept.size() == 3);
     CHECK(kept[0].commit == h.commits[4]);
     CHECK(kept[2].commit == h.commits[2]);
-    CHECK(snapshot(dir / "prod" / "releases").size() == 3 * 3);  // folder, app.yaml, .commit
+    CHECK(snapshot(dir / "prod" / "releases").size() == 3 * 4);  // folder, app.yaml, .commit, .stat
   }
   SECTION("keep_releases: 1 still keeps the rollback target") {
     env.deployer.keep_releases = 1;
@@ -327,4 +328,68 @@ TEST_CASE("LocalDeployer cleans up what an interrupted deploy left") {
   CHECK_FALSE(fs::exists(dir / "prod" / "releases" / ".20250101T000000Z-aaaaaaaaaaaa-j3.partial"));
   CHECK_FALSE(fs::exists(fs::symlink_status(dir / "prod" / ".current.tmp")));
   CHECK(deployer.releases().size() == 1);
+}
+
+TEST_CASE("LocalDeployer::drift finds changed, added and removed files and a moved current", "[drift]") {
+  History h(2);
+  TempDir dir;
+  Environment env = local_environment(dir / "prod", "deploy");
+  RecordingRunner runner;
+  LocalDeployer deployer(env, dir / "prod", runner);
+  CHECK(deploy(deployer, h, env, 0, 1).status == DeployStatus::succeeded);
+  CHECK(deploy(deployer, h, env, 1, 2).status == DeployStatus::succeeded);
+  Attempt check(h.repo, env, h.commits[1], 2);
+  fs::path release = dir / "prod" / "releases" / check.request.release_id;
+  REQUIRE(deployer.drift(check.request));
+  CHECK_FALSE(deployer.drift(check.request)->drifted());
+
+  SECTION("the same bytes written again, or a file touched, are no drift") {
+    fs::last_write_time(release / "app.yaml", fs::file_time_type::clock::now() + 5s);
+    CHECK_FALSE(deployer.drift(check.request)->drifted());
+  }
+  SECTION("content of the same size, a new file and a removed one") {
+    spit(release / "app.yaml", "version: 9\n");
+    fs::last_write_time(release / "app.yaml", fs::file_time_type::clock::now() + 5s);
+    spit(release / "extra.yaml", "x: 1\n");
+    Drift drift = deployer.drift(check.request).value();
+    CHECK(drift.changed == 1);
+    CHECK(drift.added == 1);
+    CHECK(drift.paths == std::vector<std::string>{"~app.yaml", "+extra.yaml"});
+    fs::remove(release / "app.yaml");
+    drift = deployer.drift(check.request).value();
+    CHECK(drift.removed == 1);
+    CHECK(drift.changed == 0);
+  }
+  SECTION("a mode change") {
+    fs::permissions(release / "app.yaml", fs::perms::owner_exec, fs::perm_options::add);
+    CHECK(deployer.drift(check.request)->changed == 1);
+  }
+  SECTION("current switched to another release by hand") {
+    fs::remove(dir / "prod" / "current");
+    fs::create_directory_symlink(fs::path("releases") / deployer.releases().back().release, dir / "prod" / "current");
+    Drift drift = deployer.drift(check.request).value();
+    CHECK(drift.elsewhere == 1);
+    CHECK(drift.changed == 0);
+    CHECK(drift.paths.at(0) == "current -> " + deployer.releases().back().release);
+  }
+  SECTION("without a snapshot every file is compared with the commit") {
+    fs::remove(dir / "prod" / "releases" / ("." + check.request.release_id + ".stat"));
+    CHECK_FALSE(deployer.drift(check.request)->drifted());
+    spit(release / "app.yaml", "version: 7\n");
+    CHECK(deployer.drift(check.request)->paths == std::vector<std::string>{"~app.yaml"});
+  }
+}
+
+TEST_CASE("CommandDeployer has no drift to check", "[drift]") {
+  History h(1);
+  TempDir dir;
+  Environment env = local_environment(dir / "prod", "deploy");
+  env.deployer.type = DeployerType::command;
+  env.deployer.run = {"/bin/true"};
+  RecordingRunner runner;
+  auto deployer = make_deployer(env, "/srv/git/app.git", (dir / "state").string(), runner);
+  Attempt check(h.repo, env, h.commits[0], 1);
+  auto drift = deployer->drift(check.request);
+  REQUIRE_FALSE(drift);
+  CHECK(drift.error().code == ErrorCode::config);
 }

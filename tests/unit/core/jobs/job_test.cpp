@@ -45,6 +45,8 @@ TEST_CASE("job_from_json rejects what is not a job and names the file") {
   CHECK_THAT(rejected(R"({"id":-3,"kind":"push","repo":"/r","env":"e"})"), Catch::Contains("'id'"));
   CHECK_THAT(rejected(R"({"id":3,"kind":"explode","repo":"/r","env":"e"})"),
              Catch::Contains("unknown kind 'explode'"));
+  // Drift checks are the daemon's own: a job file cannot ask for one.
+  CHECK_THAT(rejected(R"({"id":3,"kind":"drift","repo":"/r","env":"e"})"), Catch::Contains("unknown kind 'drift'"));
   CHECK_THAT(rejected(R"({"id":3,"kind":"push","repo":["/r"],"env":"e"})"), Catch::Contains("'repo'"));
   CHECK_THAT(rejected(R"({"id":3,"kind":"push","env":"e"})"), Catch::Contains("required"));
 }

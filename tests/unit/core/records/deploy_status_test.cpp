@@ -48,6 +48,14 @@ TEST_CASE("live_from_history names what the newest effective record made live") 
     CHECK(back->by == "carol");
     CHECK(back->since == "2026-11-26T07:30:00Z");
   }
+  SECTION("a heal makes a new release of the live commit live; drifted changes nothing") {
+    history.push_back(rec(c2, "2026-11-26T07:30:00Z env=production status=drifted kind=drift changed=1"));
+    CHECK(live_from_history(history)->release == "r2");
+    history.push_back(rec(c2, "2026-11-26T07:30:01Z env=production status=healed kind=drift pusher=pushgated "
+                              "release=r2h"));
+    CHECK(live_from_history(history)->commit == c2);
+    CHECK(live_from_history(history)->release == "r2h");
+  }
   SECTION("a rollback with nothing left live leaves nothing live") {
     history.push_back(rec(c2, "2026-11-26T07:30:00Z env=production status=rolled-back job=5"));
     CHECK_FALSE(live_from_history(history));

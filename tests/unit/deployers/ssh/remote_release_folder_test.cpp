@@ -75,6 +75,8 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   REQUIRE(up1.has_value());
   CHECK_FALSE(up1->reused_live);
   CHECK(up1->files_sent == 6);
+  CHECK_FALSE(folder.intact(first.id()));  // no snapshot yet
+  REQUIRE(folder.record_snapshot(first.id()).has_value());
   REQUIRE(folder.switch_to(first.id()).has_value());
   CHECK(fs::read_symlink(root / "current") == fs::path("releases") / first.id());
   CHECK(snapshot(root / "current") == snapshot(expected / "first"));
@@ -86,6 +88,13 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
   CHECK(live->commit == first.commit);
   CHECK(live->tree == tree_id_of(repo.get(), first.commit, "").value());
 
+  CHECK(folder.intact(first.id()));
+  CHECK(folder.snapshot(first.id()).value() == folder.recorded_snapshot(first.id()).value().value());
+  SECTION("a live release changed by hand is no longer intact") {
+    spit(root / "releases" / first.id() / "docs" / "by-hand.txt", "x\n");
+    CHECK_FALSE(folder.intact(first.id()));
+    return;
+  }
   fs::path live_app = root / "releases" / first.id() / "app.yaml";
   ino_t live_app_inode = inode(live_app);
   auto up2 = folder.write_release(second.id(), second.commit, second.plan(live), live, Then::stay, {});
@@ -130,6 +139,7 @@ TEST_CASE("RemoteReleaseFolder writes releases on a host and sends only what cha
     CHECK_FALSE(fs::is_symlink(fs::symlink_status(root / ".current.tmp")));
     CHECK(folder.live().value()->id == third.id());
     CHECK(content(root / "current/app.yaml") == "version: 3\n");
+    CHECK(folder.intact(third.id()));  // its snapshot was taken as it went live
   }
   SECTION("a live release whose tree the repository lacks is not reused: the next one is sent whole") {
     spit(root / "releases" / ("." + second.id() + ".commit"), second.commit + "\ntree " + std::string(40, 'b') + "\n");
