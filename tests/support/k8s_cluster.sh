@@ -111,6 +111,15 @@ k8s_ensure() {
 # k8s_cluster_ready KUBECONFIG: the API server answers /readyz.
 k8s_cluster_ready() { kubectl --kubeconfig "$1" get --raw /readyz >/dev/null 2>&1; }
 
+# k8s_forget_last PIDS: stops the last process of array PIDS, waits for it
+# and drops it: its number may soon be another process's.
+k8s_forget_last() {
+  local -n k8s_list=$1
+  kill "${k8s_list[-1]}" 2>/dev/null
+  wait "${k8s_list[-1]}" 2>/dev/null
+  unset 'k8s_list[-1]'
+}
+
 # k8s_cluster_start DIR PIDS CANNOT_RUN: starts etcd, kube-apiserver (static
 # token, AlwaysAllow) and kube-controller-manager on free ports of 127.0.0.1,
 # keeping data, certificates and logs in DIR, and writes DIR/kubeconfig (one
@@ -138,6 +147,7 @@ k8s_cluster_start() {
       --initial-cluster "default=http://127.0.0.1:$peer" >"$dir/etcd.log" 2>&1 &
     k8s_pids+=($!)
     wait_until_listening $! grep -q 'ready to serve client requests' "$dir/etcd.log" && break
+    k8s_forget_last k8s_pids
     ((tries < 3)) || die "etcd did not start" "$(tail -n 20 "$dir/etcd.log")"
   done
 
@@ -164,6 +174,7 @@ k8s_cluster_start() {
       sleep 0.1
     done
     k8s_cluster_ready "$K8S_KUBECONFIG" && break
+    k8s_forget_last k8s_pids
     ((tries < 3)) || die "kube-apiserver did not become ready" "$(tail -n 30 "$dir/apiserver.log")"
   done
 
