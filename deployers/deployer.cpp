@@ -19,6 +19,11 @@ std::filesystem::path staging_dir(const std::string& state_dir) {
 
 }  // namespace
 
+Expected<Drift> Deployer::drift(const DeployRequest& request) {
+  return Error{ErrorCode::config, fmt::format("environment {}: this kind of target cannot check drift",
+                                              request.env ? request.env->name : std::string("?"))};
+}
+
 std::unique_ptr<Deployer> make_deployer(const Environment& env, const std::string& repo,
                                         const std::string& state_dir, ProcessRunner& runner) {
   switch (env.deployer.type) {

@@ -16,6 +16,7 @@
 #include "core/jobs/job.hpp"
 #include "core/util/process.hpp"
 #include "core/config/repo_config.hpp"
+#include "deployers/drift.hpp"
 
 namespace pushgate {
 
@@ -52,6 +53,10 @@ class Deployer {
   // Makes `request.commit` live. Expected failures (a command failing, a
   // health check failing, a path escaping the release) are outcomes, not
   // exceptions; the previous release stays or becomes live again.
+  // The new release holds exactly the commit's subtree even when the live
+  // release drifted: nothing the target holds is reused unverified. This is
+  // how drift is healed: deploy() of the live commit (request.commit ==
+  // request.previous_commit), recorded `healed` when it succeeds.
   virtual DeployOutcome deploy(const DeployRequest& request) = 0;
   // Makes an earlier release live again: `to_commit`'s release, or the one
   // before the live one when empty. Instant where the release is still kept.
@@ -64,6 +69,16 @@ class Deployer {
   // (a deploy a crash cut off before it was verified). The live release is
   // never removed: that is an error, as is one that cannot be removed.
   virtual Expected<bool> discard(const std::string& release) = 0;
+  // How the target differs from the live release: `request.commit` is the
+  // live commit and `request.release_id` the release the notes say is live
+  // ("" when they do not say: then the newest kept release of the commit).
+  // request.job and request.previous_commit are not used; request.log gets
+  // what the check does. Reads the target only, never changes it, and is
+  // cheap when nothing changed (a metadata walk, content re-read only where
+  // metadata differs). A place that cannot be checked (an unreachable host)
+  // is listed in Drift::unchecked; an Error when nothing could be checked or
+  // the target cannot check drift at all (ErrorCode::config; the default).
+  virtual Expected<Drift> drift(const DeployRequest& request);
 };
 
 // The deployer `env` configures for repository `repo` (its git directory,
