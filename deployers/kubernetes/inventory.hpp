@@ -20,6 +20,9 @@ namespace pushgate::kubernetes {
 inline constexpr std::string_view k_commit_annotation = "pushgate.io/commit";
 inline constexpr std::string_view k_release_annotation = "pushgate.io/release";
 inline constexpr std::string_view k_history_annotation = "pushgate.io/history";
+// kubectl's ApplySet labels: the parent's id, and each member's.
+inline constexpr std::string_view k_applyset_id_label = "applyset.kubernetes.io/id";
+inline constexpr std::string_view k_part_of_label = "applyset.kubernetes.io/part-of";
 
 // The parent ConfigMap's name for environment `env`: "pushgate-" and the
 // name in lower case with '_' and '.' as '-' (a DNS label).

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/util/trusted_file.hpp"
+#include "deployers/kubernetes/cluster_drift.hpp"
 #include "deployers/kubernetes/cluster_schema.hpp"
 #include "deployers/kubernetes/inventory.hpp"
 #include "deployers/kubernetes/manifest_objects.hpp"
@@ -302,6 +303,58 @@ DeployOutcome KubernetesDeployer::rollback(const DeployRequest& request, const s
   if (auto why = record_live({release, target})) return outcome(DeployStatus::failed, release, *why);
   refresh_schema(request.log);
   return outcome(DeployStatus::succeeded, release, "");
+}
+
+Expected<Drift> KubernetesDeployer::drift(const DeployRequest& request) {
+  if (auto unusable = preflight()) return Error{ErrorCode::io, *unusable};
+  Drift drift;
+  auto kept = releases();
+  if (kept.empty() || kept.front().commit != request.commit)
+    drift.note(&Drift::elsewhere, fmt::format("current -> {}", kept.empty() ? "" : kept.front().release));
+  Staged staged = stage(request, request.commit, "drift");
+  std::error_code ec;
+  auto cleanup = [&] { fs::remove_all(staged.dir, ec); };
+  if (staged.error) {
+    cleanup();
+    return Error{ErrorCode::io, *staged.error};
+  }
+  std::string file = (staged.dir / "objects.json").string();
+  // Applied objects carry the ApplySet's membership label, which kubectl
+  // diff knows nothing of: without it every object would differ.
+  if (auto id = applyset_id()) {
+    for (auto& object : staged.objects) object["metadata"]["labels"][std::string(k_part_of_label)] = *id;
+    if (auto w = write_object_list(staged.objects, file); !w) {
+      cleanup();
+      return w.error();
+    }
+  }
+  // Exit 1 means "differs"; more is an error.
+  auto diff_args = server_side_apply(file);
+  diff_args.front() = "diff";
+  KubectlResult diff = m_kubectl.run(diff_args);
+  if (!diff.process.error.empty() || diff.process.timed_out || diff.process.signal != 0 ||
+      diff.process.exit_code > 1) {
+    cleanup();
+    return Error{ErrorCode::io, fmt::format("kubectl diff failed: {}", diff.describe())};
+  }
+  read_kubectl_diff(diff.out, drift);
+  auto prune = applyset_apply(file);
+  prune.push_back("--dry-run=server");
+  KubectlResult dry = m_kubectl.run(prune);
+  cleanup();
+  if (!dry.ok()) drift.unchecked.push_back(fmt::format("objects to prune: {}", dry.describe()));
+  else read_dry_run_prune(dry.out, drift);
+  if (request.log) request.log(fmt::format("pushgate: {}", describe_drift(drift)));
+  return drift;
+}
+
+std::optional<std::string> KubernetesDeployer::applyset_id() const {
+  auto inventory = read_inventory();
+  if (!inventory || !inventory->is_object() || !inventory->contains("metadata")) return std::nullopt;
+  const json labels = (*inventory)["metadata"].value("labels", json::object());
+  auto it = labels.find(std::string(k_applyset_id_label));
+  if (it == labels.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
 }
 
 std::optional<json> KubernetesDeployer::read_inventory() const {

@@ -45,6 +45,12 @@ class KubernetesDeployer : public Deployer {
   // A cluster keeps no release but the live one, so nothing is removed;
   // removing the live one is refused.
   Expected<bool> discard(const std::string& release) override;
+  // `kubectl diff --server-side` of `request.commit` (objects missing or
+  // different), a dry run of the ApplySet's prune (objects of the
+  // environment that the commit no longer has: added), and the parent
+  // recording another commit (elsewhere). Changes nothing. An Error when
+  // kubectl cannot run or the cluster cannot be asked.
+  Expected<Drift> drift(const DeployRequest& request) override;
 
  private:
   // nullopt when kubectl and the kubeconfig can be used, else why not.
@@ -79,6 +85,8 @@ class KubernetesDeployer : public Deployer {
   std::optional<std::string> record_live(const LiveRelease& live);
   void refresh_schema(const LineSink& log) const;
   std::optional<nlohmann::json> read_inventory() const;
+  // The ApplySet's id (its parent's label), nullopt before the first apply.
+  std::optional<std::string> applyset_id() const;
   DeployOutcome outcome(DeployStatus status, const std::string& release, std::string message) const;
 
   Environment m_env;
