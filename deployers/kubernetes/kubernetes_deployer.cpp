@@ -262,6 +262,11 @@ void KubernetesDeployer::refresh_schema(const LineSink& log) const {
     log(fmt::format("pushgate: cannot refresh the cluster's schemas: {}", saved.error().message));
 }
 
+std::string KubernetesDeployer::live_message(const std::string& commit) const {
+  return fmt::format("{} is applied and ready in namespace {}, ApplySet {}", short_id(commit),
+                     m_env.deployer.kubernetes.namespace_name, inventory_name(m_env.name));
+}
+
 std::optional<std::string> KubernetesDeployer::preflight() const {
   if (auto old = m_kubectl.check_version()) return old;
   if (auto trusted = check_trusted(m_env.deployer.kubernetes.kubeconfig, {::geteuid()}); !trusted)
@@ -282,7 +287,7 @@ DeployOutcome KubernetesDeployer::deploy(const DeployRequest& request) {
   }
   if (auto why = record_live({release, request.commit})) return outcome(DeployStatus::failed, release, *why);
   refresh_schema(request.log);
-  return outcome(DeployStatus::succeeded, release, "");
+  return outcome(DeployStatus::succeeded, release, live_message(request.commit));
 }
 
 DeployOutcome KubernetesDeployer::rollback(const DeployRequest& request, const std::string& to_commit) {
@@ -302,7 +307,7 @@ DeployOutcome KubernetesDeployer::rollback(const DeployRequest& request, const s
   }
   if (auto why = record_live({release, target})) return outcome(DeployStatus::failed, release, *why);
   refresh_schema(request.log);
-  return outcome(DeployStatus::succeeded, release, "");
+  return outcome(DeployStatus::succeeded, release, live_message(target));
 }
 
 Expected<Drift> KubernetesDeployer::drift(const DeployRequest& request) {

@@ -87,6 +87,8 @@ class KubernetesDeployer : public Deployer {
   std::optional<nlohmann::json> read_inventory() const;
   // The ApplySet's id (its parent's label), nullopt before the first apply.
   std::optional<std::string> applyset_id() const;
+  // The message of a deploy that made `commit` live.
+  std::string live_message(const std::string& commit) const;
   DeployOutcome outcome(DeployStatus status, const std::string& release, std::string message) const;
 
   Environment m_env;

@@ -131,6 +131,7 @@ check "the objects carry the environment label" \
 check "the cluster records ${base:0:7} as live" test "$(live_commit)" = "$base"
 expect_log_says "$base" "created deployment.apps/web"
 expect_log_says "$base" "objects ready after"
+expect_note_says "$bare" production "$base" "is applied and ready in namespace shop"
 schema=$bare/pushgate-schemas/production.openapi-v2.json
 check "the daemon saved the cluster's schemas after the deploy" grep -q '"io.k8s.api.apps.v1.Deployment"' "$schema"
 
