@@ -32,5 +32,7 @@ void add_log_command(CLI::App& app, ExitCode& exit_code);
 void add_diff_command(CLI::App& app, ExitCode& exit_code);
 // Registers `pushgate hosts`; its result goes to `exit_code`.
 void add_hosts_command(CLI::App& app, ExitCode& exit_code);
+// Registers `pushgate schemas fetch`; its result goes to `exit_code`.
+void add_schemas_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace pushgate::cli

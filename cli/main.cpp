@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   pushgate::cli::add_log_command(app, exit_code);
   pushgate::cli::add_hosts_command(app, exit_code);
   pushgate::cli::add_diff_command(app, exit_code);
+  pushgate::cli::add_schemas_command(app, exit_code);
 
   pushgate::git::Library git;
   try {

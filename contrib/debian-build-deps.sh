@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs what pushgate needs to build and test on Debian 12, if missing.
-# Used by tests/run.sh and contrib/demo.sh; safe to run again.
+# Used by tests/run.sh and contrib/demo.sh; safe to run again. The Go, etcd
+# and jq packages build and run the Kubernetes test cluster
+# (tests/support/k8s_cluster.sh).
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config git libgit2-dev libssh-dev
 libfyaml-dev libfmt-dev libboost-dev catch2 libcli11-dev nlohmann-json3-dev
 openssh-server openssh-client time python3 strace rsync
-libpcre2-dev libcpp-httplib-dev gnupg gpgv libssl-dev"
+libpcre2-dev libcpp-httplib-dev gnupg gpgv libssl-dev
+golang-go jq etcd-server golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev"
 
 missing=""
 for p in $packages; do

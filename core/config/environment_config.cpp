@@ -8,6 +8,7 @@
 
 #include "core/config/deploy_dir.hpp"
 #include "core/config/drift_config.hpp"
+#include "core/config/kubernetes_deployer_config.hpp"
 #include "core/config/ssh_deployer_config.hpp"
 #include "core/util/http_url.hpp"
 #include "core/util/placeholder.hpp"
@@ -94,7 +95,7 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
   if (!r.mapping(at, what)) return;
   NodeId type = r.find(at, "type");
   if (type == yaml::k_no_node) {
-    r.error(at, fmt::format("{} needs a type: local, command or ssh", what));
+    r.error(at, fmt::format("{} needs a type: local, command, ssh or kubernetes", what));
     return;
   }
   auto name = r.string(type, what + ".type");
@@ -128,8 +129,14 @@ void read_deployer(ConfigReader& r, NodeId at, const std::string& what, Deployer
                  "max_unavailable", "connect_timeout", "keep_releases", "before", "after", "timeout",
                  "max_file_size", "max_release_size"});
     read_ssh_deployer(r, at, what, d);
+  } else if (*name == "kubernetes") {
+    d.type = DeployerType::kubernetes;
+    r.only_keys(at, what + " (type: kubernetes)",
+                {"type", "kubeconfig", "context", "namespace", "kubectl", "timeout", "keep_releases", "max_file_size",
+                 "max_release_size"});
+    read_kubernetes_deployer(r, at, what, d);
   } else {
-    r.error(type, fmt::format("{}.type must be local, command or ssh, not '{}'", what, *name));
+    r.error(type, fmt::format("{}.type must be local, command, ssh or kubernetes, not '{}'", what, *name));
     return;
   }
   if (NodeId n = r.find(at, "keep_releases"); n != yaml::k_no_node)
@@ -284,8 +291,13 @@ void read_environment(ConfigReader& r, NodeId at, const std::string& what, Envir
     r.error(at, fmt::format("{} needs a deployer: (e.g. deployer: {{type: local, dir: /srv/app}})", what));
   else
     read_deployer(r, deployer, what + ".deployer", env.deployer);
-  if (NodeId n = r.find(at, "health"); n != yaml::k_no_node)
-    env.health = read_health(r, n, what + ".health", env.deployer.type);
+  if (NodeId n = r.find(at, "health"); n != yaml::k_no_node) {
+    if (env.deployer.type == DeployerType::kubernetes)
+      r.error(n, fmt::format("{}.health: a kubernetes deployer waits until the applied objects are ready "
+                             "(rollouts done, Jobs complete) within deployer.timeout; drop health", what));
+    else
+      env.health = read_health(r, n, what + ".health", env.deployer.type);
+  }
   if (NodeId n = r.find(at, "retry"); n != yaml::k_no_node) read_retry(r, n, what + ".retry", env.retry);
   if (NodeId n = r.find(at, "env"); n != yaml::k_no_node) read_variables(r, n, what + ".env", env.variables);
   if (NodeId n = r.find(at, "secrets"); n != yaml::k_no_node) {

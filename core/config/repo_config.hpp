@@ -68,7 +68,7 @@ struct ValidateSettings {
   SecretScanSettings secrets;
 };
 
-enum class DeployerType { local, command, ssh };
+enum class DeployerType { local, command, ssh, kubernetes };
 
 // A part of a fleet: a number of hosts, or a percentage of them.
 struct FleetShare {
@@ -103,6 +103,15 @@ struct SshDeployerSettings {
   std::chrono::milliseconds connect_timeout{10'000};
 };
 
+// `deployer: {type: kubernetes}` beyond what every deployer has. The
+// kubeconfig is an administrator's file, trusted as pushgate.yaml is.
+struct KubernetesDeployerSettings {
+  std::string kubeconfig;               // absolute path on the server
+  std::string context;                  // "" : the kubeconfig's current context
+  std::string namespace_name = "default";  // for objects that name none, and the inventory
+  std::string kubectl = "kubectl";      // looked up in PATH unless absolute
+};
+
 // `deployer:` of an environment. Commands are argv lists; `{release}` in an
 // argument is replaced by the release folder.
 struct DeployerSettings {
@@ -119,6 +128,7 @@ struct DeployerSettings {
   std::uint64_t max_file_size = 100ull << 20;     // one file (blob)
   std::uint64_t max_release_size = 1ull << 30;    // all files of a release
   SshDeployerSettings ssh;                        // type: ssh
+  KubernetesDeployerSettings kubernetes;          // type: kubernetes; `timeout` bounds readiness
 };
 
 // `health:`: run after the switch; the release is rolled back when it fails

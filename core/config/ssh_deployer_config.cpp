@@ -119,17 +119,18 @@ std::optional<FleetShare> read_share(ConfigReader& r, NodeId at, const std::stri
   return FleetShare{static_cast<std::size_t>(*n), false};
 }
 
-// An absolute file of the administrator's: identity, known_hosts.
-std::optional<std::string> read_absolute_file(ConfigReader& r, NodeId at, const std::string& what) {
+}  // namespace
+
+// An absolute file of the administrator's: identity, known_hosts, kubeconfig.
+std::optional<std::string> read_absolute_file(ConfigReader& r, NodeId at, const std::string& what,
+                                              std::string_view example) {
   auto s = r.string(at, what);
   if (s && !s->starts_with('/')) {
-    r.error(at, fmt::format("{} must be an absolute path on this server, like /etc/pushgate/ssh/id_ed25519", what));
+    r.error(at, fmt::format("{} must be an absolute path on this server, like {}", what, example));
     return std::nullopt;
   }
   return s;
 }
-
-}  // namespace
 
 std::optional<std::string> read_absolute_dir(ConfigReader& r, NodeId at, const std::string& what) {
   auto s = r.string(at, what);

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/config/config_reader.hpp"
 #include "core/config/repo_config.hpp"
@@ -19,5 +20,10 @@ void read_ssh_deployer(ConfigReader& r, yaml::NodeId at, const std::string& what
 // nullopt after recording why not: relative, or '/' itself (a deploy removes
 // old releases there).
 std::optional<std::string> read_absolute_dir(ConfigReader& r, yaml::NodeId at, const std::string& what);
+
+// An absolute file path at `at`, or nullopt after recording why not, with
+// `example` as an example of one.
+std::optional<std::string> read_absolute_file(ConfigReader& r, yaml::NodeId at, const std::string& what,
+                                              std::string_view example = "/etc/pushgate/ssh/id_ed25519");
 
 }  // namespace pushgate

@@ -145,8 +145,13 @@ struct ChildSetup : bp::extend::handler {
 // Splits one stream into lines for the sink.
 class LineSplitter {
  public:
-  explicit LineSplitter(const LineSink& sink) : m_sink(sink) {}
+  // `raw`: pieces go to the sink as they come, newlines and all.
+  LineSplitter(const LineSink& sink, bool raw) : m_sink(sink), m_raw(raw) {}
   void feed(std::string_view data) {
+    if (m_raw) {
+      if (m_sink && !data.empty()) m_sink(data);
+      return;
+    }
     for (char c : data) {
       if (c == '\n') {
         flush();
@@ -167,6 +172,7 @@ class LineSplitter {
     m_line.clear();
   }
   const LineSink& m_sink;
+  bool m_raw;
   std::string m_line;
 };
 
@@ -176,8 +182,9 @@ class Supervisor {
  public:
   // `input` is the command's standard input.
   Supervisor(const ProcessSpec& spec, std::string input, const LineSink& output)
-      : m_spec(spec), m_input(std::move(input)), m_output(output), m_out(m_io), m_err(m_io), m_deadline(m_io), m_grace(m_io),
-        m_out_lines(output), m_err_lines(output) {}
+      : m_spec(spec), m_input(std::move(input)), m_output(output), m_out(m_io), m_err(m_io), m_deadline(m_io),
+        m_grace(m_io), m_out_lines(output, spec.raw_output),
+        m_err_lines(spec.error_output ? spec.error_output : output, false) {}
 
   ProcessResult run(const std::string& program) {
     std::vector<std::string> environment = child_environment(m_spec);

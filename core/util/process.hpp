@@ -12,12 +12,20 @@
 
 namespace pushgate {
 
+using LineSink = std::function<void(std::string_view line)>;
+
 struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH when it has no '/'
   // Variables set on top of a small base environment (PATH, HOME, LANG, USER).
   std::vector<std::pair<std::string, std::string>> env;
   std::filesystem::path cwd;      // empty: the daemon's working directory
   std::chrono::milliseconds timeout{60'000};
+  // Where stderr's lines go when set; otherwise they go with stdout's to
+  // run()'s `output` (a command whose stdout is data keeps its warnings apart).
+  LineSink error_output{};
+  // stdout goes to `output` in pieces as it arrives, not split into lines:
+  // for data (a JSON document of megabytes on one line) that must stay whole.
+  bool raw_output = false;
 };
 
 struct ProcessResult {
@@ -31,8 +39,6 @@ struct ProcessResult {
   // "exit status 3", "timed out after 30s", "cannot run 'x': No such file", ...
   std::string describe() const;
 };
-
-using LineSink = std::function<void(std::string_view line)>;
 
 // The seam between deployers and the operating system: unit tests record
 // what would run, the daemon runs it for real.

@@ -73,12 +73,14 @@ stop_daemon() {
   kill -TERM "$DAEMON_PID"
   wait "$DAEMON_PID"
   DAEMON_RC=$?
+  e2e_forget_pid "$DAEMON_PID"
 }
 
 # kill_daemon: kills pushgated with SIGKILL, as a crash would.
 kill_daemon() {
   kill -KILL "$DAEMON_PID" 2>/dev/null
   wait "$DAEMON_PID" 2>/dev/null
+  e2e_forget_pid "$DAEMON_PID"
 }
 
 # queued_jobs: for each "queued deploy of C to ENV (job N)" line of the last

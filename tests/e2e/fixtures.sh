@@ -42,6 +42,40 @@ data:
 EOF
 }
 
+# crd_widgets: a CustomResourceDefinition of Widget (example.com/v1) with a
+# structural schema: spec.size an integer (required), spec.color red or green.
+crd_widgets() {
+  cat <<'YAML'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+                color: {type: string, enum: [red, green]}
+              required: [size]
+YAML
+}
+
+# widget NAME SIZE: a Widget, in no namespace.
+widget() {
+  printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: %s\nspec:\n  size: %s\n' "$1" "$2"
+}
+
 # transport_basics BARE URL LABEL: over the transport that URL uses, a good
 # push is accepted and lands; a bad manifest is rejected, the pusher sees
 # file:line:col and the rule as remote: lines, and the ref stays where it was.

@@ -52,6 +52,15 @@ e2e_cleanup() {
   exit "$rc"
 }
 trap e2e_cleanup EXIT
+
+# e2e_forget_pid PID: PID has ended and been waited for. Its number may soon
+# belong to another process (pid_max can be 32768), which the cleanup must
+# not kill.
+e2e_forget_pid() {
+  local keep=() pid
+  for pid in "${E2E_PIDS[@]}"; do [[ $pid == "$1" ]] || keep+=("$pid"); done
+  E2E_PIDS=("${keep[@]}")
+}
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- reporting

@@ -26,37 +26,6 @@ use_schemas() {
   printf 'validate:\n  schemas: [%s]\n' "${list%, }" >"$bare/pushgate.yaml"
 }
 
-crd_widgets() {
-  cat <<'YAML'
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer}
-                color: {type: string, enum: [red, green]}
-              required: [size]
-YAML
-}
-
-widget() {  # NAME SIZE
-  printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: %s\nspec:\n  size: %s\n' "$1" "$2"
-}
-
 start_sshd
 make_bare app
 use_schemas "$E2E_SRV/app.git" "$schemas/swagger-v1.36.json"

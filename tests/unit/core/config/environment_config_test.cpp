@@ -75,10 +75,10 @@ TEST_CASE("environments: a command deployer and the defaults") {
 
 TEST_CASE("environments: every mistake is reported at its line and column") {
   SECTION("a deployer is required, with a known type") {
-    auto m = rejected("environments:\n  prod: {branch: main}\n  dev: {branch: dev, deployer: {type: kubernetes}}\n");
+    auto m = rejected("environments:\n  prod: {branch: main}\n  dev: {branch: dev, deployer: {type: nomad}}\n");
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:2:9: error: [config] environments.prod needs a deployer:"));
     CHECK_THAT(m, Catch::Contains("pushgate.yaml:3:39: error: [config] environments.dev.deployer.type must be "
-                                  "local, command or ssh, not 'kubernetes'"));
+                                  "local, command, ssh or kubernetes, not 'nomad'"));
   }
   SECTION("a local deployer needs an absolute dir") {
     auto m = rejected(R"yaml(environments:

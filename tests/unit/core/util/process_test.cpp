@@ -62,6 +62,26 @@ TEST_CASE("SystemProcessRunner captures stdout and stderr line by line") {
   CHECK(c.lines.size() == 3);
 }
 
+TEST_CASE("SystemProcessRunner sends stderr apart when the spec asks for it") {
+  std::vector<std::string> errors;
+  ProcessSpec spec = shell("echo '{\"a\": 1}'; echo 'Warning: deprecated' >&2");
+  spec.error_output = [&](std::string_view line) { errors.emplace_back(line); };
+  auto c = run(spec);
+  CHECK(c.result.ok());
+  CHECK(c.lines == std::vector<std::string>{"{\"a\": 1}"});
+  CHECK(errors == std::vector<std::string>{"Warning: deprecated"});
+}
+
+TEST_CASE("SystemProcessRunner passes stdout on whole when the spec asks for raw output") {
+  std::string out;
+  ProcessSpec spec = shell("head -c 200000 /dev/zero | tr '\\0' x; printf '\\nend\\n'");
+  spec.raw_output = true;
+  SystemProcessRunner runner;
+  auto result = runner.run(spec, [&](std::string_view piece) { out.append(piece); });
+  CHECK(result.ok());
+  CHECK(out == std::string(200000, 'x') + "\nend\n");
+}
+
 TEST_CASE("SystemProcessRunner reports how a command ended") {
   SECTION("an exit status") {
     auto c = run(shell("exit 3"));
