@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "validators/k8s/k8s_kinds.hpp"
@@ -30,6 +32,13 @@ std::string_view namespace_of(std::string_view identity) {
   return rest.substr(0, rest.find('\0'));
 }
 
+// "namespace\0key=value": pods of one namespace carrying one label.
+std::string label_key(std::string_view ns, std::string_view label) {
+  std::string key(ns);
+  key.append(1, '\0').append(label);
+  return key;
+}
+
 // What the tree holds, gathered only when a changed file points at something.
 class Tree {
  public:
@@ -49,12 +58,35 @@ class Tree {
         }
       }
     }
+    // Selectors are looked up by one label they require, so a tree of many
+    // Services and workloads is not checked pairwise.
+    for (std::size_t i = 0; i < m_pods.size(); ++i) {
+      m_in_namespace[m_pods[i].namespace_].push_back(i);
+      std::string_view labels = m_pods[i].labels;
+      while (!labels.empty()) {
+        std::size_t end = labels.find('\n');
+        m_with_label[label_key(m_pods[i].namespace_, labels.substr(0, end))].push_back(i);
+        labels.remove_prefix(end == std::string_view::npos ? labels.size() : end + 1);
+      }
+    }
   }
 
   bool any_pods(std::string_view ns, const LabelSelector& selector) const {
-    for (const Pods& p : m_pods)
-      if (p.namespace_ == ns && selector.matches(p.labels)) return true;
-    return false;
+    const std::vector<std::size_t>* candidates = nullptr;
+    for (const auto& r : selector.requirements) {
+      if (r.op != LabelSelector::Op::in || r.values.size() != 1) continue;
+      auto it = m_with_label.find(label_key(ns, r.key + "=" + r.values[0]));
+      if (it == m_with_label.end()) return false;
+      candidates = &it->second;
+      break;
+    }
+    if (!candidates) {
+      auto it = m_in_namespace.find(ns);
+      if (it == m_in_namespace.end()) return false;
+      candidates = &it->second;
+    }
+    return std::any_of(candidates->begin(), candidates->end(),
+                       [&](std::size_t i) { return selector.matches(m_pods[i].labels); });
   }
   bool has(std::string_view kind, std::string_view ns, std::string_view name) const {
     std::string key;
@@ -66,6 +98,8 @@ class Tree {
   std::deque<std::string> m_storage;  // owns the views of files() identities
   std::unordered_set<std::string_view> m_objects;
   std::vector<Pods> m_pods;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> m_in_namespace;  // indices into m_pods
+  std::unordered_map<std::string, std::vector<std::size_t>> m_with_label;        // by label_key
 };
 
 std::string_view rule_of(ReferenceKind kind) {
