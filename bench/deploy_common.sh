@@ -9,7 +9,8 @@
 # with pushgate's hooks, whose environments deploy with the local deployer);
 # bench_work_tree DIR FILES (a clone with FILES manifests under deploy/);
 # bench_commit_change DIR ROUND; bench_job_id OUTPUT; bench_wait_done ID [SECONDS];
-# bench_stats (median, p99, min, max of numbers on standard input).
+# bench_stats (median, p99, min, max of numbers on standard input);
+# bench_time_runs LABEL COMMAND... (median and max of RUNS runs).
 
 bench_daemon=$bench_bin/pushgated
 bench_post_receive=$bench_bin/pushgate-post-receive
@@ -119,4 +120,19 @@ v = sorted(float(x) for x in sys.stdin.read().split())
 if not v: sys.exit("bench: no samples")
 p99 = v[max(0, math.ceil(0.99 * len(v)) - 1)]
 print(f"{statistics.median(v):.3f} {p99:.3f} {v[0]:.3f} {v[-1]:.3f} {len(v)}")'
+}
+
+# Runs COMMAND RUNS times (exit 0 or 1, as diff tools say "differs"), prints
+# the median and max in ms and keeps the median in TIME_RUNS_MEDIAN.
+bench_time_runs() {  # LABEL COMMAND...
+  local label=$1 t0 t1 stats
+  shift
+  stats=$(for _ in $(seq "$RUNS"); do
+    t0=$(bench_now)
+    "$@" >/dev/null 2>&1 || [[ $? == 1 ]] || die "$label failed: $*"
+    t1=$(bench_now)
+    echo "$t0 $t1" | awk '{ printf "%.3f\n", ($2 - $1) * 1000 }'
+  done | bench_stats)
+  TIME_RUNS_MEDIAN=${stats%% *}
+  awk -v l="$label" '{ printf "  %-44s median %8.1f ms  max %8.1f ms  (%d runs)\n", l, $1, $4, $5 }' <<<"$stats"
 }

@@ -44,29 +44,17 @@ release=$(readlink -f "$bench_tmp/targets/app/production/current")
 echo "release: $(find "$release" -type f | wc -l) files, $(du -sh "$release" | cut -f1)"
 cp -a "$release" "$bench_tmp/copy"
 
-# time_runs LABEL COMMAND...: runs COMMAND RUNS times, prints the median and max in ms.
-time_runs() {
-  local label=$1 t0 t1
-  shift
-  for _ in $(seq "$RUNS"); do
-    t0=$(bench_now)
-    "$@" >/dev/null 2>&1 || [[ $? == 1 ]] || die "$label failed: $*"
-    t1=$(bench_now)
-    echo "$t0 $t1" | awk '{ printf "%.3f\n", ($2 - $1) * 1000 }'
-  done | bench_stats | awk -v l="$label" '{ printf "  %-44s median %8.1f ms  max %8.1f ms  (%d runs)\n", l, $1, $4, $5 }'
-}
-
 diff_cmd=("$bench_bin/pushgate" diff "$repo" production --daemon-config "$daemon_cfg")
 out=$("${diff_cmd[@]}" 2>&1) || die "pushgate diff finds drift in an unchanged release: $out"
 echo
 echo "drift check of an unchanged ${FILES}-file release:"
-time_runs "pushgate diff (metadata walk + snapshot)" "${diff_cmd[@]}"
-time_runs "find -printf (metadata walk only)" find "$release" -mindepth 1 -printf '%y %m %s %T@ %P\0'
-time_runs "rsync -a -n (metadata compare with a copy)" rsync -a -n --delete -i "$release/" "$bench_tmp/copy/"
-time_runs "sha1sum of every file (content re-read)" bash -c "find '$release' -type f -print0 | xargs -0 sha1sum"
+bench_time_runs "pushgate diff (metadata walk + snapshot)" "${diff_cmd[@]}"
+bench_time_runs "find -printf (metadata walk only)" find "$release" -mindepth 1 -printf '%y %m %s %T@ %P\0'
+bench_time_runs "rsync -a -n (metadata compare with a copy)" rsync -a -n --delete -i "$release/" "$bench_tmp/copy/"
+bench_time_runs "sha1sum of every file (content re-read)" bash -c "find '$release' -type f -print0 | xargs -0 sha1sum"
 snapshot=$(dirname "$release")/.$(basename "$release").stat
 mv "$snapshot" "$bench_tmp/stat.saved"
-time_runs "pushgate diff without a snapshot (hashes all)" "${diff_cmd[@]}"
+bench_time_runs "pushgate diff without a snapshot (hashes all)" "${diff_cmd[@]}"
 mv "$bench_tmp/stat.saved" "$snapshot"
 
 # The daemon's own check: a drifted record carries its duration.

@@ -15,8 +15,7 @@
 
 source "$(dirname "$0")/common.sh"
 source "$bench_dir/deploy_common.sh"
-# shellcheck source-path=SCRIPTDIR/..
-source "$bench_repo/tests/support/k8s_cluster.sh"
+source "$bench_dir/k8s_common.sh"
 
 PUSHES=${PUSHES:-20}
 WARMUP=${WARMUP:-2}
@@ -24,39 +23,8 @@ work=$bench_tmp/work
 samples=$bench_tmp/samples.txt
 
 bench_isolate_git
-cannot_run() { die "no test cluster: $*"; }
-k8s_cluster_start "$bench_tmp/cluster" bench_pids cannot_run
-kc() { kubectl --kubeconfig "$K8S_KUBECONFIG" "$@"; }
-# No kubelet here: Pods are marked Ready through /status, as the e2e suite does.
-(
-  while :; do
-    for pod in $(kc get pods -A --field-selector=status.phase!=Running \
-      -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}{end}' 2>/dev/null); do
-      kc patch pod -n "${pod%%/*}" "${pod#*/}" --subresource=status --type=merge \
-        -p '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}' >/dev/null 2>&1
-    done
-    sleep 0.2
-  done
-) &
-bench_pids+=($!)
-kc create namespace bench >/dev/null
-
 echo "pushgate push-to-applied latency, kubernetes deployer"
-bench_machine
-echo "binaries: $bench_bin; kubectl $(kubectl version --client -o json | sed -nE 's/.*"gitVersion": *"([^"]+)".*/\1/p')"
-
-bench_daemon_config "$bench_tmp/daemon" 2
-bench_start_daemon "$bench_tmp/daemon.log"
-repo=$bench_tmp/app.git
-git init -q --bare -b main "$repo"
-"$bench_bin/pushgate" install "$repo" --daemon-config "$daemon_cfg" >/dev/null
-cat >>"$repo/pushgate.yaml" <<EOF
-environments:
-  production:
-    branch: main
-    path: deploy
-    deployer: {type: kubernetes, kubeconfig: $K8S_KUBECONFIG, namespace: bench, timeout: 60s}
-EOF
+bench_k8s_environment 60s
 
 mkdir -p "$work/deploy"
 cat >"$work/deploy/web.yaml" <<'EOF'

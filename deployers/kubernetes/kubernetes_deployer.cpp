@@ -316,25 +316,29 @@ Expected<Drift> KubernetesDeployer::drift(const DeployRequest& request) {
   auto kept = releases();
   if (kept.empty() || kept.front().commit != request.commit)
     drift.note(&Drift::elsewhere, fmt::format("current -> {}", kept.empty() ? "" : kept.front().release));
-  Staged staged = stage(request, request.commit, "drift");
+  // Per process: `pushgate diff` may check while the daemon does.
+  Staged staged = stage(request, request.commit, fmt::format("drift-{}", ::getpid()));
   std::error_code ec;
   auto cleanup = [&] { fs::remove_all(staged.dir, ec); };
   if (staged.error) {
     cleanup();
     return Error{ErrorCode::io, *staged.error};
   }
-  std::string file = (staged.dir / "objects.json").string();
+  const std::string file = (staged.dir / "objects.json").string();
+  std::string diff_file = file;
   // Applied objects carry the ApplySet's membership label, which kubectl
-  // diff knows nothing of: without it every object would differ.
+  // diff knows nothing of: without it every object would differ. The prune
+  // dry run below takes the objects without it (kubectl refuses them with).
   if (auto id = applyset_id()) {
     for (auto& object : staged.objects) object["metadata"]["labels"][std::string(k_part_of_label)] = *id;
-    if (auto w = write_object_list(staged.objects, file); !w) {
+    diff_file = (staged.dir / "labelled-objects.json").string();
+    if (auto w = write_object_list(staged.objects, diff_file); !w) {
       cleanup();
       return w.error();
     }
   }
   // Exit 1 means "differs"; more is an error.
-  auto diff_args = server_side_apply(file);
+  auto diff_args = server_side_apply(diff_file);
   diff_args.front() = "diff";
   KubectlResult diff = m_kubectl.run(diff_args);
   if (!diff.process.error.empty() || diff.process.timed_out || diff.process.signal != 0 ||

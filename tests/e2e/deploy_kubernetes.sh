@@ -8,37 +8,15 @@
 # back, kill -9 of the daemon during an apply recovered, and the cluster's
 # schemas saved for the gate.
 #
-# There is no kubelet: a loop in this suite stands in for one by setting the
-# Pods' status to Running and Ready through the /status subresource, except
-# for Pods labelled never-ready.
+# There is no kubelet: k8s_fake_kubelet (k8s_lib.sh) stands in for one by
+# setting the Pods' status to Running and Ready through the /status
+# subresource, except for Pods labelled never-ready.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/deploy_lib.sh"
 # shellcheck source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/../support/k8s_cluster.sh"
-
-command -v kubectl >/dev/null || skip "no kubectl"
-minor=$(kubectl version --client -o json 2>/dev/null | sed -nE 's/.*"minor": *"([0-9]+).*/\1/p')
-((${minor:-0} >= 27)) || skip "kubectl 1.${minor:-?} is older than 1.27: the kubernetes deployer prunes with ApplySet"
-
-k8s_cluster_start "$E2E_TMP/cluster" E2E_PIDS skip
-kc() { kubectl --kubeconfig "$K8S_KUBECONFIG" "$@"; }
-echo "cluster: $K8S_SERVER"
-
-# The stand-in for the kubelet.
-fake_kubelet() {
-  local ready='{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}' pod
-  while :; do
-    for pod in $(kc get pods -A -l '!never-ready' --field-selector=status.phase!=Running \
-      -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}{end}' 2>/dev/null); do
-      kc patch pod -n "${pod%%/*}" "${pod#*/}" --subresource=status --type=merge -p "$ready" >/dev/null 2>&1
-    done
-    sleep 0.2
-  done
-}
-fake_kubelet &
-E2E_PIDS+=($!)
+source "$(dirname "${BASH_SOURCE[0]}")/k8s_lib.sh"
 
 # ---------------------------------------------------------------- set-up
 

@@ -8,7 +8,8 @@
 #                                   the cache, or reuses them (seconds); exit 0 when
 #                                   they are there, 1 saying why when not
 #          k8s_cluster.sh where    prints the cache folder of the binaries
-# Sourced: k8s_cluster_start DIR PIDS CANNOT_RUN (below) by the e2e suites.
+# Sourced: k8s_cluster_start DIR PIDS CANNOT_RUN and k8s_fake_kubelet KUBECONFIG
+#          (below) by the e2e suites and benchmarks.
 #
 # Environment: PUSHGATE_K8S_CACHE (default /var/cache/pushgate-tests) holds
 # kubernetes-<Debian version>/{bin,build.log}, outside any clone, so a second
@@ -182,6 +183,21 @@ k8s_cluster_start() {
     --leader-elect=false --use-service-account-credentials=false \
     --controllers '*,-serviceaccount-token' >"$dir/controller-manager.log" 2>&1 &
   k8s_pids+=($!)
+}
+
+# k8s_fake_kubelet KUBECONFIG: stands in for the kubelet there is not: sets
+# every Pod not labelled never-ready to Running and Ready through the /status
+# subresource, every 0.2 s, until killed (run it in the background).
+k8s_fake_kubelet() {
+  local ready='{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}' pod
+  while :; do
+    for pod in $(kubectl --kubeconfig "$1" get pods -A -l '!never-ready' --field-selector=status.phase!=Running \
+      -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}{end}' 2>/dev/null); do
+      kubectl --kubeconfig "$1" patch pod -n "${pod%%/*}" "${pod#*/}" --subresource=status --type=merge \
+        -p "$ready" >/dev/null 2>&1
+    done
+    sleep 0.2
+  done
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
