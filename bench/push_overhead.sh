@@ -7,7 +7,10 @@
 # Knobs (environment): FILES=5000 manifests in the tree, CHANGED=10 manifests
 # changed per push, ROUNDS=15 measured pushes per repository, SCHEMA=the
 # OpenAPI document the hooked repositories check objects against
-# (validate.schemas; default: see bench_schema in common.sh).
+# (validate.schemas; default: see bench_schema in common.sh), SIGNED=1: every
+# commit signed with an ed25519 key (git's gpg.format=ssh) and the hooked
+# repositories require it (validate.signatures); 0 leaves signatures out.
+# Policy rules and the secret scan are always on, as in a default install.
 # Targets: hooked/plain median ratio <= 1.10 over ssh://, <= 1.5 over file://.
 
 # shellcheck source-path=SCRIPTDIR
@@ -19,6 +22,7 @@ source "$bench_repo/tests/support/loopback_sshd.sh"
 FILES=${FILES:-5000}
 CHANGED=${CHANGED:-10}
 ROUNDS=${ROUNDS:-15}
+SIGNED=${SIGNED:-1}
 times_file=$bench_tmp/times.txt   # label wall_s cpu_s
 hook_file=$bench_tmp/hook.txt     # phase elapsed_s peak_rss_kib, one line per hook run
 work=$bench_tmp/work
@@ -28,6 +32,13 @@ work=$bench_tmp/work
 printf '[user]\n\tname = bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n' \
   >"$bench_tmp/gitconfig"
 export GIT_CONFIG_GLOBAL=$bench_tmp/gitconfig GIT_CONFIG_NOSYSTEM=1
+if ((SIGNED)); then
+  ssh-keygen -q -t ed25519 -N '' -C bench -f "$bench_tmp/signing_key"
+  echo "bench@example.invalid namespaces=\"git\" $(cut -d' ' -f1,2 "$bench_tmp/signing_key.pub")" \
+    >"$bench_tmp/allowed_signers"
+  printf '[gpg]\n\tformat = ssh\n[user]\n\tsigningkey = %s\n[commit]\n\tgpgsign = true\n' \
+    "$bench_tmp/signing_key" >>"$bench_tmp/gitconfig"
+fi
 
 new_bare() {  # NAME HOOKED(yes|no)
   local repo=$bench_tmp/$1.git
@@ -40,6 +51,10 @@ new_bare() {  # NAME HOOKED(yes|no)
     # The schema check on, as a server that cares would run it.
     sed -i "s|^  # schemas: .*|  schemas: [\"$schema\"]|" "$repo/pushgate.yaml"
     grep -q '^  schemas: ' "$repo/pushgate.yaml" || die "could not turn the schema check on in $repo/pushgate.yaml"
+    if ((SIGNED)); then
+      sed -i "/^  schemas: /a\\  signatures: [{branches: [main], allowed_signers: \"$bench_tmp/allowed_signers\"}]" \
+        "$repo/pushgate.yaml"
+    fi
   fi
 }
 
@@ -83,7 +98,7 @@ echo "pushgate push overhead benchmark"
 bench_machine
 echo "binaries: $bench_bin"
 schema=$(bench_schema)
-echo "schema check: on, against $schema"
+echo "schema check: on, against $schema; policy and secrets: on; signatures: $( ((SIGNED)) && echo "every commit, ssh-keygen" || echo off)"
 summary=$(python3 "$bench_dir/gen_manifests.py" "$work" --files "$FILES")
 git -C "$work" init -q -b main
 git -C "$work" add -A
