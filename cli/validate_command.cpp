@@ -170,7 +170,9 @@ ExitCode run_validate(const ValidateArgs& args) {
   secrets::SecretCheck check(config.validate, allowlist ? &*allowlist : nullptr);
   secrets::SecretReport found =
       tree ? secrets::scan_commits(repo.get(), commits_to_scan(args, repo.get()), check).value()
-           : secrets::scan_files(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, check).value();
+           : secrets::scan_files(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, check,
+                                 options.threads)
+                  .value();
   std::move(found.findings.begin(), found.findings.end(), std::back_inserter(report.findings));
   report.errors += found.errors;
   report.warnings += found.warnings;

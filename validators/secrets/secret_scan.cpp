@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <iterator>
 
 #include "core/config/config_reader.hpp"
 #include "core/git/git.hpp"
+#include "core/util/parallel_for.hpp"
 #include "validators/secrets/commit_changes.hpp"
 
 namespace pushgate::secrets {
@@ -53,25 +55,38 @@ Expected<SecretReport> scan_commits(git_repository* repo, const std::vector<git_
   return report;
 }
 
-Expected<SecretReport> scan_files(const std::vector<std::string>& paths, const SecretCheck& check) {
-  SecretReport report;
-  try {
-    for (const std::string& arg : paths) {
-      std::error_code ec;
-      if (!fs::is_directory(arg, ec)) {
-        scan_file(arg, check, report);
-        continue;
-      }
-      fs::recursive_directory_iterator it(arg, ec), end;
-      if (ec) return Error{ErrorCode::io, fmt::format("cannot read folder '{}': {}", arg, ec.message())};
-      for (; it != end; it.increment(ec)) {
-        if (ec) return Error{ErrorCode::io, fmt::format("cannot read folder '{}': {}", arg, ec.message())};
-        if (it->is_directory() && it->path().filename() == ".git") it.disable_recursion_pending();
-        else if (it->is_regular_file() && !it->is_symlink()) scan_file(it->path(), check, report);
-      }
+Expected<SecretReport> scan_files(const std::vector<std::string>& paths, const SecretCheck& check,
+                                  std::size_t threads) {
+  std::vector<fs::path> files;
+  for (const std::string& arg : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(arg, ec)) {
+      files.emplace_back(arg);
+      continue;
     }
+    fs::recursive_directory_iterator it(arg, ec), end;
+    if (ec) return Error{ErrorCode::io, fmt::format("cannot read folder '{}': {}", arg, ec.message())};
+    for (; it != end; it.increment(ec)) {
+      if (ec) return Error{ErrorCode::io, fmt::format("cannot read folder '{}': {}", arg, ec.message())};
+      if (it->is_directory() && it->path().filename() == ".git") it.disable_recursion_pending();
+      else if (it->is_regular_file() && !it->is_symlink()) files.push_back(it->path());
+    }
+  }
+  std::vector<SecretReport> each(files.size());
+  try {
+    parallel_for(files.size(), threads, [&](std::size_t i) { scan_file(files[i], check, each[i]); });
   } catch (const Failure& e) {
     return Error{e.code(), e.what()};
+  }
+  SecretReport report;
+  for (SecretReport& r : each) {
+    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
+    std::move(r.exempted.begin(), r.exempted.end(), std::back_inserter(report.exempted));
+    std::move(r.skipped.begin(), r.skipped.end(), std::back_inserter(report.skipped));
+    report.files += r.files;
+    report.bytes += r.bytes;
+    report.errors += r.errors;
+    report.warnings += r.warnings;
   }
   return report;
 }

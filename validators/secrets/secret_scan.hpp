@@ -22,7 +22,9 @@ Expected<SecretReport> scan_commits(git_repository* repo, const std::vector<git_
 
 // Scans every line of the files at `paths`; folders are walked (without
 // following links, and without .git folders). An Error (ErrorCode::io) names
-// a path that cannot be read.
-Expected<SecretReport> scan_files(const std::vector<std::string>& paths, const SecretCheck& check);
+// a path that cannot be read. Files are scanned on up to `threads` threads;
+// the report lists them in the order of the walk all the same.
+Expected<SecretReport> scan_files(const std::vector<std::string>& paths, const SecretCheck& check,
+                                  std::size_t threads = 1);
 
 }  // namespace pushgate::secrets
