@@ -29,12 +29,12 @@ environments:
   watched:
     branch: main
     path: deploy/prod
-    deployer: {type: kubernetes, kubeconfig: $K8S_KUBECONFIG, namespace: watched, timeout: 30s}
+    deployer: {type: kubernetes, kubeconfig: $K8S_KUBECONFIG, namespace: watched, timeout: 60s}
     drift: {interval: 1s, heal: false}
   healed:
     branch: main
     path: deploy/prod
-    deployer: {type: kubernetes, kubeconfig: $K8S_KUBECONFIG, namespace: healed, timeout: 30s}
+    deployer: {type: kubernetes, kubeconfig: $K8S_KUBECONFIG, namespace: healed, timeout: 60s}
     drift: {interval: 1s, heal: true}
 EOF
 make_clone "file://$bare" dev

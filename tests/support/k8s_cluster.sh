@@ -183,6 +183,15 @@ k8s_cluster_start() {
     --leader-elect=false --use-service-account-credentials=false \
     --controllers '*,-serviceaccount-token' >"$dir/controller-manager.log" 2>&1 &
   k8s_pids+=($!)
+  # Working once its controllers run: the service account controller makes
+  # default/default. Suites that wait for rollouts need the deployment
+  # controller up first, or a loaded machine times them out.
+  for _ in $(seq 600); do
+    kubectl --kubeconfig "$K8S_KUBECONFIG" get serviceaccount default -n default >/dev/null 2>&1 && return 0
+    kill -0 "${k8s_pids[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  die "kube-controller-manager did not start its controllers" "$(tail -n 30 "$dir/controller-manager.log")"
 }
 
 # k8s_fake_kubelet KUBECONFIG: stands in for the kubelet there is not: sets
