@@ -279,21 +279,22 @@ std::vector<std::string> beyond_keep(const std::vector<std::string>& kept, std::
 
 std::string RemoteReleaseFolder::label() const { return m_connection.host().label(); }
 
-Expected<bool> RemoteReleaseFolder::find_into(const std::string& id, const std::string& file) {
-  return run({"find", release_path(id), "-mindepth", "1", "-fprintf", file, std::string(k_snapshot_find_format)});
+Expected<bool> RemoteReleaseFolder::snapshot_to(const std::string& id, const std::string& sink,
+                                                const std::string& file) {
+  std::vector<std::string> argv{"sh", "-c", "cd -- \"$1\" && " + snapshot_command("\"$2\"") + " " + sink,
+                                "pushgate-snapshot", m_root + "/releases", id};
+  if (!file.empty()) argv.push_back(file);
+  return run(argv);
 }
 
-Expected<bool> RemoteReleaseFolder::record_snapshot(const std::string& id) {
-  return run({"sh", "-c", "cd -- \"$1\" && " + snapshot_command("\"$2\"") + " >\".$2.stat\"", "pushgate-snapshot",
-              m_root + "/releases", id});
-}
+Expected<bool> RemoteReleaseFolder::record_snapshot(const std::string& id) { return snapshot_to(id, ">\".$2.stat\""); }
 
 Expected<Snapshot> RemoteReleaseFolder::snapshot(const std::string& id) {
   auto client = sftp();
   if (!client) return client.error();
   // A file, not the command's output: paths may hold newlines, and stderr shares the output.
   std::string file = in_releases(fmt::format(".{}.stat.check-{}", id, std::random_device{}()));
-  auto found = find_into(id, file);
+  auto found = snapshot_to(id, ">\"$3\"", file);
   auto text = found ? (*client)->read_file(file, k_max_snapshot) : Expected<std::string>(found.error());
   (*client)->remove(file);
   if (!text) return text.error();
@@ -317,9 +318,7 @@ Expected<std::optional<Snapshot>> RemoteReleaseFolder::recorded_snapshot(const s
 
 bool RemoteReleaseFolder::intact(const std::string& id) {
   // Compared on the host: nothing but the verdict crosses the wire.
-  return run({"sh", "-c", "cd -- \"$1\" && " + snapshot_command("\"$2\"") + " | cmp -s - \".$2.stat\"",
-              "pushgate-intact", m_root + "/releases", id})
-      .has_value();
+  return snapshot_to(id, "| cmp -s - \".$2.stat\"").has_value();
 }
 
 Expected<std::string> RemoteReleaseFolder::read_entry(const std::string& id, const std::string& path, bool symlink,

@@ -111,8 +111,9 @@ class RemoteReleaseFolder {
   Expected<bool> run(const std::vector<std::string>& argv, const std::string& cwd = "",
                      const std::filesystem::path& input = {});
   Expected<Release> release(const std::string& id);
-  // Runs find(1) over release `id`, writing a snapshot to `file` on the host.
-  Expected<bool> find_into(const std::string& id, const std::string& file);
+  // Prints release `id`'s snapshot (sorted, as recorded) into the shell
+  // redirection or pipe `sink`, which may name $2 (the id) and $3 (`file`).
+  Expected<bool> snapshot_to(const std::string& id, const std::string& sink, const std::string& file = "");
 
   Connection& m_connection;
   std::string m_root;
