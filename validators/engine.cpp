@@ -4,12 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/util/parallel_for.hpp"
 #include "validators/k8s/duplicate_objects.hpp"
 #include "validators/yaml/encoding_rules.hpp"
 #include "validators/file_findings.hpp"
@@ -123,37 +121,17 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   if (changed) changed_paths.insert(changed->begin(), changed->end());
 
   std::vector<EntryResult> results(entries.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
   std::atomic<bool> timed_out{false};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
   schema::SchemaPass schemas(m_schemas);
-  auto work = [&] {
-    try {
-      while (!stop.load(std::memory_order_relaxed)) {
-        std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-        if (i >= entries.size()) return;
-        if (options.deadline && std::chrono::steady_clock::now() >= *options.deadline) {
-          timed_out = true;
-          stop = true;
-          return;
-        }
-        bool check = !changed || changed_paths.contains(entries[i].path);
-        process(source, entries[i], check, m_settings, m_file_validators, schemas, results[i]);
-      }
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      stop = true;
+  parallel_for(entries.size(), options.threads, [&](std::size_t i) {
+    if (options.deadline && std::chrono::steady_clock::now() >= *options.deadline) {
+      timed_out = true;
+      return false;
     }
-  };
-  std::size_t threads = std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(entries.size(), 1));
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& t : helpers) t.join();
-  if (failure) std::rethrow_exception(failure);
+    bool check = !changed || changed_paths.contains(entries[i].path);
+    process(source, entries[i], check, m_settings, m_file_validators, schemas, results[i]);
+    return true;
+  });
   check_pending(source, entries, m_settings, schemas, results);
 
   Report report;

@@ -9,14 +9,15 @@
 
 namespace pushgate {
 
-void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t)>& fn) {
+void parallel_for(std::size_t n, std::size_t threads, const std::function<bool(std::size_t)>& fn) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work = [&] {
     try {
-      for (std::size_t i; !stop.load(std::memory_order_relaxed) && (i = next.fetch_add(1)) < n;) fn(i);
+      for (std::size_t i; !stop.load(std::memory_order_relaxed) && (i = next.fetch_add(1)) < n;)
+        if (!fn(i)) stop = true;
     } catch (...) {
       std::lock_guard lock(failure_mutex);
       if (!failure) failure = std::current_exception();

@@ -5,12 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <map>
-#include <thread>
 
 #include "core/jobs/job.hpp"
+#include "core/util/parallel_for.hpp"
 #include "deployers/release_tree.hpp"
 #include "deployers/ssh/host_drift.hpp"
 
@@ -46,14 +45,10 @@ std::string without_host(const std::string& message, const HostSpec& host) {
 // Runs fn(i) for every i in `items`, at most `parallel` at once.
 void for_each_parallel(const std::vector<std::size_t>& items, std::size_t parallel,
                        const std::function<void(std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  std::vector<std::thread> threads;
-  std::size_t count = std::min(std::max<std::size_t>(parallel, 1), items.size());
-  for (std::size_t t = 0; t < count; ++t)
-    threads.emplace_back([&] {
-      for (std::size_t i; (i = next++) < items.size();) fn(items[i]);
-    });
-  for (auto& thread : threads) thread.join();
+  parallel_for(items.size(), parallel, [&](std::size_t i) {
+    fn(items[i]);
+    return true;
+  });
 }
 
 std::vector<std::size_t> all_of(std::size_t n) {

@@ -74,7 +74,10 @@ Expected<SecretReport> scan_files(const std::vector<std::string>& paths, const S
   }
   std::vector<SecretReport> each(files.size());
   try {
-    parallel_for(files.size(), threads, [&](std::size_t i) { scan_file(files[i], check, each[i]); });
+    parallel_for(files.size(), threads, [&](std::size_t i) {
+      scan_file(files[i], check, each[i]);
+      return true;
+    });
   } catch (const Failure& e) {
     return Error{e.code(), e.what()};
   }
