@@ -3,7 +3,8 @@
 // gpg.ssh.allowedSignersFile): which key may sign as whom, for which
 // namespaces, and when. Read here to find the line of a signature's key and
 // to say why it does not count (unknown, expired); the signature itself is
-// checked by `ssh-keygen -Y verify` against the same file.
+// checked in-process (sshsig_verify.hpp), or by `ssh-keygen -Y verify`
+// against a private copy of the same file.
 
 #include <ctime>
 #include <optional>

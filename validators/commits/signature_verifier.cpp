@@ -12,6 +12,7 @@
 
 #include "core/util/write_all.hpp"
 #include "validators/commits/ssh_signature.hpp"
+#include "validators/commits/sshsig_verify.hpp"
 
 namespace pushgate {
 
@@ -67,13 +68,13 @@ std::string last_line(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-ProcessResult SignatureVerifier::run(std::vector<std::string> argv, const std::filesystem::path& input,
-                                     std::vector<std::string>& lines) const {
+ProcessResult SignatureVerifier::run(std::vector<std::string> argv, const ToolFolder::Paths& tools,
+                                     const std::filesystem::path& input, std::vector<std::string>& lines) const {
   ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.timeout = m_timeout;
   // The tools must not read the pusher's or the daemon's own key settings.
-  spec.env = {{"GNUPGHOME", m_keys.gnupg_home().string()}, {"LC_ALL", "C"}};
+  spec.env = {{"GNUPGHOME", tools.gnupg_home.string()}, {"LC_ALL", "C"}};
   ProcessResult result = m_runner.run_with_input(spec, input.empty() ? "/dev/null" : input, [&](std::string_view line) {
     if (lines.size() < 200) lines.emplace_back(line);
   });
@@ -109,29 +110,39 @@ SignatureVerdict SignatureVerifier::verify_ssh(const CommitSignature& signature,
   auto usable = usable_signer(signers->find(info->public_key), signers->path(), describe_ssh_key(*info));
   if (auto* verdict = std::get_if<SignatureVerdict>(&usable)) return *verdict;
   const AllowedSigner* signer = std::get<const AllowedSigner*>(usable);
+  SshsigVerdict checked = verify_sshsig(*info, "git", signature.signed_data);
+  switch (checked.result) {
+    case SshsigResult::good: return {SignatureStatus::good, signer->principal()};
+    case SshsigResult::bad: return {SignatureStatus::bad, checked.why};
+    case SshsigResult::unsupported: break;
+  }
 
-  auto base = m_keys.folder() / fmt::format("{}", slot);
+  // A key type left to ssh-keygen (sk-* FIDO keys, ...), on the private copy
+  // of the allowed signers that was checked above.
+  const ToolFolder::Paths& tools = m_keys.tools().paths();
+  auto base = tools.folder / fmt::format("{}", slot);
   auto sig = write_slot_file(base.string() + ".sig", signature.signature);
   auto data = write_slot_file(base.string() + ".data", signature.signed_data);
   std::vector<std::string> lines;
-  ProcessResult result = run({"ssh-keygen", "-Y", "verify", "-f", m_keys.ssh_file().string(), "-I",
+  ProcessResult result = run({"ssh-keygen", "-Y", "verify", "-f", tools.allowed_signers.string(), "-I",
                               signer->principal(), "-n", "git", "-s", sig.string()},
-                             data, lines);
+                             tools, data, lines);
   if (result.exit_code == 0) return {SignatureStatus::good, signer->principal()};
   return {SignatureStatus::bad, fmt::format("ssh-keygen -Y verify: {}", last_line(lines))};
 }
 
 SignatureVerdict SignatureVerifier::verify_openpgp(const CommitSignature& signature, std::size_t slot) const {
-  if (m_keys.keyring_file().empty())
+  if (!m_keys.has_keyring())
     return {SignatureStatus::unknown_key,
             "it carries an OpenPGP signature, and only SSH keys (validate.signatures allowed_signers) may sign here"};
-  auto base = m_keys.folder() / fmt::format("{}", slot);
+  const ToolFolder::Paths& tools = m_keys.tools().paths();
+  auto base = tools.folder / fmt::format("{}", slot);
   auto sig = write_slot_file(base.string() + ".asc", signature.signature);
   auto data = write_slot_file(base.string() + ".data", signature.signed_data);
   std::vector<std::string> lines;
-  ProcessResult result = run({"gpgv", "--homedir", m_keys.gnupg_home().string(), "--keyring",
-                              m_keys.keyring_file().string(), "--status-fd", "1", sig.string(), data.string()},
-                             "", lines);
+  ProcessResult result = run({"gpgv", "--homedir", tools.gnupg_home.string(), "--keyring", tools.keyring.string(),
+                              "--status-fd", "1", sig.string(), data.string()},
+                             tools, "", lines);
   // gpgv's machine-readable status lines (doc/DETAILS of GnuPG).
   std::string good, problem;
   int signatures = 0;

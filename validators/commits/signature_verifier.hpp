@@ -1,7 +1,8 @@
 #pragma once
 // Whether a commit's signature was made by a key the administrator allows:
-// SSH signatures with `ssh-keygen -Y verify`, OpenPGP ones with `gpgv`, run
-// with argv lists and a timeout (core/util/process.hpp).
+// SSH signatures in-process (sshsig_verify.hpp), or with `ssh-keygen -Y
+// verify` for the key types that leaves to it; OpenPGP ones with `gpgv`. The
+// tools run with argv lists and a timeout (core/util/process.hpp).
 
 #include <chrono>
 #include <cstddef>
@@ -31,17 +32,18 @@ class SignatureVerifier {
                     std::chrono::milliseconds timeout = std::chrono::seconds(10))
       : m_keys(keys), m_runner(runner), m_timeout(timeout) {}
 
-  // The verdict on `signature`. `slot` names its files in the keys' folder:
-  // calls that run at the same time must pass different slots. Throws
-  // Failure (ErrorCode::internal) when a tool cannot be run or runs out of
-  // time: the check then did not happen, and callers fail closed.
+  // The verdict on `signature`. `slot` names its files in the keys' tool
+  // folder: calls that run at the same time must pass different slots.
+  // Throws Failure (ErrorCode::internal) when a tool cannot be run or runs
+  // out of time, ErrorCode::io when its folder cannot be made: the check then
+  // did not happen, and callers fail closed.
   SignatureVerdict verify(const CommitSignature& signature, std::size_t slot) const;
 
  private:
   SignatureVerdict verify_ssh(const CommitSignature& signature, std::size_t slot) const;
   SignatureVerdict verify_openpgp(const CommitSignature& signature, std::size_t slot) const;
-  // Runs `argv`; the lines it writes go to `lines`.
-  ProcessResult run(std::vector<std::string> argv, const std::filesystem::path& input,
+  // Runs `argv` with `tools`' GnuPG home; the lines it writes go to `lines`.
+  ProcessResult run(std::vector<std::string> argv, const ToolFolder::Paths& tools, const std::filesystem::path& input,
                     std::vector<std::string>& lines) const;
 
   const SignerKeys& m_keys;

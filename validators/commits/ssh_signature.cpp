@@ -2,10 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cstdint>
-#include <optional>
-
 #include "core/util/base64.hpp"
+#include "validators/commits/ssh_wire.hpp"
 
 namespace pushgate {
 
@@ -14,29 +12,6 @@ namespace {
 constexpr std::string_view k_begin = "-----BEGIN SSH SIGNATURE-----";
 constexpr std::string_view k_end = "-----END SSH SIGNATURE-----";
 constexpr std::string_view k_magic = "SSHSIG";
-
-// Reads the SSH wire format: big-endian uint32 and length-prefixed strings.
-class WireReader {
- public:
-  explicit WireReader(std::string_view data) : m_data(data) {}
-  std::optional<std::uint32_t> u32() {
-    if (m_data.size() < 4) return std::nullopt;
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(m_data[i]);
-    m_data.remove_prefix(4);
-    return v;
-  }
-  std::optional<std::string_view> string() {
-    auto size = u32();
-    if (!size || *size > m_data.size()) return std::nullopt;
-    std::string_view out = m_data.substr(0, *size);
-    m_data.remove_prefix(*size);
-    return out;
-  }
-
- private:
-  std::string_view m_data;
-};
 
 Error malformed(std::string_view why) {
   return Error{ErrorCode::input, fmt::format("the SSH signature is malformed: {}", why)};
@@ -57,11 +32,16 @@ Expected<SshSignatureInfo> parse_ssh_signature(std::string_view armored) {
   auto version = in.u32();
   auto key = in.string();
   auto name_space = in.string();
-  if (!version || !key || !name_space) return malformed("it is cut short");
+  auto reserved = in.string();
+  auto hash_alg = in.string();
+  auto signature = in.string();
+  if (!version || !key || !name_space || !reserved || !hash_alg || !signature) return malformed("it is cut short");
+  if (!in.done()) return malformed("it has trailing data");
   if (*version != 1) return malformed(fmt::format("version {} is not 1", *version));
   auto type = WireReader(*key).string();
   if (!type) return malformed("its public key has no type");
-  return SshSignatureInfo{std::string(*key), std::string(*type), std::string(*name_space)};
+  return SshSignatureInfo{std::string(*key), std::string(*type), std::string(*name_space), std::string(*hash_alg),
+                          std::string(*signature)};
 }
 
 std::string describe_ssh_key(const SshSignatureInfo& info) {

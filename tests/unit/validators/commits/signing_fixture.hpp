@@ -1,6 +1,6 @@
 #pragma once
 // A work tree whose commits are signed with real keys made for the test:
-// ssh-keygen ed25519 keys and GnuPG keys in a private GNUPGHOME, through
+// ssh-keygen keys and GnuPG keys in a private GNUPGHOME, through
 // git itself (gpg.format=ssh, or gpg). Tests skip when a tool is missing.
 
 #include <git2.h>
@@ -53,9 +53,10 @@ class SigningRepo {
     return out;
   }
 
-  // An ed25519 key: `name` and `name`.pub in tmp(); the public line "type base64".
-  std::string ssh_key(const std::string& name) const {
-    sh("ssh-keygen -q -t ed25519 -N '' -C " + name + " -f '" + (m_tmp / name).string() + "'");
+  // A key made with ssh-keygen `type` options: `name` and `name`.pub in
+  // tmp(); the public line "type base64".
+  std::string ssh_key(const std::string& name, const std::string& type = "-t ed25519") const {
+    sh("ssh-keygen -q " + type + " -N '' -C " + name + " -f '" + (m_tmp / name).string() + "'");
     return sh("cut -d' ' -f1,2 '" + (m_tmp / name).string() + ".pub'");
   }
 
