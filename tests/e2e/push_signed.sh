@@ -106,6 +106,8 @@ sign_commit "$clone" "to be changed" "${SSH_SIGN[@]}"
 forged=$(git -C "$clone" cat-file commit HEAD | sed '$s/$/ (changed)/' | git -C "$clone" hash-object -t commit -w --stdin)
 git -C "$clone" reset -q --hard "$forged"
 expect_push_rejected signature.bad "${forged:0:7}" -- "$clone" origin main
+check "the pusher is told the signature does not match (checked in-process, not by ssh-keygen)" \
+  grep -qF "the ssh-ed25519 signature does not match the signed content" <<<"$E2E_OUT"
 assert_ref_equals "$BARE" refs/heads/main "$good"
 git -C "$clone" reset -q --hard "$good"
 
