@@ -139,13 +139,13 @@ std::string RemoteReleaseFolder::release_path(const std::string& id) const { ret
 Expected<SftpClient*> RemoteReleaseFolder::sftp() { return m_connection.sftp(); }
 
 Expected<bool> RemoteReleaseFolder::run(const std::vector<std::string>& argv, const std::string& cwd,
-                                        const std::filesystem::path& input) {
+                                        CommandInput* input) {
   std::string output;
   LineSink collect = [&](std::string_view line) {
     if (output.size() < 2000) output += fmt::format("{}{}", output.empty() ? "" : "; ", line);
   };
   ProcessSpec spec{argv, {}, cwd, m_timeout};
-  ProcessResult result = input.empty() ? m_connection.run(spec, collect) : m_connection.run(spec, collect, input);
+  ProcessResult result = input ? m_connection.run(spec, collect, *input) : m_connection.run(spec, collect);
   if (result.ok()) return true;
   return Error{ErrorCode::io, fmt::format("{}: '{}' failed: {}{}{}", m_connection.host().label(), command_name(argv),
                                           result.describe(), output.empty() ? "" : ": ", output)};
@@ -184,9 +184,11 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
                                 then == Then::go_live ? "live" : "stay",
                                 fmt::format("{}", fmt::join(old_releases, " "))};
   if (!batches.empty()) argv.insert(argv.end(), batches.back().begin(), batches.back().end());
-  if (auto written = run(argv, "", plan.archive); !written) return written.error();
-  return ReleaseUpload{plan.reuses_live, plan.size.files, plan.kept_files, plan.removed.size(), plan.size.content,
-                       plan.size.archive};
+  if (auto written = run(argv, "", plan.archive->reader().get()); !written) return written.error();
+  auto size = plan.archive->size();
+  if (!size) return size.error();
+  return ReleaseUpload{plan.reuses_live, size->files, plan.kept_files, plan.removed.size(), size->content,
+                       size->archive};
 }
 
 Expected<bool> RemoteReleaseFolder::switch_to(const std::string& id) {
