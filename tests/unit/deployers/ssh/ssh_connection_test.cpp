@@ -284,7 +284,9 @@ TEST_CASE("ssh Connection sends its input to a command's stdin") {
   INFO(r.describe());
   REQUIRE(r.ok());
   CHECK(slurp(copy) == big);
-  CHECK(lines == std::vector<std::string>{"done"});
+  // The last line: the account's rc files may print before (root's pyenv here, racing other shells).
+  REQUIRE_FALSE(lines.empty());
+  CHECK(lines.back() == "done");
 
   SECTION("a command that ends without reading fails with its own status and words") {
     StringInput again(big);
