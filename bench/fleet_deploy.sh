@@ -8,7 +8,9 @@
 #     duration_ms. Target: median ratio 10 hosts / 1 host <= 2.
 #  2. first deploy of a BIG_FILES-file, BIG_MB MB tree to one host vs
 #     `rsync -a` of the same tree over ssh to another host of the same fleet,
-#     in the same run. Target: pushgate / rsync <= 1.5.
+#     in the same run. Target: pushgate / rsync <= 1.5. Beside it the CPU
+#     time of each: pushgated vs rsync and its ssh client, and what the
+#     host's sshd sessions used (sshd, the shell, tar or rsync).
 #  3. a one-file change to that release: bytes on the wire to the host,
 #     counted by a TCP proxy in front of its sshd (bench/byte_proxy.py: the
 #     encrypted stream, handshakes and every channel included). The fixed
@@ -16,6 +18,13 @@
 #     one file. Target: bytes(change of a SIZE file) <= 2 x SIZE + overhead.
 #
 #   bench/fleet_deploy.sh     (PUSHGATE_BIN=DIR to pick the binaries)
+#
+# The hosts log in to an account whose shell reads no rc file, as a deploy
+# account on a server would: every remote command starts that shell, and an
+# rc file that runs something (pyenv init: 0.4 s) would be measured with it.
+# As root the benchmark makes one (pushgate-bench-PID, shell /bin/sh, home in
+# its temporary folder) and removes it afterwards; otherwise it uses the
+# current account and warns when its shell reads rc files.
 #
 # Knobs (environment): ROUNDS=5, FILES=20, BIG_FILES=5000, BIG_MB=50.
 # Run it alone on the machine: 2 cores shared make every figure slower.
@@ -36,6 +45,21 @@ echo "pushgate ssh fleet deploy benchmark"
 bench_machine
 echo "binaries: $bench_bin"
 bench_isolate_git
+
+if [[ $(id -u) == 0 ]]; then
+  FLEET_ACCOUNT=pushgate-bench-$$
+  chmod 711 "$bench_tmp"
+  trap 'bench_cleanup; fleet_remove_account "$FLEET_ACCOUNT"' EXIT
+  fleet_make_account "$FLEET_ACCOUNT" "$bench_tmp/home"
+  echo "hosts log in as: $FLEET_ACCOUNT (made for this run: shell /bin/sh, no rc files, removed afterwards)"
+else
+  echo "hosts log in as: $(id -un) (the current account)"
+  rc_files=$(fleet_rc_files "$(id -un)")
+  if [[ -n $rc_files ]]; then
+    echo "warning: its shell reads ${rc_files//$'\n'/ } for every remote command: the figures include that;" \
+      "run as root for an account without rc files"
+  fi
+fi
 
 # Hosts 0-9: the fleet; 10: the single host; 11: pushgate's big release
 # (behind the counting proxy); 12: rsync's copy of it.
@@ -125,16 +149,32 @@ git -C "$big" remote add origin "file://$repo"
 file_size=$(stat -c %s "$big/deploy/d000/f00000.bin")
 echo "big tree: $BIG_FILES files of $file_size bytes ($(du -sm "$big/deploy" | cut -f1) MB on disk)"
 
+# cpu_ms PID [own|children]: CPU time (user + system) of PID itself (threads
+# included), or of its children that have ended; sshd reaps each session.
+cpu_ms() {
+  # After the ")" that ends the process name: utime stime cutime cstime are fields 12-15.
+  sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" -v which="${2:-own}" \
+    '{ print int((which == "own" ? $12 + $13 : $14 + $15) * 1000 / hz) }'
+}
+# host_cpu_ms I: what host I's sshd sessions (sshd, the account's shell, tar or rsync) used so far.
+host_cpu_ms() { cpu_ms "${FLEET_PIDS[$1]}" children; }
+
 before=$(cut -d' ' -f1 "$bench_tmp/proxy.counts")
+daemon_cpu0=$(cpu_ms "$daemon_pid") host_cpu0=$(host_cpu_ms 11)
 push_and_wait "$big" big
 first_ms=$(duration_ms big "$(git -C "$big" rev-parse HEAD)")
+sleep 1  # the job's connection closes, and sshd reaps its session
+daemon_cpu=$(($(cpu_ms "$daemon_pid") - daemon_cpu0)) host_cpu=$(($(host_cpu_ms 11) - host_cpu0))
 first_bytes=$(($(cut -d' ' -f1 "$bench_tmp/proxy.counts") - before))
 diff -r "$big/deploy" "${FLEET_DIRS[11]}/current" >/dev/null || die "host 11 does not hold the big release"
 
 loopback_ssh_command rsync_ssh "${FLEET_PORTS[12]}" "$FLEET_IDENTITY" "$FLEET_KNOWN_HOSTS"
+rsync_cpu0=$(cpu_ms $$ children) rsync_host_cpu0=$(host_cpu_ms 12)
 t0=$(bench_now)
 rsync -a -e "${rsync_ssh[*]}" "$big/deploy/" "$FLEET_USER@127.0.0.1:${FLEET_DIRS[12]}/copy/" || die "rsync failed"
 t1=$(bench_now)
+sleep 1
+rsync_cpu=$(($(cpu_ms $$ children) - rsync_cpu0)) rsync_host_cpu=$(($(host_cpu_ms 12) - rsync_host_cpu0))
 rsync_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')
 
 # ---------------------------------------------------------------- 3. bytes of a one-file change
@@ -162,11 +202,12 @@ diff -r "$big/deploy" "${FLEET_DIRS[11]}/current" >/dev/null || die "host 11 doe
 
 # ---------------------------------------------------------------- figures
 python3 - "$bench_tmp/fleet.txt" "$first_ms" "$rsync_ms" "$first_bytes" "$overhead" "$changed" "$file_size" \
-  "$BIG_FILES" "$pushgate_says" <<'EOF'
+  "$BIG_FILES" "$pushgate_says" "$daemon_cpu" "$host_cpu" "$rsync_cpu" "$rsync_host_cpu" <<'EOF'
 import statistics, sys
 rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
 first_ms, rsync_ms, first_bytes, overhead, changed, size, files = map(int, sys.argv[2:9])
 pushgate_says = sys.argv[9] or "nothing (no 'files sent' line in the deploy log)"
+daemon_cpu, host_cpu, rsync_cpu, rsync_host_cpu = map(int, sys.argv[10:14])
 first, rest = rows[0], rows[1:]
 ten = statistics.median(r[1] for r in rest)
 one = statistics.median(r[2] for r in rest)
@@ -180,6 +221,8 @@ print()
 print(f"2. first deploy of {files} files ({first_bytes / 1e6:.1f} MB sent) to one host vs rsync -a over ssh:")
 print(f"   pushgate {first_ms} ms (deploy wall time), rsync {rsync_ms} ms (baseline)")
 print(f"   ratio {first_ms / rsync_ms:.2f}; target <= 1.5: {verdict(first_ms / rsync_ms <= 1.5)}")
+print(f"   CPU: pushgated {daemon_cpu} ms + host {host_cpu} ms (sshd, sh, tar) = {daemon_cpu + host_cpu} ms;")
+print(f"        rsync and its ssh {rsync_cpu} ms + host {rsync_host_cpu} ms (sshd, rsync) = {rsync_cpu + rsync_host_cpu} ms")
 print()
 print(f"3. bytes to the host for a one-file change of the {files}-file release (TCP proxy, client -> sshd):")
 print(f"   fixed overhead (a deploy changing a 1-byte file): {overhead} bytes")

@@ -2,16 +2,17 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 
-#include "core/util/read_full.hpp"
+#include "core/git/git.hpp"
 #include "core/util/unique_fd.hpp"
 #include "core/util/write_all.hpp"
+#include "deployers/blob_content.hpp"
 
 namespace pushgate::ssh {
 
@@ -58,7 +59,8 @@ Block header(std::string_view name, char type, unsigned mode, std::uint64_t size
 
 class ArchiveWriter {
  public:
-  ArchiveWriter(UniqueFd fd, std::filesystem::path path) : m_fd(std::move(fd)), m_path(std::move(path)) {}
+  ArchiveWriter(UniqueFd fd, std::filesystem::path path, const ArchiveProgress& progress)
+      : m_fd(std::move(fd)), m_path(std::move(path)), m_progress(progress) {}
 
   // A GNU long-name ('L') or long-link ('K') record when `value` does not
   // fit its header field.
@@ -78,20 +80,10 @@ class ArchiveWriter {
     m_buffer.append((k_block - size % k_block) % k_block, '\0');
     return flush_if_full();
   }
-  // Appends `size` bytes of `fd`, which must have them.
-  Expected<bool> copy(int fd, std::uint64_t size, const std::filesystem::path& from) {
-    for (std::uint64_t left = size; left > 0;) {
-      std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, k_flush_at));
-      std::size_t at = m_buffer.size();
-      m_buffer.resize(at + chunk);
-      ssize_t n = read_full(fd, m_buffer.data() + at, chunk);
-      if (n != static_cast<ssize_t>(chunk))
-        return Error{ErrorCode::io, fmt::format("cannot read staged file '{}': {}", from.string(),
-                                                n < 0 ? std::strerror(errno) : "it got shorter")};
-      left -= chunk;
-      if (auto flushed = flush_if_full(); !flushed) return flushed;
-    }
-    return pad(size);
+  // Appends content that ends on a pad(size) once it is whole.
+  Expected<bool> append(std::string_view bytes) {
+    m_buffer.append(bytes);
+    return flush_if_full();
   }
   // Two zero blocks end the archive; then the file is complete.
   Expected<std::uint64_t> finish() {
@@ -106,6 +98,8 @@ class ArchiveWriter {
     if (!write_all(m_fd.get(), m_buffer)) return write_error();
     m_written += m_buffer.size();
     m_buffer.clear();
+    if (m_progress && !m_progress(m_written))
+      return Error{ErrorCode::internal, fmt::format("writing '{}' was stopped", m_path.string())};
     return true;
   }
   Error write_error() const {
@@ -114,43 +108,42 @@ class ArchiveWriter {
 
   UniqueFd m_fd;
   std::filesystem::path m_path;
+  const ArchiveProgress& m_progress;
   std::string m_buffer;
   std::uint64_t m_written = 0;
 };
 
-Expected<bool> add_entry(ArchiveWriter& out, const std::filesystem::path& staged, const ManifestEntry& entry,
-                         ArchiveSize& size) {
+Expected<bool> add_entry(ArchiveWriter& out, git_repository* repo, git_odb* odb, const ReleaseContent& release,
+                         const ManifestEntry& entry, ArchiveSize& size) {
   if (!safe_relative_path(entry.path))
     return Error{ErrorCode::input, fmt::format("refusing to archive '{}': not a path inside the release", entry.path)};
-  std::filesystem::path local = staged / entry.path;
-  auto wrong_kind = [&] {
-    return Error{ErrorCode::io, fmt::format("staged entry '{}' is missing or not a {}", local.string(),
-                                            entry.mode == 040000 ? "folder" : entry.mode == 0120000 ? "symlink" : "file")};
-  };
+  const ReleaseEntry* found = release.find(entry.path);
+  if (!found || found->mode != entry.mode)
+    return Error{ErrorCode::internal, fmt::format("'{}' is not in release {} as the archive wants it", entry.path,
+                                                  release.tree.substr(0, 12))};
   ++size.entries;
   if (entry.mode == 040000) {
     std::string name = entry.path + "/";
     if (auto put = out.long_record('L', name); !put) return put;
     return out.append(header(name, '5', 0777, 0));
   }
-  if (entry.mode == 0120000) {
-    std::error_code ec;
-    std::string target = std::filesystem::read_symlink(local, ec).string();
-    if (ec) return wrong_kind();
-    ++size.files;
-    if (auto put = out.long_record('K', target); !put) return put;
-    if (auto put = out.long_record('L', entry.path); !put) return put;
-    return out.append(header(entry.path, '2', 0777, 0, target));
-  }
-  UniqueFd fd(::open(local.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  struct stat st {};
-  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return wrong_kind();
-  auto bytes = static_cast<std::uint64_t>(st.st_size);
   ++size.files;
-  size.content += bytes;
+  if (entry.mode == 0120000) {
+    if (auto put = out.long_record('K', found->target); !put) return put;
+    if (auto put = out.long_record('L', entry.path); !put) return put;
+    return out.append(header(entry.path, '2', 0777, 0, found->target));
+  }
+  size.content += found->size;
   if (auto put = out.long_record('L', entry.path); !put) return put;
-  if (auto put = out.append(header(entry.path, '0', entry.mode == 0100755 ? 0777 : 0666, bytes)); !put) return put;
-  return out.copy(fd.get(), bytes, local);
+  if (auto put = out.append(header(entry.path, '0', entry.mode == 0100755 ? 0777 : 0666, found->size)); !put)
+    return put;
+  std::optional<Error> failed = copy_blob(repo, odb, found->id, found->size, entry.path,
+                                          [&](std::string_view bytes) -> std::optional<Error> {
+                                            if (auto put = out.append(bytes); !put) return put.error();
+                                            return std::nullopt;
+                                          });
+  if (failed) return *failed;
+  return out.pad(found->size);
 }
 
 }  // namespace
@@ -167,12 +160,16 @@ bool safe_relative_path(std::string_view path) {
   return true;
 }
 
-Expected<ArchiveSize> write_release_archive(const std::filesystem::path& staged, const Manifest& entries,
-                                            const std::filesystem::path& archive) {
+Expected<ArchiveSize> write_release_archive(git_repository* repo, const ReleaseContent& release,
+                                            const Manifest& entries, const std::filesystem::path& archive,
+                                            const ArchiveProgress& progress) {
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo) < 0) return git::git_failure("cannot open the object database");
+  git::OdbPtr odb_owner(odb);
   UniqueFd fd(::open(archive.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd)
     return Error{ErrorCode::io, fmt::format("cannot create '{}': {}", archive.string(), std::strerror(errno))};
-  ArchiveWriter out(std::move(fd), archive);
+  ArchiveWriter out(std::move(fd), archive, progress);
   ArchiveSize size;
   auto fail = [&](Error e) -> Expected<ArchiveSize> {
     std::error_code ec;
@@ -180,11 +177,90 @@ Expected<ArchiveSize> write_release_archive(const std::filesystem::path& staged,
     return e;
   };
   for (const auto& entry : entries)
-    if (auto added = add_entry(out, staged, entry, size); !added) return fail(added.error());
+    if (auto added = add_entry(out, repo, odb, release, entry, size); !added) return fail(added.error());
   auto written = out.finish();
   if (!written) return fail(written.error());
   size.archive = *written;
   return size;
+}
+
+class GrowingArchive::Reader : public CommandInput {
+ public:
+  explicit Reader(const GrowingArchive& archive) : m_archive(archive) {}
+  Expected<std::size_t> read(char* buffer, std::size_t size) override {
+    auto written = m_archive.written_beyond(m_offset);
+    if (!written) return written.error();
+    if (*written <= m_offset) return std::size_t{0};
+    // Opened once bytes are there: the writer has made the file by then.
+    if (!m_fd) m_fd = UniqueFd(::open(m_archive.m_path.c_str(), O_RDONLY | O_CLOEXEC));
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size, *written - m_offset));
+    ssize_t n = m_fd ? ::pread(m_fd.get(), buffer, want, static_cast<off_t>(m_offset)) : -1;
+    if (n <= 0)
+      return Error{ErrorCode::io, fmt::format("cannot read '{}': {}", m_archive.m_path.string(),
+                                              n < 0 ? std::strerror(errno) : "it got shorter")};
+    m_offset += static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
+  }
+
+ private:
+  const GrowingArchive& m_archive;
+  UniqueFd m_fd;
+  std::uint64_t m_offset = 0;
+};
+
+Expected<std::unique_ptr<GrowingArchive>> GrowingArchive::start(const std::string& git_dir,
+                                                                const ReleaseContent& release, Manifest entries,
+                                                                std::filesystem::path archive) {
+  std::unique_ptr<GrowingArchive> out(new GrowingArchive(std::move(archive)));
+  GrowingArchive* self = out.get();
+  auto write = [self, git_dir, &release, entries = std::move(entries)] {
+    auto progress = [self](std::uint64_t written) {
+      std::lock_guard lock(self->m_mutex);
+      self->m_written = written;
+      self->m_changed.notify_all();
+      return !self->m_stop;
+    };
+    Expected<ArchiveSize> result = Error{ErrorCode::internal, "not written"};
+    try {
+      auto repo = git::open(git_dir);
+      result = repo ? write_release_archive(repo->get(), release, entries, self->m_path, progress)
+                    : Expected<ArchiveSize>(repo.error());
+    } catch (const std::exception& e) {  // out of memory: readers must not wait for ever
+      result = Error{ErrorCode::internal, fmt::format("cannot write '{}': {}", self->m_path.string(), e.what())};
+    }
+    std::lock_guard lock(self->m_mutex);
+    self->m_result = std::move(result);
+    self->m_changed.notify_all();
+  };
+  try {
+    self->m_thread = std::thread(std::move(write));
+  } catch (const std::system_error& e) {
+    return Error{ErrorCode::internal, fmt::format("cannot start a thread to write '{}': {}", self->m_path.string(), e.what())};
+  }
+  return out;
+}
+
+GrowingArchive::~GrowingArchive() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  if (m_thread.joinable()) m_thread.join();
+}
+
+std::unique_ptr<CommandInput> GrowingArchive::reader() const { return std::make_unique<Reader>(*this); }
+
+Expected<std::uint64_t> GrowingArchive::written_beyond(std::uint64_t offset) const {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return m_written > offset || m_result.has_value(); });
+  if (m_result && !*m_result) return m_result->error();
+  return m_written;
+}
+
+Expected<ArchiveSize> GrowingArchive::size() const {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return m_result.has_value(); });
+  return *m_result;
 }
 
 }  // namespace pushgate::ssh

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "core/git/git.hpp"
-#include "deployers/release_tree.hpp"
+#include "deployers/release_scan.hpp"
 
 namespace pushgate::ssh {
 

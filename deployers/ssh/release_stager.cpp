@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <stdlib.h>
 
-#include "deployers/release_tree.hpp"
+#include "core/git/git.hpp"
 
 namespace pushgate::ssh {
 
@@ -11,6 +11,7 @@ ReleaseStager::ReleaseStager(const DeployRequest& request, const Environment& en
     : m_request(request), m_env(env), m_parent(std::move(parent)) {}
 
 ReleaseStager::~ReleaseStager() {
+  m_plans.clear();  // stops archives still being written before their folder goes
   std::error_code ec;
   if (!m_folder.empty()) std::filesystem::remove_all(m_folder, ec);
 }
@@ -26,30 +27,26 @@ Expected<const ReleasePlan*> ReleaseStager::plan(const std::string& live_tree) {
 }
 
 Expected<ReleaseStager::Staged> ReleaseStager::stage() {
+  auto content = scan_release(m_request.repo, m_request.commit, m_env.path,
+                              {m_env.deployer.max_file_size, m_env.deployer.max_release_size});
+  if (!content)
+    return Error{content.error().code,
+                 fmt::format("cannot make release {}: {}", m_request.release_id, content.error().message)};
   std::error_code ec;
   std::filesystem::create_directories(m_parent, ec);
   std::string pattern = (m_parent / "ssh-release-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr)
     return Error{ErrorCode::io, fmt::format("cannot create a staging folder in {}", m_parent.string())};
   m_folder = pattern;
-  Staged staged{m_folder / "release", {}, {}};
-  auto written = materialize_tree(m_request.repo, m_request.commit, m_env.path, staged.dir,
-                                  {m_env.deployer.max_file_size, m_env.deployer.max_release_size});
-  if (!written)
-    return Error{written.error().code,
-                 fmt::format("cannot make release {}: {}", m_request.release_id, written.error().message)};
-  auto tree = tree_id_of(m_request.repo, m_request.commit, m_env.path);
-  if (!tree) return tree.error();
-  auto manifest = manifest_of_tree(m_request.repo, *tree);
-  if (!manifest) return manifest.error();
-  staged.manifest = std::move(*manifest);
-  staged.tree = std::move(*tree);
+  Staged staged{std::move(*content), {}};
+  for (const auto& e : staged.content.entries())
+    staged.manifest.push_back({e.mode, git::to_hex(e.id), e.path});
   return staged;
 }
 
 Expected<ReleasePlan> ReleaseStager::make_plan(const Staged& staged, const std::string& live_tree) {
   ReleasePlan plan;
-  plan.tree = staged.tree;
+  plan.tree = staged.content.tree;
   ManifestDiff delta{{}, staged.manifest, 0};
   if (!live_tree.empty()) {
     auto live = manifest_of_tree(m_request.repo, live_tree);
@@ -61,12 +58,12 @@ Expected<ReleasePlan> ReleaseStager::make_plan(const Staged& staged, const std::
   }
   plan.removed = std::move(delta.removed);
   plan.kept_files = delta.kept_files;
-  plan.archive = m_folder / fmt::format("entries-{}.tar", m_plans.size());
-  auto size = write_release_archive(staged.dir, delta.added, plan.archive);
-  if (!size)
-    return Error{size.error().code,
-                 fmt::format("cannot make release {}: {}", m_request.release_id, size.error().message)};
-  plan.size = *size;
+  auto archive = GrowingArchive::start(git::git_dir(m_request.repo), staged.content, std::move(delta.added),
+                                      m_folder / fmt::format("entries-{}.tar", m_plans.size()));
+  if (!archive)
+    return Error{archive.error().code,
+                 fmt::format("cannot make release {}: {}", m_request.release_id, archive.error().message)};
+  plan.archive = std::move(*archive);
   return plan;
 }
 

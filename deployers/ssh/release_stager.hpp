@@ -1,13 +1,15 @@
 #pragma once
 // The release of one deploy, made once on this machine for every host of
-// the fleet: the commit's subtree written to a staging folder (by
-// materialize_tree, which refuses hostile paths), and per kind of host a
-// plan: what to delete from a copy of its live release and an archive of
-// what to add. Hosts whose live release came from the same tree share one
-// plan and one archive; usually the whole fleet does.
+// the fleet: the commit's subtree read and checked (scan_release, which
+// refuses hostile paths), and per kind of host a plan: what to delete from a
+// copy of its live release and an archive of what to add, written from the
+// object database into a staging folder while the first hosts read it.
+// Hosts whose live release came from the same tree share one plan and one
+// archive; usually the whole fleet does.
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "core/config/repo_config.hpp"
 #include "deployers/deployer.hpp"
+#include "deployers/release_scan.hpp"
 #include "deployers/ssh/release_archive.hpp"
 #include "deployers/ssh/release_manifest.hpp"
 
@@ -26,14 +29,13 @@ struct ReleasePlan {
   bool reuses_live = false;          // start from a hard-linked copy of the live release
   std::vector<std::string> removed;  // paths to delete from that copy, none inside another
   std::size_t kept_files = 0;        // files and symlinks the copy keeps
-  std::filesystem::path archive;     // what to add (release_archive.hpp)
-  ArchiveSize size;
+  std::unique_ptr<GrowingArchive> archive;  // what to add, written while hosts read it
 };
 
 class ReleaseStager {
  public:
-  // `request` and `env` must outlive the stager; the staging folder is made
-  // under `parent` on first use and removed with the stager.
+  // `request` and `env` must outlive the stager; the staging folder (for
+  // archives) is made under `parent` on first use and removed with the stager.
   ReleaseStager(const DeployRequest& request, const Environment& env, std::filesystem::path parent);
   ~ReleaseStager();
   ReleaseStager(const ReleaseStager&) = delete;
@@ -47,11 +49,10 @@ class ReleaseStager {
   Expected<const ReleasePlan*> plan(const std::string& live_tree);
 
  private:
-  // The release as written locally.
+  // The release, checked, and its manifest.
   struct Staged {
-    std::filesystem::path dir;
+    ReleaseContent content;
     Manifest manifest;
-    std::string tree;
   };
   Expected<Staged> stage();
   Expected<ReleasePlan> make_plan(const Staged& staged, const std::string& live_tree);

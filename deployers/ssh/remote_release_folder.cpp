@@ -61,11 +61,12 @@ id=$2
 // error, so nothing is written through a link into release $3), with the
 // host's umask and account, not the archive's; $4 is recorded as its
 // .commit file; it gets its final name; when $5 is "live", k_switch_end
-// makes it live; and k_remove_end removes the old releases in $6. One remote
+// makes it live; and k_remove_end removes the old releases in $6. A host
+// without tar, or whose tar is not GNU tar, is told what to install. One remote
 // command, as every command costs the host a start of the account's shell and
 // its rc files.
-constexpr const char* k_write_start = R"(set -e
-command -v tar >/dev/null 2>&1 || { echo "there is no tar on this host: pushgate needs GNU tar here" >&2; exit 127; }
+constexpr const char* k_write_start = R"sh(set -e
+command -v tar >/dev/null 2>&1 || { echo "there is no tar on this host (PATH=$PATH): install GNU tar (Debian, Ubuntu: apt-get install tar; Alpine: apk add tar; RHEL, Fedora: dnf install tar)" >&2; exit 127; }
 mkdir -p -- "$1/releases"
 cd -- "$1/releases"
 id=$2 from=$3 record=$4 then=$5 remove=$6
@@ -88,11 +89,17 @@ case $from in
   *) cp -al -- "$from" "$partial" ;;
 esac
 if [ $# -gt 0 ]; then (cd -- "$partial" && rm -rf -- "$@"); fi
-tar -x -f - -C "$partial" --no-same-owner --no-same-permissions --touch --keep-old-files
+tar -x -f - -C "$partial" --no-same-owner --no-same-permissions --touch --keep-old-files || {
+  rc=$?
+  case $(tar --version 2>&1 | head -n 1) in
+    *'GNU tar'*) exit $rc ;;
+    *) echo "the tar on this host is not GNU tar ($(command -v tar): $(tar --version 2>&1 | head -n 1)): install GNU tar (Debian, Ubuntu: apt-get install tar; Alpine: apk add tar)" >&2; exit 127 ;;
+  esac
+}
 printf '%s' "$record" >".$id.commit"
 mv -T -- "$partial" "$id"
 if [ "$then" = live ]; then
-)";
+)sh";
 
 // A shell command that prints release RELEASE's snapshot (release_snapshot.hpp),
 // sorted so that two of the same release compare equal byte for byte on the
@@ -139,13 +146,13 @@ std::string RemoteReleaseFolder::release_path(const std::string& id) const { ret
 Expected<SftpClient*> RemoteReleaseFolder::sftp() { return m_connection.sftp(); }
 
 Expected<bool> RemoteReleaseFolder::run(const std::vector<std::string>& argv, const std::string& cwd,
-                                        const std::filesystem::path& input) {
+                                        CommandInput* input) {
   std::string output;
   LineSink collect = [&](std::string_view line) {
     if (output.size() < 2000) output += fmt::format("{}{}", output.empty() ? "" : "; ", line);
   };
   ProcessSpec spec{argv, {}, cwd, m_timeout};
-  ProcessResult result = input.empty() ? m_connection.run(spec, collect) : m_connection.run(spec, collect, input);
+  ProcessResult result = input ? m_connection.run(spec, collect, *input) : m_connection.run(spec, collect);
   if (result.ok()) return true;
   return Error{ErrorCode::io, fmt::format("{}: '{}' failed: {}{}{}", m_connection.host().label(), command_name(argv),
                                           result.describe(), output.empty() ? "" : ": ", output)};
@@ -184,9 +191,11 @@ Expected<ReleaseUpload> RemoteReleaseFolder::write_release(const std::string& id
                                 then == Then::go_live ? "live" : "stay",
                                 fmt::format("{}", fmt::join(old_releases, " "))};
   if (!batches.empty()) argv.insert(argv.end(), batches.back().begin(), batches.back().end());
-  if (auto written = run(argv, "", plan.archive); !written) return written.error();
-  return ReleaseUpload{plan.reuses_live, plan.size.files, plan.kept_files, plan.removed.size(), plan.size.content,
-                       plan.size.archive};
+  if (auto written = run(argv, "", plan.archive->reader().get()); !written) return written.error();
+  auto size = plan.archive->size();
+  if (!size) return size.error();
+  return ReleaseUpload{plan.reuses_live, size->files, plan.kept_files, plan.removed.size(), size->content,
+                       size->archive};
 }
 
 Expected<bool> RemoteReleaseFolder::switch_to(const std::string& id) {

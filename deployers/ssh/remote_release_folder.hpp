@@ -106,10 +106,10 @@ class RemoteReleaseFolder {
  private:
   std::string in_releases(const std::string& name) const;
   Expected<SftpClient*> sftp();
-  // Runs a fixed command on the host, `input` (if not empty) as its stdin;
-  // the Error carries its output.
+  // Runs a fixed command on the host, `input` (if any) as its stdin; the
+  // Error carries its output.
   Expected<bool> run(const std::vector<std::string>& argv, const std::string& cwd = "",
-                     const std::filesystem::path& input = {});
+                     CommandInput* input = nullptr);
   Expected<Release> release(const std::string& id);
   // Prints release `id`'s snapshot (sorted, as recorded) into the shell
   // redirection or pipe `sink`, which may name $2 (the id) and $3 (`file`).

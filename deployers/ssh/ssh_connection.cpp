@@ -1,6 +1,5 @@
 #include "deployers/ssh/ssh_connection.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,9 +8,7 @@
 #include <fstream>
 #include <vector>
 
-#include "core/util/read_full.hpp"
 #include "core/util/trusted_file.hpp"
-#include "core/util/unique_fd.hpp"
 #include "deployers/ssh/remote_command.hpp"
 
 namespace pushgate::ssh {
@@ -23,7 +20,12 @@ using std::chrono::milliseconds;
 
 // How often run() looks at the clock while a command is silent.
 constexpr milliseconds k_poll_slice{100};
-// Bytes of a command's input read and written at a time.
+// How long send_input waits at a time for the host to open its window.
+// libssh's poll returns early for output only, not for the window adjust the
+// host sends as its command reads: a long slice would idle after every one
+// (sshd opens about 1 MB at a time while tar writes files).
+constexpr milliseconds k_window_slice{1};
+// Bytes of a command's input taken and written at a time.
 constexpr std::size_t k_input_chunk = 256 * 1024;
 
 Error io_error(const HostSpec& host, std::string_view what, ssh_session session) {
@@ -185,23 +187,25 @@ enum class InputEnd { sent, closed, stalled, timed_out, lost, unreadable };
 // Whether the command has ended its side: nothing more will be read.
 bool remote_done(ssh_channel channel) { return ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel); }
 
-// Writes file `input` to the channel, then end of file, never more at once
-// than the host's window allows: libssh would otherwise wait for the window
-// inside ssh_channel_write, blind to a command that has ended meanwhile.
+// Writes what `input` gives to the channel, then end of file, never more at
+// once than the host's window allows: libssh would otherwise wait for the
+// window inside ssh_channel_write, blind to a command that has ended meanwhile.
 // What the command prints is read as it comes, so a command that writes
 // much while it reads never waits on us either. A host whose window stays
 // shut for `stall_limit` has stalled.
-InputEnd send_input(ssh_channel channel, const std::filesystem::path& input, ChannelOutput& out,
-                    Clock::time_point deadline, milliseconds stall_limit) {
-  UniqueFd fd(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return InputEnd::unreadable;
+InputEnd send_input(ssh_channel channel, CommandInput& input, ChannelOutput& out, Clock::time_point deadline,
+                    milliseconds stall_limit, std::string& why) {
   std::vector<char> chunk(k_input_chunk);
   auto progress = Clock::now();
   for (;;) {
-    ssize_t n = read_full(fd.get(), chunk.data(), chunk.size());
-    if (n < 0) return InputEnd::unreadable;
+    auto got = input.read(chunk.data(), chunk.size());
+    if (!got) {
+      why = got.error().message;
+      return InputEnd::unreadable;
+    }
+    std::size_t n = *got;
     if (n == 0) break;
-    for (std::size_t at = 0; at < static_cast<std::size_t>(n);) {
+    for (std::size_t at = 0; at < n;) {
       if (out.drain() < 0) return InputEnd::lost;
       if (remote_done(channel)) return InputEnd::closed;
       auto now = Clock::now();
@@ -209,12 +213,12 @@ InputEnd send_input(ssh_channel channel, const std::filesystem::path& input, Cha
       std::size_t window = ssh_channel_window_size(channel);
       if (window == 0) {
         if (now - progress >= stall_limit) return InputEnd::stalled;
-        // Takes in what the host sends (a window adjust, output, the end) for a while.
-        if (ssh_channel_poll_timeout(channel, static_cast<int>(k_poll_slice.count()), 0) == SSH_ERROR)
+        // Takes in what the host sends (a window adjust, output, the end) for a moment.
+        if (ssh_channel_poll_timeout(channel, static_cast<int>(k_window_slice.count()), 0) == SSH_ERROR)
           return InputEnd::lost;
         continue;
       }
-      std::size_t want = std::min(static_cast<std::size_t>(n) - at, window);
+      std::size_t want = std::min(n - at, window);
       int written = ssh_channel_write(channel, chunk.data() + at, static_cast<std::uint32_t>(want));
       if (written == SSH_ERROR) {
         // libssh refuses writes once the host closed, before its last output is read.
@@ -273,11 +277,11 @@ Expected<Connection> Connection::open(const HostSpec& host, const SshSettings& s
 
 ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output) { return exec(spec, output, nullptr); }
 
-ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path& input) {
+ProcessResult Connection::run(const ProcessSpec& spec, const LineSink& output, CommandInput& input) {
   return exec(spec, output, &input);
 }
 
-ProcessResult Connection::exec(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path* input) {
+ProcessResult Connection::exec(const ProcessSpec& spec, const LineSink& output, CommandInput* input) {
   ProcessResult result;
   auto start = Clock::now();
   auto finish = [&] {
@@ -314,11 +318,12 @@ ProcessResult Connection::exec(const ProcessSpec& spec, const LineSink& output, 
   std::string unsent;  // why the command did not get all its input
   bool stalled = false;
   if (input) {
-    auto sent = send_input(channel.get(), *input, out, deadline, m_stall_limit);
+    std::string unreadable;
+    auto sent = send_input(channel.get(), *input, out, deadline, m_stall_limit, unreadable);
     if (sent == InputEnd::lost) return lost();
     if (sent == InputEnd::timed_out) return timed_out();
     if (sent == InputEnd::unreadable) {
-      result.error = fmt::format("cannot read '{}' to send to {}", input->string(), m_host.label());
+      result.error = fmt::format("cannot send {} its input: {}", m_host.label(), unreadable);
       return finish();
     }
     stalled = sent == InputEnd::stalled;

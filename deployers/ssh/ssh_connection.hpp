@@ -23,6 +23,7 @@
 
 #include "core/util/error.hpp"
 #include "core/util/process.hpp"
+#include "deployers/ssh/command_input.hpp"
 #include "deployers/ssh/sftp_client.hpp"
 #include "deployers/ssh/ssh_handles.hpp"
 
@@ -85,11 +86,11 @@ class Connection {
   // closed and the result says timed_out. Lines of its stdout and stderr go
   // to `output` as they arrive. A broken connection is result.error.
   ProcessResult run(const ProcessSpec& spec, const LineSink& output);
-  // As run(), with the content of file `input` as the command's stdin, then
-  // end of file. A host that takes no data for connect_timeout (or the
-  // command ending before it read everything) ends the run: result.error
-  // says so, or the command's own exit status when it ended first.
-  ProcessResult run(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path& input);
+  // As run(), with what `input` gives as the command's stdin, then end of
+  // file. A host that takes no data for connect_timeout (or the command
+  // ending before it read everything, or `input` failing) ends the run:
+  // result.error says so, or the command's own exit status when it ended first.
+  ProcessResult run(const ProcessSpec& spec, const LineSink& output, CommandInput& input);
 
   // The connection's SFTP session, opened on first use (an Error names the
   // host when the server has no SFTP subsystem).
@@ -98,7 +99,7 @@ class Connection {
  private:
   Connection(HostSpec host, SessionPtr session, std::chrono::milliseconds stall_limit);
   // run() with `input` (nullptr: none) as stdin.
-  ProcessResult exec(const ProcessSpec& spec, const LineSink& output, const std::filesystem::path* input);
+  ProcessResult exec(const ProcessSpec& spec, const LineSink& output, CommandInput* input);
 
   HostSpec m_host;
   SessionPtr m_session;

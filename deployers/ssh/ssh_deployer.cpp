@@ -10,7 +10,6 @@
 
 #include "core/jobs/job.hpp"
 #include "core/util/parallel_for.hpp"
-#include "deployers/release_tree.hpp"
 #include "deployers/ssh/host_drift.hpp"
 
 namespace pushgate::ssh {
@@ -253,13 +252,28 @@ DeployOutcome SshDeployer::rollback(const DeployRequest& request, const std::str
 
 std::optional<LiveRelease> SshDeployer::live() const {
   if (m_live) return *m_live;
-  auto found = on_every_host<std::optional<Release>>(m_hosts, m_connections, m_env,
-                                                     [](RemoteReleaseFolder& f) { return f.live(); });
   std::vector<std::optional<std::optional<Release>>> now;
-  for (const auto& host : found)
-    now.push_back(host && *host ? std::optional<std::optional<Release>>(**host) : std::nullopt);
+  for (const auto& host : live_per_host())
+    now.push_back(host.error.empty() ? std::optional<std::optional<Release>>(host.live) : std::nullopt);
   m_live = most_live(now);
   return *m_live;
+}
+
+std::vector<HostLive> SshDeployer::live_per_host() const {
+  auto found = on_every_host<std::optional<Release>>(m_hosts, m_connections, m_env,
+                                                     [](RemoteReleaseFolder& f) { return f.live(); });
+  std::vector<HostLive> out;
+  for (std::size_t i = 0; i < m_hosts.size(); ++i) {
+    HostLive host{m_hosts[i], std::nullopt, ""};
+    if (!found[i])
+      host.error = "not asked";
+    else if (!*found[i])
+      host.error = without_host(found[i]->error().message, m_hosts[i]);
+    else
+      host.live = **found[i];
+    out.push_back(std::move(host));
+  }
+  return out;
 }
 
 std::vector<LiveRelease> SshDeployer::releases() const {

@@ -22,6 +22,13 @@
 
 namespace pushgate::ssh {
 
+// What one host has live, as it says now.
+struct HostLive {
+  HostSpec host;
+  std::optional<Release> live;  // nullopt: nothing live (or the host could not be asked: `error`)
+  std::string error;            // why the host could not be asked; "" when it answered
+};
+
 class SshDeployer : public Deployer {
  public:
   // `staging` is a folder of this machine where each release is written
@@ -36,6 +43,10 @@ class SshDeployer : public Deployer {
   // hosts once, then known from what a deploy or rollback did, asked again
   // after a discard. The connections it opens are kept for the deploy.
   std::optional<LiveRelease> live() const override;
+  // What each host has live, read from its DIR/current and the release's
+  // record (remote_release_folder.hpp), `parallel` (at least 4) hosts at
+  // once; in the order of hosts().
+  std::vector<HostLive> live_per_host() const;
   // Releases kept on any host, newest first.
   std::vector<LiveRelease> releases() const override;
   Expected<bool> discard(const std::string& release) override;

@@ -6,10 +6,11 @@
 # folder. Checks that every host gets the tree's exact content and that a
 # changed file never reaches the live release through a hard link; that a
 # canary whose health check fails leaves every host on the previous release;
-# that a changed and an unknown host key and a full disk (as root) end the
-# rollout with a clear message; that a hung host and one that refuses
-# connections are left behind within max_unavailable (and pushgate status
-# says so); that values reach remote commands unchanged; `pushgate rollback`
+# that a changed and an unknown host key, a full disk (as root) and a host
+# without GNU tar end the rollout with a clear message; that a hung host and
+# one that refuses connections are left behind within max_unavailable (and
+# pushgate status, asking every host, says which disagree, as it does for a
+# host switched by hand); that values reach remote commands unchanged; `pushgate rollback`
 # across the fleet; and a kill -9 of the daemon mid-rollout recovered on
 # restart.
 # shellcheck source-path=SCRIPTDIR
@@ -46,7 +47,8 @@ mkdir -p "$E2E_TMP/hosts"
 small_disk=""
 if [[ $(id -u) == 0 ]] && mkdir -p "${dirs[2]}" && mount -t tmpfs -o size=1m pushgate-e2e "${dirs[2]}" 2>/dev/null; then
   small_disk=${dirs[2]}
-  trap 'umount "$small_disk" 2>/dev/null; e2e_cleanup' EXIT
+  # e2e_cleanup exits with the status it finds in $?: the suite's, not umount's.
+  trap 'e2e_rc=$?; umount "$small_disk" 2>/dev/null; (exit "$e2e_rc"); e2e_cleanup' EXIT
 fi
 write_daemon_config 2 30s
 
@@ -157,7 +159,7 @@ fi
 # The new release started as hard links to the old one; the files that
 # changed were created anew, never written through a link.
 for i in 0 1 9; do
-  old_release=$(find "${dirs[i]}/releases" -mindepth 1 -maxdepth 1 -name "*-${c1:0:12}-*" -print -quit)
+  old_release=$(find "${dirs[i]}/releases" -mindepth 1 -maxdepth 1 -type d -name "2*-${c1:0:12}-*" -print -quit)
   if diff <(tree_of_commit "$bare" "$c1" deploy/prod) <(tree_listing "$old_release") >/dev/null; then
     pass "host $i: the release before still holds exactly ${c1:0:7}'s files"
   else
@@ -213,6 +215,21 @@ if grep -qF "  hosts:   8 ok of 10; these hosts disagree with the rest: $behind"
 else
   fail "pushgate status does not say which hosts disagree" "$out"
 fi
+# What the hosts themselves say, asked now: 2 and 3 are back, on the release before.
+user=$(id -un)
+disagree="  hosts DISAGREE: 8 have ${c6:0:12}; 2 have ${c2:0:12}: $user@127.0.0.1:${ports[2]}, $user@127.0.0.1:${ports[3]}"
+if grep -qxF "$disagree" <<<"$out" && grep -qF "    $user@127.0.0.1:${ports[3]}: ${c2:0:12} (release " <<<"$out"; then
+  pass "pushgate status reads each host's current and says which hosts disagree"
+else
+  fail "pushgate status does not show the hosts' disagreement" "$out"
+fi
+out=$(pushgate status "$bare" production --json --daemon-config "$DAEMON_CFG" 2>&1)
+check "pushgate status --json lists each host's live commit and hosts_agree: false" python3 -c '
+import json, sys
+env = json.loads(sys.argv[1])["environments"][0]
+commits = sorted(h["commit"] for h in env["hosts"])
+sys.exit(not (env["hosts_agree"] is False and len(commits) == 10 and commits.count(sys.argv[2]) == 8
+              and commits.count(sys.argv[3]) == 2))' "$out" "$c6" "$c2"
 
 test_case "a host whose disk is full ends its part with a clear message"
 if [[ -n $small_disk ]]; then
@@ -236,10 +253,51 @@ assert_fleet_live "$c7"
 kept=$(find "${dirs[0]}/releases" -mindepth 1 -maxdepth 1 -name '2*' | wc -l)
 check "host 0 keeps 3 releases (keep_releases: 3), not more ($kept)" test "$kept" = 3
 
+test_case "a host without tar, and one whose tar is not GNU tar, are told what to install"
+# Their sessions' PATH holds every program of this machine but tar, or a tar of another kind.
+for kind in notar othertar; do
+  mkdir -p "$E2E_TMP/$kind"
+  for program in /usr/local/bin/* /usr/bin/* /bin/*; do
+    [[ ${program##*/} == tar ]] || ln -sf "$program" "$E2E_TMP/$kind/" 2>/dev/null
+  done
+done
+printf '#!/bin/sh\n[ "$1" = --version ] && { echo "bsdtar 3.6.2 - libarchive 3.6.2"; exit 0; }\necho "tar: Option --touch is not supported" >&2\nexit 1\n' \
+  >"$E2E_TMP/othertar/tar"
+chmod +x "$E2E_TMP/othertar/tar"
+fleet_host_setenv 3 "PATH=$E2E_TMP/notar"
+fleet_host_setenv 4 "PATH=$E2E_TMP/othertar"
+c7b=$(commit_release seven-b)
+push_and_wait "$c7b" rolled-back
+fleet_host_setenv 3
+fleet_host_setenv 4
+assert_fleet_live "$c7"
+expect_note_says "$bare" production "$c7b" "127.0.0.1:${ports[3]}: cannot make release"
+expect_note_says "$bare" production "$c7b" "there is no tar on this host"
+expect_note_says "$bare" production "$c7b" "the tar on this host is not GNU tar ($E2E_TMP/othertar/tar: bsdtar 3.6.2"
+expect_note_says "$bare" production "$c7b" "apt-get install tar"
+
 test_case "pushgate rollback switches every host back"
 out=$(pushgate rollback "$bare" production --wait --daemon-config "$DAEMON_CFG" 2>&1)
 check "pushgate rollback --wait exits 0" test $? = 0
 assert_fleet_live "$c6"
+
+test_case "pushgate status says so when a host was switched by hand"
+c7_release=$(find "${dirs[5]}/releases" -mindepth 1 -maxdepth 1 -type d -name "2*-${c7:0:12}-*" -printf '%f\n' | head -1)
+c6_link=$(readlink "${dirs[5]}/current")
+ln -sfn "releases/$c7_release" "${dirs[5]}/current"
+out=$(pushgate status "$bare" production --daemon-config "$DAEMON_CFG" 2>&1)
+ln -sfn "$c6_link" "${dirs[5]}/current"
+if grep -qxF "  hosts DISAGREE: 9 have ${c6:0:12}; 1 has ${c7:0:12}: $user@127.0.0.1:${ports[5]}" <<<"$out"; then
+  pass "pushgate status names the host switched by hand"
+else
+  fail "pushgate status does not name the host switched by hand" "$out"
+fi
+out=$(pushgate status "$bare" production --daemon-config "$DAEMON_CFG" 2>&1)
+if grep -qxF "  hosts agree: all 10 have ${c6:0:12} live" <<<"$out"; then
+  pass "switched back, pushgate status says the hosts agree"
+else
+  fail "switched back, pushgate status does not say the hosts agree" "$out"
+fi
 
 test_case "kill -9 in the middle of a rollout: on restart every host ends on one release"
 touch "$hold"

@@ -14,6 +14,14 @@
 #   fleet_host_rekey I                           a new host key for host I (restarted): known_hosts
 #                                                still holds the old one, so the key has changed
 #   fleet_host_forget I                          remove host I from known_hosts: its key is unknown
+#   fleet_host_setenv I [NAME=VALUE]             host I's sessions get NAME=VALUE (sshd SetEnv,
+#                                                PATH included; none: back to sshd's own), restarted
+#                                                on its port with its key
+#   fleet_make_account NAME HOME                 (root) a new account NAME whose shell reads no rc
+#                                                file, with an empty HOME; for FLEET_ACCOUNT
+#   fleet_remove_account NAME                    removes it again; for cleanup
+#   fleet_rc_files USER                          the rc files USER's shell reads for every remote
+#                                                command (printed, one a line; none: nothing)
 #   fleet_ssh I COMMAND...                       run COMMAND on host I with ssh, its key checked
 #   stop_loopback_fleet                          end every host, hung ones too; for cleanup
 #
@@ -23,7 +31,9 @@
 #   FLEET_PIDS[I]      host I's sshd (its pid is also added to the caller's PIDS)
 #   FLEET_IDENTITY     the client's private key, mode 0600 (FLEET_IDENTITY.pub beside it)
 #   FLEET_KNOWN_HOSTS  known_hosts naming each host as [127.0.0.1]:PORT
-#   FLEET_USER         the account every host lets in with FLEET_IDENTITY
+#   FLEET_USER         the account every host lets in with FLEET_IDENTITY: FLEET_ACCOUNT
+#                      (environment) when set, which then owns the target folders; else the
+#                      current one
 
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/loopback_sshd.sh"
@@ -44,7 +54,7 @@ start_loopback_fleet() {
   FLEET_CALLER_PIDS=$3
   loopback_sshd_require "$cannot_run"
   FLEET_ROOT=$dir
-  FLEET_USER=$(id -un)
+  FLEET_USER=${FLEET_ACCOUNT:-$(id -un)}
   FLEET_IDENTITY=$dir/identity
   FLEET_KNOWN_HOSTS=$dir/known_hosts
   FLEET_PORTS=()
@@ -54,8 +64,11 @@ start_loopback_fleet() {
   chmod 700 "$dir"
   ssh-keygen -q -t ed25519 -N '' -C pushgated-fleet -f "$FLEET_IDENTITY" </dev/null || die "ssh-keygen (identity in $dir)"
   cp "$FLEET_IDENTITY.pub" "$dir/authorized_keys"
+  # sshd reads authorized_keys as the account logging in, which then writes its target folder.
+  if [[ $FLEET_USER != "$(id -un)" ]]; then chmod 711 "$dir" && chmod 644 "$dir/authorized_keys"; fi
   for ((i = 0; i < count; i++)); do
     mkdir -p "$dir/host-$i/srv"
+    if [[ $FLEET_USER != "$(id -un)" ]]; then chmod 711 "$dir/host-$i" && chown "$FLEET_USER" "$dir/host-$i/srv"; fi
     ssh-keygen -q -t ed25519 -N '' -C "fleet-host-$i" -f "$dir/host-$i/host_key" </dev/null ||
       die "ssh-keygen (host key of host $i)"
     FLEET_DIRS[i]=$dir/host-$i/srv
@@ -79,7 +92,9 @@ fleet_launch() {
   local host=$FLEET_ROOT/host-$1
   [[ -n $2 ]] || return 1
   loopback_sshd_write_config "$host" "$2" "$FLEET_ROOT/authorized_keys" "$FLEET_USER"
-  loopback_sshd_launch "$host"
+  if [[ -f $host/sshd_extra ]]; then cat "$host/sshd_extra" >>"$host/sshd_config"; fi
+  # Reaping its sessions, each host's sshd accounts for the CPU they used (benchmarks read it).
+  loopback_sshd_launch "$host" reap
   FLEET_PORTS[$1]=$2
   FLEET_PIDS[$1]=$LOOPBACK_SSHD_PID
   fleet_caller_pids+=("$LOOPBACK_SSHD_PID")
@@ -159,6 +174,42 @@ fleet_host_forget() {
   line=$(fleet_known_hosts_line "$1")
   grep -vxF -- "$line" "$FLEET_KNOWN_HOSTS" >"$FLEET_KNOWN_HOSTS.new"
   mv "$FLEET_KNOWN_HOSTS.new" "$FLEET_KNOWN_HOSTS"
+}
+
+fleet_host_setenv() {
+  if [[ -n ${2:-} ]]; then echo "SetEnv $2" >>"$FLEET_ROOT/host-$1/sshd_extra"; else rm -f "$FLEET_ROOT/host-$1/sshd_extra"; fi
+  fleet_host_down "$1"
+  fleet_host_up "$1"
+}
+
+fleet_make_account() {
+  local name=$1 home=$2
+  [[ $(id -u) == 0 ]] || die "fleet_make_account: only root can create account $name"
+  useradd --no-create-home --home-dir "$home" --shell /bin/sh --user-group "$name" || die "useradd $name failed"
+  # No password, but not locked ('!'): sshd refuses a locked account even a key login.
+  usermod -p '*' "$name" || die "usermod -p '*' $name failed"
+  mkdir -p "$home"
+  chown "$name:" "$home"
+  chmod 700 "$home"
+}
+
+fleet_remove_account() {
+  id "$1" >/dev/null 2>&1 || return 0
+  userdel -f "$1" 2>/dev/null || userdel "$1"
+}
+
+# Which files a non-interactive remote command reads: bash run by sshd reads
+# /etc/bash.bashrc and ~/.bashrc, zsh ~/.zshenv; dash and others nothing.
+fleet_rc_files() {
+  local entry home shell
+  entry=$(getent passwd "$1") || return 0
+  home=$(cut -d: -f6 <<<"$entry")
+  shell=$(basename "$(cut -d: -f7 <<<"$entry")")
+  case $shell in
+    bash) ls -d /etc/bash.bashrc "$home/.bashrc" 2>/dev/null ;;
+    zsh) ls -d /etc/zsh/zshenv "$home/.zshenv" 2>/dev/null ;;
+  esac
+  return 0
 }
 
 stop_loopback_fleet() {

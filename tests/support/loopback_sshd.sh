@@ -74,14 +74,20 @@ LogLevel VERBOSE
 CONFIG
 }
 
-# loopback_sshd_launch DIR: checks DIR/sshd_config and starts sshd with it in
-# the background, logging to DIR/sshd.log; sets LOOPBACK_SSHD_PID, which the
-# caller must kill on exit. Calls die when sshd rejects the configuration.
+# loopback_sshd_launch DIR [reap]: checks DIR/sshd_config and starts sshd with
+# it in the background, logging to DIR/sshd.log; sets LOOPBACK_SSHD_PID, which
+# the caller must kill on exit. Calls die when sshd rejects the configuration.
+# With `reap`, sshd is the subreaper of its sessions (prctl, through python3):
+# a non-root account's session outlives the sshd process that would wait for
+# it, and its CPU time then adds to sshd's (cutime, cstime), not init's.
 loopback_sshd_launch() {
-  local dir=$1 out
+  local dir=$1 out reaper=()
   out=$(/usr/sbin/sshd -t -f "$dir/sshd_config" 2>&1) || die "sshd rejects the configuration $dir/sshd_config" "$out"
   rm -f "$dir/sshd.pid"
-  /usr/sbin/sshd -D -f "$dir/sshd_config" -E "$dir/sshd.log" &
+  if [[ ${2:-} == reap ]]; then
+    reaper=(python3 -c 'import ctypes, os, sys; ctypes.CDLL(None).prctl(36, 1, 0, 0, 0); os.execv(sys.argv[1], sys.argv[1:])')
+  fi
+  "${reaper[@]}" /usr/sbin/sshd -D -f "$dir/sshd_config" -E "$dir/sshd.log" &
   LOOPBACK_SSHD_PID=$!
 }
 

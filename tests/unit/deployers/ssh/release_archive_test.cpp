@@ -26,9 +26,9 @@ TEST_CASE("write_release_archive writes what GNU tar extracts into the same rele
                                                {"empty", ""}}));
   TempDir tmp;
   REQUIRE(materialize_tree(repo.get(), commit, "", tmp / "staged").has_value());
-  std::string tree = tree_id_of(repo.get(), commit, "").value();
-  Manifest all = manifest_of_tree(repo.get(), tree).value();
-  auto size = write_release_archive(tmp / "staged", all, tmp / "a.tar");
+  ReleaseContent release = scan_release(repo.get(), commit, "").value();
+  Manifest all = manifest_of_tree(repo.get(), release.tree).value();
+  auto size = write_release_archive(repo.get(), release, all, tmp / "a.tar");
   REQUIRE(size.has_value());
   CHECK(size->entries == all.size());
   CHECK(size->files == 7);
@@ -47,7 +47,7 @@ TEST_CASE("write_release_archive writes what GNU tar extracts into the same rele
   CHECK((fs::status(tmp / "out/app.yaml").permissions() & fs::perms::owner_exec) == fs::perms::none);
 
   SECTION("an archive of no entries is an empty archive") {
-    auto none = write_release_archive(tmp / "staged", {}, tmp / "none.tar");
+    auto none = write_release_archive(repo.get(), release, {}, tmp / "none.tar");
     REQUIRE(none.has_value());
     CHECK(none->archive == 1024);
     CHECK(std::system(fmt::format("tar -t -f {} >/dev/null", LoopbackSshd::quote((tmp / "none.tar").string())).c_str()) == 0);
@@ -55,18 +55,67 @@ TEST_CASE("write_release_archive writes what GNU tar extracts into the same rele
 }
 
 TEST_CASE("write_release_archive refuses names that leave the release, and leaves no archive") {
+  TestRepo repo;
+  ReleaseContent release = scan_release(repo.get(), repo.commit(repo.files({{"a", "a\n"}})), "").value();
   TempDir tmp;
-  fs::create_directories(tmp / "staged");
-  spit(tmp / "staged/a", "a\n");
   for (std::string bad : {"/etc/passwd", "../up", "a/../../up", "a//b", "./a", ""}) {
     CAPTURE(bad);
-    auto size = write_release_archive(tmp / "staged", {{0100644, "1", "a"}, {0100644, "2", bad}}, tmp / "bad.tar");
+    auto size = write_release_archive(repo.get(), release, {{0100644, "1", "a"}, {0100644, "2", bad}}, tmp / "bad.tar");
     REQUIRE_FALSE(size.has_value());
     CHECK(size.error().code == ErrorCode::input);
     CHECK_FALSE(fs::exists(tmp / "bad.tar"));
   }
-  auto missing = write_release_archive(tmp / "staged", {{0100644, "1", "missing"}}, tmp / "m.tar");
-  REQUIRE_FALSE(missing.has_value());
-  CHECK_THAT(missing.error().message, Catch::Contains("missing"));
-  CHECK_FALSE(fs::exists(tmp / "m.tar"));
+  SECTION("an entry the release does not hold, or not of that kind") {
+    for (ManifestEntry entry : {ManifestEntry{0100644, "1", "missing"}, ManifestEntry{0120000, "1", "a"}}) {
+      auto size = write_release_archive(repo.get(), release, {entry}, tmp / "m.tar");
+      REQUIRE_FALSE(size.has_value());
+      CHECK_THAT(size.error().message, Catch::Contains("'" + entry.path + "' is not in release"));
+      CHECK_FALSE(fs::exists(tmp / "m.tar"));
+    }
+  }
+}
+
+namespace {
+
+// Everything `input` gives, read `piece` bytes at a time; the Error's message when it fails.
+std::string read_all(CommandInput& input, std::size_t piece = 100'000) {
+  std::string out, buffer(piece, '\0');
+  for (;;) {
+    auto n = input.read(buffer.data(), buffer.size());
+    if (!n) return "error: " + n.error().message;
+    if (*n == 0) return out;
+    out.append(buffer.data(), *n);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("GrowingArchive gives every reader the archive write_release_archive writes") {
+  TestRepo repo;
+  std::string commit = repo.commit(repo.files({{"a.yaml", "a: 1\n"},
+                                               {"big/blob.bin", std::string(3'000'000, 'b')},
+                                               {"@link", "a.yaml"},
+                                               {"z.txt", "z\n"}}));
+  ReleaseContent release = scan_release(repo.get(), commit, "").value();
+  Manifest all = manifest_of_tree(repo.get(), release.tree).value();
+  TempDir tmp;
+  REQUIRE(write_release_archive(repo.get(), release, all, tmp / "whole.tar").has_value());
+
+  auto archive = GrowingArchive::start(git::git_dir(repo.get()), release, all, tmp / "grown.tar");
+  REQUIRE(archive.has_value());
+  auto first = (*archive)->reader(), second = (*archive)->reader();
+  std::string got = read_all(*first);
+  CHECK(got == slurp(tmp / "whole.tar"));
+  CHECK(read_all(*second, 4096) == got);
+  auto size = (*archive)->size();
+  REQUIRE(size.has_value());
+  CHECK(size->archive == got.size());
+  CHECK(size->content == 5 + 3'000'000 + 2);
+
+  SECTION("a reader gets the writer's error, and so does size()") {
+    auto failing = GrowingArchive::start(git::git_dir(repo.get()), release, {{0100644, "1", "missing"}}, tmp / "f.tar");
+    REQUIRE(failing.has_value());
+    CHECK_THAT(read_all(*(*failing)->reader()), Catch::StartsWith("error: ") && Catch::Contains("'missing'"));
+    CHECK_FALSE((*failing)->size().has_value());
+  }
 }
