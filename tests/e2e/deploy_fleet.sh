@@ -47,8 +47,7 @@ mkdir -p "$E2E_TMP/hosts"
 small_disk=""
 if [[ $(id -u) == 0 ]] && mkdir -p "${dirs[2]}" && mount -t tmpfs -o size=1m pushgate-e2e "${dirs[2]}" 2>/dev/null; then
   small_disk=${dirs[2]}
-  # e2e_cleanup exits with the status it finds in $?: the suite's, not umount's.
-  trap 'e2e_rc=$?; umount "$small_disk" 2>/dev/null; (exit "$e2e_rc"); e2e_cleanup' EXIT
+  e2e_at_exit 'umount "$small_disk" 2>/dev/null'
 fi
 write_daemon_config 2 30s
 

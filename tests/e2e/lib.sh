@@ -39,8 +39,14 @@ E2E_SRV=$E2E_TMP/srv     # bare repositories ("the server")
 E2E_WORK=$E2E_TMP/work   # clones ("the developers")
 mkdir -p "$E2E_SRV" "$E2E_WORK" "$E2E_TMP/home"
 
+# e2e_at_exit COMMAND: run COMMAND (eval'd) when the suite exits, before the
+# cleanup; the suite's exit status stays its own whatever COMMAND returns.
+E2E_AT_EXIT=()
+e2e_at_exit() { E2E_AT_EXIT+=("$1"); }
+
 e2e_cleanup() {
-  local rc=$? pid
+  local rc=$? pid command
+  for command in "${E2E_AT_EXIT[@]}"; do eval "$command" || true; done
   # A process the suite stopped (SIGSTOP: a hung host) sees the TERM only once continued.
   for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null; done
   for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done

@@ -15,7 +15,7 @@ done
 KEYS=$E2E_TMP/keys
 export GNUPGHOME=$E2E_TMP/gnupg
 mkdir -p "$KEYS" && mkdir -m 0700 "$GNUPGHOME"
-trap 'gpgconf --kill gpg-agent 2>/dev/null; e2e_cleanup' EXIT
+e2e_at_exit 'gpgconf --kill gpg-agent 2>/dev/null'
 for who in alice mallory; do
   ssh-keygen -q -t ed25519 -N '' -C "$who" -f "$KEYS/$who" </dev/null || die "ssh-keygen $who"
 done
