@@ -13,8 +13,6 @@
 #include <thread>
 
 #include "core/git/git.hpp"
-#include "core/git/new_commits.hpp"
-#include "core/git/push_options.hpp"
 #include "core/git/ref_update.hpp"
 #include "core/config/repo_config.hpp"
 #include "core/git/shared_repository.hpp"
@@ -23,15 +21,13 @@
 #include "core/util/trusted_file.hpp"
 #include "core/util/terminal_text.hpp"
 #include "core/util/watchdog.hpp"
-#include "validators/commits/push_signatures.hpp"
+#include "hooks/push_commit_checks.hpp"
 #include "validators/engine.hpp"
 #include "validators/tree/git_tree_source.hpp"
 #include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
 #include "validators/schema/schema_sources.hpp"
 #include "validators/secrets/secret_allowlist.hpp"
-#include "validators/secrets/secret_output.hpp"
-#include "validators/secrets/secret_scan.hpp"
 #include "validators/tree/tree_check.hpp"
 #include "validators/tree/tree_diff.hpp"
 #include "validators/tree/tree_index.hpp"
@@ -151,14 +147,6 @@ const char* web_prefix() {
   return protocol && std::string_view(protocol) == "web" ? "GL-HOOK-ERR: " : "";
 }
 
-// A pushed branch or tag that is validated: the commit it names, and the
-// commit it named before (none on creation: the fork point is used).
-struct Pushed {
-  const RefUpdate* update;
-  git_oid commit;
-  std::optional<git_oid> old_commit;
-};
-
 class PreReceive {
  public:
   PreReceive(std::ostream& out, const PreReceiveOptions& options) : m_out(out), m_options(options) {}
@@ -216,7 +204,7 @@ class PreReceive {
     });
 
     // Branches and tags: a tag is deployable by name as much as a branch is.
-    std::vector<Pushed> pushed;
+    std::vector<PushedRef> pushed;
     std::string pusher = pusher_identity(m_options.identity_from);
     std::vector<git_oid> tips;  // of every ref the push moves: all of them land in the history
     for (const auto& u : *updates) {
@@ -255,7 +243,7 @@ class PreReceive {
     PathFilter filter(settings.include, settings.exclude);
     std::size_t files = 0;
     bool timed_out = false;
-    for (const Pushed& p : pushed) {
+    for (const PushedRef& p : pushed) {
       if (pushed.size() > 1) m_out << "pushgate: checking " << escape_control(p.update->ref) << '\n';
       Report report = check_commit(repo.get(), p, engine, filter, store, deadline);
       print_findings(report, settings.max_findings, m_out);
@@ -265,9 +253,14 @@ class PreReceive {
       m_notes += report.notes;
       timed_out |= report.timed_out;
     }
-    if (auto failed = check_pushed_signatures(repo.get(), git_dir, *config, pushed); failed) return *failed;
-    if (auto why = check_secrets(repo.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr))
-      return fail(PreReceiveResult::rejected, *why);
+    FindingCounts commit_findings;
+    if (auto refused = check_pushed_signatures(repo.get(), git_dir, *config, pushed, m_out, commit_findings))
+      return fail(refused->result, refused->why);
+    if (auto refused = check_pushed_secrets(repo.get(), tips, settings,
+                                            allowlist->has_value() ? &**allowlist : nullptr, m_out, commit_findings))
+      return fail(refused->result, refused->why);
+    m_errors += commit_findings.errors;
+    m_warnings += commit_findings.warnings;
     if (timed_out) {
       return fail(PreReceiveResult::internal_error,
                   fmt::format("the time budget of {} ms (validate.time_budget) ran out before all "
@@ -306,39 +299,9 @@ class PreReceive {
     return std::nullopt;
   }
 
-  // validate.signatures over the new commits of every pushed ref it covers;
-  // findings are counted as errors or warnings. A result when the push must
-  // fail closed (key files that cannot be used, too many commits).
-  std::optional<PreReceiveResult> check_pushed_signatures(git_repository* repo, const std::string& git_dir,
-                                                   const RepoConfig& config, const std::vector<Pushed>& pushed) {
-    if (config.validate.signatures.empty()) return std::nullopt;
-    auto owner = owner_of(git_dir);
-    if (!owner) return fail(PreReceiveResult::internal_error, owner.error().message);
-    SystemProcessRunner runner;
-    PushSignatures signatures(config, *owner, runner, std::max(1u, std::thread::hardware_concurrency()));
-    for (const Pushed& p : pushed) {
-      auto findings = signatures.check(repo, p.update->ref, p.old_commit, p.commit);
-      if (!findings) {
-        bool keys = findings.error().code == ErrorCode::config;
-        if (keys) m_out << escape_lines(findings.error().message) << '\n';
-        return fail(keys ? PreReceiveResult::config_error : PreReceiveResult::rejected,
-                    keys ? "the key files that the server's pushgate.yaml names (validate.signatures) cannot be "
-                           "used, so pushes that need signatures are refused until an administrator fixes them"
-                         : findings.error().message);
-      }
-      Report report;
-      for (Finding& f : *findings) (f.severity == Severity::error ? report.errors : report.warnings)++;
-      report.findings = std::move(*findings);
-      print_findings(report, config.validate.max_findings, m_out);
-      m_errors += report.errors;
-      m_warnings += report.warnings;
-    }
-    return std::nullopt;
-  }
-
   // Validates the files the update changes, and the cross-file checks over
   // its whole tree; saves the tree's index when the commit passes.
-  Report check_commit(git_repository* repo, const Pushed& p, const Engine& engine, const PathFilter& filter,
+  Report check_commit(git_repository* repo, const PushedRef& p, const Engine& engine, const PathFilter& filter,
                       const TreeIndexStore& store, std::chrono::steady_clock::time_point deadline) {
     git::TreePtr new_tree = git::tree_of_commit(repo, p.commit).value();
     git::TreePtr old_tree = p.old_commit ? git::tree_of_commit(repo, *p.old_commit).value()
@@ -393,30 +356,6 @@ class PreReceive {
     if (report.errors == 0 && !report.timed_out && report.objects.complete())
       store.save(*git_tree_id(new_tree.get()), report.objects);
     return report;
-  }
-
-  // Scans every commit the push brings for secrets and prints what it found.
-  // Why the scan cannot run (too many new commits), or nullopt.
-  std::optional<std::string> check_secrets(git_repository* repo, const std::vector<git_oid>& tips,
-                                           const ValidateSettings& settings, const secrets::Allowlist* allowlist) {
-    if (tips.empty()) return std::nullopt;
-    auto commits = git::new_commits(repo, tips, settings.secrets.max_commits);
-    if (!commits) {
-      return fmt::format("pushgate cannot scan it for secrets: {}{}", commits.error().message,
-                         commits.error().code == ErrorCode::input
-                             ? " (or ask the administrator to raise validate.secrets.max_commits)"
-                             : "");
-    }
-    secrets::SecretCheck check(settings, allowlist);
-    secrets::SecretReport found = secrets::scan_commits(repo, *commits, check).value();
-    Report shown;
-    shown.findings = std::move(found.findings);
-    print_findings(shown, settings.max_findings, m_out);
-    secrets::print_secret_notes(found, PushOptions::from_environment().has("pushgate.verbose"), m_out);
-    m_out << "pushgate: " << secrets::summarize_secrets(found) << '\n';
-    m_errors += found.errors;
-    m_warnings += found.warnings;
-    return std::nullopt;
   }
 
   std::ostream& m_out;

@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "validators/k8s/k8s_kinds.hpp"
 #include "validators/policy/policy_catalog.hpp"
@@ -16,11 +15,6 @@
 namespace pushgate {
 
 namespace {
-
-struct Pods {
-  std::string_view namespace_;
-  std::string_view labels;
-};
 
 // An identity (identity_of) without its group: "kind\0namespace\0name".
 // A scaleTargetRef may leave its apiVersion out, or name an older group.
@@ -32,74 +26,65 @@ std::string_view namespace_of(std::string_view identity) {
   return rest.substr(0, rest.find('\0'));
 }
 
-// "namespace\0key=value": pods of one namespace carrying one label.
-std::string label_key(std::string_view ns, std::string_view label) {
-  std::string key(ns);
-  key.append(1, '\0').append(label);
-  return key;
-}
-
-// What the tree holds, gathered only when a changed file points at something.
-class Tree {
+// What the changed files point at, each marked when the tree has it. The
+// tree's objects are seen once, and only until everything is found: a push
+// of ten files asks a handful of questions of thousands of objects, so
+// indexing them all would cost more than it saves.
+class Wanted {
  public:
-  explicit Tree(const ObjectIndex& index) {
-    for (const auto& [path, objects] : index.files()) {
-      for (const ObjectRef& o : objects) {
-        std::string_view identity = m_storage.emplace_back(identity_of(o));
-        m_objects.insert(without_group(identity));
-        if (o.pod_labels) m_pods.push_back({namespace_of(identity), *o.pod_labels});
-      }
+  void want(std::string_view ns, const ObjectReference& ref) {
+    if (ref.selector) {
+      m_selectors.push_back({ns, &*ref.selector});
+      ++m_missing;
+      return;
     }
-    if (const TreeIndex* rest = index.rest()) {
-      for (const TreeIndex::File& file : rest->files()) {
-        for (const TreeIndex::Object& o : rest->objects(file)) {
-          m_objects.insert(without_group(o.identity));
-          if (o.runs_pods) m_pods.push_back({namespace_of(o.identity), o.pod_labels});
-        }
-      }
+    std::string wanted = key(ref.target_kind, ns, ref.target_name);
+    if (m_objects.contains(wanted)) return;
+    m_objects.emplace(m_keys.emplace_back(std::move(wanted)), false);
+    ++m_missing;
+  }
+
+  // Sees one object of the tree; `pod_labels` when it runs pods.
+  void see(std::string_view identity, const std::string_view* pod_labels) {
+    if (m_missing == 0) return;
+    if (auto it = m_objects.find(without_group(identity)); it != m_objects.end() && !it->second) {
+      it->second = true;
+      --m_missing;
     }
-    // Selectors are looked up by one label they require, so a tree of many
-    // Services and workloads is not checked pairwise.
-    for (std::size_t i = 0; i < m_pods.size(); ++i) {
-      m_in_namespace[m_pods[i].namespace_].push_back(i);
-      std::string_view labels = m_pods[i].labels;
-      while (!labels.empty()) {
-        std::size_t end = labels.find('\n');
-        m_with_label[label_key(m_pods[i].namespace_, labels.substr(0, end))].push_back(i);
-        labels.remove_prefix(end == std::string_view::npos ? labels.size() : end + 1);
+    if (!pod_labels) return;
+    std::string_view ns = namespace_of(identity);
+    for (Selector& s : m_selectors) {
+      if (!s.found && s.ns == ns && s.selector->matches(*pod_labels)) {
+        s.found = true;
+        --m_missing;
       }
     }
   }
 
-  bool any_pods(std::string_view ns, const LabelSelector& selector) const {
-    const std::vector<std::size_t>* candidates = nullptr;
-    for (const auto& r : selector.requirements) {
-      if (r.op != LabelSelector::Op::in || r.values.size() != 1) continue;
-      auto it = m_with_label.find(label_key(ns, r.key + "=" + r.values[0]));
-      if (it == m_with_label.end()) return false;
-      candidates = &it->second;
-      break;
-    }
-    if (!candidates) {
-      auto it = m_in_namespace.find(ns);
-      if (it == m_in_namespace.end()) return false;
-      candidates = &it->second;
-    }
-    return std::any_of(candidates->begin(), candidates->end(),
-                       [&](std::size_t i) { return selector.matches(m_pods[i].labels); });
-  }
-  bool has(std::string_view kind, std::string_view ns, std::string_view name) const {
-    std::string key;
-    key.append(kind).append(1, '\0').append(is_cluster_scoped(kind) ? std::string_view() : ns).append(1, '\0').append(name);
-    return m_objects.contains(key);
+  // Whether the tree has what `ref` (wanted in `ns`) points at.
+  bool found(std::string_view ns, const ObjectReference& ref) const {
+    if (!ref.selector) return m_objects.at(key(ref.target_kind, ns, ref.target_name));
+    return std::any_of(m_selectors.begin(), m_selectors.end(),
+                       [&](const Selector& s) { return s.selector == &*ref.selector && s.found; });
   }
 
  private:
-  std::deque<std::string> m_storage;  // owns the views of files() identities
-  std::unordered_set<std::string_view> m_objects;
-  std::vector<Pods> m_pods;
-  std::unordered_map<std::string_view, std::vector<std::size_t>> m_in_namespace;  // indices into m_pods
-  std::unordered_map<std::string, std::vector<std::size_t>> m_with_label;        // by label_key
+  struct Selector {
+    std::string_view ns;
+    const LabelSelector* selector;
+    bool found = false;
+  };
+
+  static std::string key(std::string_view kind, std::string_view ns, std::string_view name) {
+    std::string out;
+    out.append(kind).append(1, '\0').append(is_cluster_scoped(kind) ? std::string_view() : ns).append(1, '\0').append(name);
+    return out;
+  }
+
+  std::deque<std::string> m_keys;  // owns m_objects' keys; a deque never moves them
+  std::unordered_map<std::string_view, bool> m_objects;
+  std::vector<Selector> m_selectors;
+  std::size_t m_missing = 0;
 };
 
 std::string_view rule_of(ReferenceKind kind) {
@@ -133,12 +118,25 @@ void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& o
       for (const ObjectRef& o : objects)
         if (!o.references.empty()) referrers.emplace_back(&path, &o);
   if (referrers.empty() || !index.complete()) return;
-  Tree tree(index);
+  auto namespace_of_object = [](const ObjectRef& o) {
+    return o.namespace_.empty() ? std::string_view("default") : std::string_view(o.namespace_);
+  };
+  Wanted wanted;
+  for (const auto& [path, object] : referrers)
+    for (const ObjectReference& ref : object->references) wanted.want(namespace_of_object(*object), ref);
+  for (const auto& [path, objects] : index.files()) {
+    for (const ObjectRef& o : objects) {
+      std::string_view labels = o.pod_labels ? std::string_view(*o.pod_labels) : std::string_view();
+      wanted.see(identity_of(o), o.pod_labels ? &labels : nullptr);
+    }
+  }
+  if (const TreeIndex* rest = index.rest())
+    for (const TreeIndex::File& file : rest->files())
+      for (const TreeIndex::Object& o : rest->objects(file)) wanted.see(o.identity, o.runs_pods ? &o.pod_labels : nullptr);
   for (const auto& [path, object] : referrers) {
-    std::string_view ns = object->namespace_.empty() ? "default" : std::string_view(object->namespace_);
+    std::string_view ns = namespace_of_object(*object);
     for (const ObjectReference& ref : object->references) {
-      bool found = ref.selector ? tree.any_pods(ns, *ref.selector) : tree.has(ref.target_kind, ns, ref.target_name);
-      if (found) continue;
+      if (wanted.found(ns, ref)) continue;
       std::string_view rule = rule_of(ref.kind);
       Finding& f = out.emplace_back();
       f.where = Location{*path, ref.line, ref.column};

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/git/tree_changes.hpp"
+
 namespace pushgate::secrets {
 
 namespace {
@@ -39,32 +41,31 @@ Expected<LineRanges> added_lines(git_repository* repo, const git_oid& before, co
   return out;
 }
 
-// The regular files of `tree` that differ from `parent` (null: all), with
-// the blob each had in `parent` (zero when it had none, or no regular file).
-Expected<std::map<std::string, std::pair<git_diff_file, git_diff_file>>> diff_against(git_repository* repo,
-                                                                                      git_tree* parent, git_tree* tree) {
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-  git_diff* raw = nullptr;
-  if (git_diff_tree_to_tree(&raw, repo, parent, tree, &options) < 0) return git::git_failure("cannot diff");
-  git::DiffPtr diff(raw);
-  std::map<std::string, std::pair<git_diff_file, git_diff_file>> out;
+// The blob ids of a regular file that differs between two trees: before
+// (zero when it was no regular file, or none) and after.
+struct BlobChange {
+  git_oid before{};
+  git_oid after{};
+};
+
+// The regular files of `tree` that differ from `parent` (null: all), by path.
+// Throws Failure when a folder cannot be read.
+std::map<std::string, BlobChange> diff_against(git_repository* repo, const git_tree* parent, const git_tree* tree) {
+  std::map<std::string, BlobChange> out;
   std::vector<git_oid> deleted;
-  for (std::size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
-    const git_diff_delta* d = git_diff_get_delta(raw, i);
-    if (d->status == GIT_DELTA_DELETED || !is_regular(d->new_file.mode)) {
-      if (is_regular(d->old_file.mode)) deleted.push_back(d->old_file.id);
-      continue;
+  // Files of a gone folder one by one: any of them may have moved.
+  git::for_each_tree_change(repo, parent, tree, git::GoneFolders::by_file, [&](const git::TreeChange& c) {
+    bool was_regular = c.before && is_regular(git_tree_entry_filemode(c.before));
+    if (!c.after || !is_regular(git_tree_entry_filemode(c.after))) {
+      if (was_regular) deleted.push_back(*git_tree_entry_id(c.before));
+      return;
     }
-    git_diff_file old_file = d->old_file;
-    if (d->status == GIT_DELTA_ADDED || !is_regular(old_file.mode)) old_file.id = git_oid{};
-    out.emplace(d->new_file.path, std::pair{old_file, d->new_file});
-  }
+    out.emplace(c.path, BlobChange{was_regular ? *git_tree_entry_id(c.before) : git_oid{}, *git_tree_entry_id(c.after)});
+  });
   // A file moved without a change adds nothing: it counts as unchanged.
-  for (auto& [path, files] : out) {
-    auto same = [&](const git_oid& id) { return git_oid_equal(&id, &files.second.id); };
-    if (git_oid_is_zero(&files.first.id) && std::any_of(deleted.begin(), deleted.end(), same))
-      files.first.id = files.second.id;
+  for (auto& [path, blobs] : out) {
+    auto same = [&](const git_oid& id) { return git_oid_equal(&id, &blobs.after); };
+    if (git_oid_is_zero(&blobs.before) && std::any_of(deleted.begin(), deleted.end(), same)) blobs.before = blobs.after;
   }
   return out;
 }
@@ -92,20 +93,24 @@ Expected<std::vector<ChangedFile>> changed_files(git_repository* repo, const git
   }
 
   // Against the first parent, then narrowed by every other one.
-  auto first = diff_against(repo, parent_trees[0].get(), tree->get());
-  if (!first) return Error{ErrorCode::git, fmt::format("commit {}: {}", name, first.error().message)};
+  std::map<std::string, BlobChange> first;
+  try {
+    first = diff_against(repo, parent_trees[0].get(), tree->get());
+  } catch (const Failure& e) {
+    return Error{ErrorCode::git, fmt::format("commit {}: {}", name, e.what())};
+  }
   git_odb* odb_raw = nullptr;
   if (git_repository_odb(&odb_raw, repo) < 0) return git::git_failure("cannot open the object database");
   git::OdbPtr odb(odb_raw);
   std::vector<ChangedFile> out;
-  for (const auto& [path, files] : *first) {
+  for (const auto& [path, blobs] : first) {
     // A tree diff leaves sizes unset; the object header has it, unread.
     std::size_t size = 0;
     git_object_t type;
-    if (git_odb_read_header(&size, &type, odb_raw, &files.second.id) < 0)
+    if (git_odb_read_header(&size, &type, odb_raw, &blobs.after) < 0)
       return git::git_failure(fmt::format("commit {}: cannot read '{}'", name, path));
-    ChangedFile f{path, files.second.id, size, true, {}};
-    std::vector<git_oid> bases{files.first.id};
+    ChangedFile f{path, blobs.after, size, true, {}};
+    std::vector<git_oid> bases{blobs.before};
     for (std::size_t p = 1; p < parent_trees.size(); ++p) {
       git_tree_entry* entry = nullptr;
       if (git_tree_entry_bypath(&entry, parent_trees[p].get(), path.c_str()) < 0) continue;  // new against it too

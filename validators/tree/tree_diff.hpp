@@ -1,8 +1,8 @@
 #pragma once
-// What differs between two git trees, found by comparing them folder by
-// folder and descending only where ids differ: a push that changes ten files
-// of a large tree reads a handful of folders, not every entry (as libgit2's
-// general-purpose diff does).
+// What differs between two git trees, as the manifests a push changes: found
+// folder by folder, descending only where ids differ
+// (core/git/tree_changes.hpp), so a push that changes ten files of a large
+// tree reads a handful of folders.
 
 #include <git2.h>
 

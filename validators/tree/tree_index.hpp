@@ -34,6 +34,7 @@ class TreeIndex {
     std::size_t first = 0;  // its objects are objects()[first, first + count)
     std::size_t count = 0;
     bool link = false;  // a symbolic link (ObjectIndex::mark_link)
+    std::string_view record;  // its saved form, which the next index copies as it is
   };
 
   // Reads what serialize() wrote. Nullopt when the bytes are damaged, of

@@ -116,3 +116,32 @@ TEST_CASE("files on disk scanned on several threads give the one-thread report",
   CHECK(four.errors == one.errors);
   CHECK(four.bytes == one.bytes);
 }
+
+TEST_CASE("a commit deep in a large tree is judged by the files it changes there", "[secrets][git]") {
+  git::Library library;
+  test::GitWorkTree w;
+  for (int i = 0; i < 30; ++i) test::spit(w.dir / fmt::format("team-{}/group/app-{}.yaml", i % 3, i), "a: 1\n");
+  w.commit("team-1/group/deep/er/still/app.yaml", "name: app\n");
+  std::string key = test::fake_aws_key_id();
+  std::string edit = w.commit("team-1/group/deep/er/still/app.yaml", "name: app\nkey: " + key + "\n");
+  SecretReport r = scan_range(w, edit);
+  CHECK(r.files == 1);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].where.path == "team-1/group/deep/er/still/app.yaml");
+  CHECK(r.findings[0].where.line == 2);
+  SECTION("a file moved out of a folder that is gone adds nothing") {
+    w.git("mv team-1/group/deep/er/still/app.yaml team-2/app.yaml");
+    w.git("commit -qm move");
+    REQUIRE(w.git("ls-tree HEAD team-1/group/deep").empty());
+    SecretReport moved = scan_range(w, "HEAD");
+    CHECK(moved.files == 0);
+    CHECK(moved.findings.empty());
+  }
+  SECTION("a file that becomes a folder adds what the folder holds") {
+    w.git("rm -q team-0/group/app-0.yaml");
+    std::string folder = w.commit("team-0/group/app-0.yaml/inner.env", "KEY=" + key + "\n");
+    SecretReport became = scan_range(w, folder);
+    REQUIRE(became.findings.size() == 1);
+    CHECK(became.findings[0].where.path == "team-0/group/app-0.yaml/inner.env");
+  }
+}
