@@ -99,6 +99,16 @@ void scan_only(const ManifestSource& source, const ManifestEntry& entry, const s
   secrets.check(entry.path, *bytes, nullptr, "", result.secrets);
 }
 
+// Adds `more` to `sorted`, keeping it sorted: a full sort of every finding
+// of a large tree costs more than the checks that made them.
+void merge_sorted(std::vector<Finding>& sorted, std::vector<Finding> more) {
+  if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
+  std::sort(more.begin(), more.end());
+  std::size_t middle = sorted.size();
+  std::move(more.begin(), more.end(), std::back_inserter(sorted));
+  std::inplace_merge(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle), sorted.end());
+}
+
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
   if (settings.rules.empty()) return;
   std::erase_if(findings, [&](Finding& f) {
@@ -171,6 +181,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   Report report;
   report.objects = ObjectIndex(options.rest);
   std::unordered_map<std::string_view, const std::vector<ObjectExemptions>*> exemptions;
+  std::vector<Finding> across;  // findings not of one manifest: sorted apart, then merged in
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
     if (!r.done || r.unreadable) report.objects.mark_incomplete();
@@ -180,6 +191,8 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
     // and column are the target's.
     if (!entries[i].link.empty())
       for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
+    // Sorted file by file: the files come in path order, so the whole is sorted.
+    std::sort(r.findings.begin(), r.findings.end());
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
     secrets::merge(report.secrets, std::move(r.secrets));
     if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
@@ -187,17 +200,17 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
     if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
   for (std::size_t i = entries.size(); i < results.size(); ++i) {
-    std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(report.findings));
+    std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(across));
     secrets::merge(report.secrets, std::move(results[i].secrets));
   }
   secrets::sort_by_path(report.secrets);
   report.files_indexed = report.objects.file_count();
   report.crds_checked = schemas.checked_crd_count();
-  for (const auto& validator : m_tree_validators) validator->check(report.objects, report.findings);
+  for (const auto& validator : m_tree_validators) validator->check(report.objects, across);
+  merge_sorted(report.findings, std::move(across));
 
   apply_rule_settings(m_settings, report.findings);
   apply_exemptions(report.findings, exemptions);
-  std::sort(report.findings.begin(), report.findings.end());
   for (const Finding& f : report.findings)
     ++(f.severity == Severity::error ? report.errors : f.severity == Severity::warning ? report.warnings : report.notes);
   report.timed_out = timed_out;
