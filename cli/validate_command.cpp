@@ -154,29 +154,33 @@ ExitCode run_validate(const ValidateArgs& args) {
   auto schemas = schemas_for(args, repo.get(), config);
   EngineOptions options;
   options.threads = args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+  auto allowlist = allowlist_for(args, repo.get(), config);
+  secrets::SecretCheck check(config.validate, allowlist ? &*allowlist : nullptr);
   Report report;
+  secrets::SecretReport found;
   if (tree) {
     report = check_tree(repo.get(), tree.get(), config.validate, schemas, options);
     for (Finding& f : check_signatures_of(args, repo.get(), config)) {
       (f.severity == Severity::error ? report.errors : report.warnings)++;
       report.findings.push_back(std::move(f));
     }
+    found = secrets::scan_commits(repo.get(), commits_to_scan(args, repo.get()), check).value();
   } else {
     PathFilter filter(config.validate.include, config.validate.exclude);
-    DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter);
+    DirectorySource source(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, filter,
+                           DirectorySource::Unselected::keep);
+    // Every text file is scanned for secrets, manifest or not, on the bytes the engine reads.
+    options.secrets = &check;
+    options.secrets_only = &source.unselected();
     report = Engine(config.validate, schemas).run(source, nullptr, options);
+    found = std::move(report.secrets);
   }
-  auto allowlist = allowlist_for(args, repo.get(), config);
-  secrets::SecretCheck check(config.validate, allowlist ? &*allowlist : nullptr);
-  secrets::SecretReport found =
-      tree ? secrets::scan_commits(repo.get(), commits_to_scan(args, repo.get()), check).value()
-           : secrets::scan_files(args.paths.empty() ? std::vector<std::string>{"."} : args.paths, check,
-                                 options.threads)
-                  .value();
   std::move(found.findings.begin(), found.findings.end(), std::back_inserter(report.findings));
   report.errors += found.errors;
   report.warnings += found.warnings;
 
+  // The text output lists exempted secrets after the findings and summary.
+  if (args.format != "text") add_notes(report, found.exempted);
   if (args.format == "json") {
     auto json = nlohmann::json::parse(report_json(report));
     json["secrets"] = secrets::secrets_json(found);

@@ -17,6 +17,7 @@
 #include "validators/policy/policy_rules.hpp"
 #include "validators/rule_catalog.hpp"
 #include "validators/schema/schema_pass.hpp"
+#include "validators/secrets/secret_check.hpp"
 #include "validators/yaml/yaml_rules.hpp"
 
 namespace pushgate {
@@ -33,15 +34,24 @@ struct EntryResult {
   std::vector<ObjectRef> objects;
   std::vector<schema::PendingObject> pending;  // for the schema check's second step
   std::vector<ObjectExemptions> exemptions;   // pushgate.dev/ignore of its objects
+  secrets::SecretReport secrets;
 };
 
-// Reads, checks and parses one entry. Entries that are only indexed go
-// through the same steps, so a file counts as parsed in the index exactly
-// when it would pass the byte and syntax checks; their findings are dropped.
+// A file that cannot be read is a [file.read] finding; its objects are unknown.
+void unreadable(const ManifestEntry& entry, const Error& error, std::vector<Finding>& findings, EntryResult& result) {
+  result.unreadable = true;
+  FileFindings(entry.path, findings).add("file.read", Severity::error, {}, error.message);
+}
+
+// Reads, checks and parses one entry, and scans it for secrets when
+// `secrets` is not null. Entries that are only indexed go through the same
+// steps, so a file counts as parsed in the index exactly when it would pass
+// the byte and syntax checks; their findings are dropped, and they are not
+// scanned.
 void process(const ManifestSource& source, const ManifestEntry& entry, bool check,
              const ValidateSettings& settings,
              const std::vector<std::unique_ptr<FileValidator>>& validators, schema::SchemaPass& schemas,
-             EntryResult& result) {
+             const secrets::SecretCheck* secrets, EntryResult& result) {
   result.checked = check;
   result.done = true;
   std::vector<Finding> dropped;
@@ -50,14 +60,19 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
     FileFindings(entry.path, findings).add("file.symlink", Severity::error, {}, entry.problem);
     return;
   }
-  if (!check_size(entry, source.size(entry), settings.file_size, findings)) return;
-  Expected<std::string> bytes = source.read(entry);
-  if (!bytes) {
-    result.unreadable = true;
-    FileFindings(entry.path, findings).add("file.read", Severity::error, {}, bytes.error().message);
-    return;
+  if (!check || !entry.link.empty()) secrets = nullptr;
+  std::uint64_t size = source.size(entry);
+  bool fits = check_size(entry, size, settings.file_size, findings);
+  if (secrets && size > secrets->max_file_size()) {
+    secrets->too_large(entry.path, size, "", result.secrets);
+    secrets = nullptr;
   }
-  if (!check_size(entry, bytes->size(), settings.file_size, findings)) return;
+  if (!fits && !secrets) return;
+  // Read once, for the secret scan as for the manifest checks.
+  Expected<std::string> bytes = source.read(entry);
+  if (!bytes) return unreadable(entry, bytes.error(), findings, result);
+  if (secrets) secrets->check(entry.path, *bytes, nullptr, "", result.secrets);
+  if (!fits || !check_size(entry, bytes->size(), settings.file_size, findings)) return;
   if (!check_bytes(entry, *bytes, findings)) return;
   yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
   if (check) {
@@ -71,6 +86,27 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
     std::vector<ObjectRef> objects = objects_of(doc);
     std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
   }
+}
+
+// A file that is no manifest, read only to be scanned for secrets.
+void scan_only(const ManifestSource& source, const ManifestEntry& entry, const secrets::SecretCheck& secrets,
+               EntryResult& result) {
+  result.done = true;
+  if (std::uint64_t size = source.size(entry); size > secrets.max_file_size())
+    return secrets.too_large(entry.path, size, "", result.secrets);
+  Expected<std::string> bytes = source.read(entry);
+  if (!bytes) return unreadable(entry, bytes.error(), result.findings, result);
+  secrets.check(entry.path, *bytes, nullptr, "", result.secrets);
+}
+
+// Adds `more` to `sorted`, keeping it sorted: a full sort of every finding
+// of a large tree costs more than the checks that made them.
+void merge_sorted(std::vector<Finding>& sorted, std::vector<Finding> more) {
+  if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
+  std::sort(more.begin(), more.end());
+  std::size_t middle = sorted.size();
+  std::move(more.begin(), more.end(), std::back_inserter(sorted));
+  std::inplace_merge(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle), sorted.end());
 }
 
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
@@ -120,16 +156,24 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   std::unordered_set<std::string_view> changed_paths;
   if (changed) changed_paths.insert(changed->begin(), changed->end());
 
-  std::vector<EntryResult> results(entries.size());
+  static const std::vector<ManifestEntry> k_none;
+  const std::vector<ManifestEntry>& scan_only_entries =
+      options.secrets && options.secrets_only ? *options.secrets_only : k_none;
+  // The manifests, then the files only scanned for secrets.
+  std::vector<EntryResult> results(entries.size() + scan_only_entries.size());
   std::atomic<bool> timed_out{false};
   schema::SchemaPass schemas(m_schemas);
-  parallel_for(entries.size(), options.threads, [&](std::size_t i) {
+  parallel_for(results.size(), options.threads, [&](std::size_t i) {
     if (options.deadline && std::chrono::steady_clock::now() >= *options.deadline) {
       timed_out = true;
       return false;
     }
+    if (i >= entries.size()) {
+      scan_only(source, scan_only_entries[i - entries.size()], *options.secrets, results[i]);
+      return true;
+    }
     bool check = !changed || changed_paths.contains(entries[i].path);
-    process(source, entries[i], check, m_settings, m_file_validators, schemas, results[i]);
+    process(source, entries[i], check, m_settings, m_file_validators, schemas, options.secrets, results[i]);
     return true;
   });
   check_pending(source, entries, m_settings, schemas, results);
@@ -137,6 +181,7 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   Report report;
   report.objects = ObjectIndex(options.rest);
   std::unordered_map<std::string_view, const std::vector<ObjectExemptions>*> exemptions;
+  std::vector<Finding> across;  // findings not of one manifest: sorted apart, then merged in
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
     if (!r.done || r.unreadable) report.objects.mark_incomplete();
@@ -146,18 +191,26 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
     // and column are the target's.
     if (!entries[i].link.empty())
       for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
+    // Sorted file by file: the files come in path order, so the whole is sorted.
+    std::sort(r.findings.begin(), r.findings.end());
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
+    secrets::merge(report.secrets, std::move(r.secrets));
     if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
     report.objects.add(entries[i].path, std::move(r.objects), r.checked);
     if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
+  for (std::size_t i = entries.size(); i < results.size(); ++i) {
+    std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(across));
+    secrets::merge(report.secrets, std::move(results[i].secrets));
+  }
+  secrets::sort_by_path(report.secrets);
   report.files_indexed = report.objects.file_count();
   report.crds_checked = schemas.checked_crd_count();
-  for (const auto& validator : m_tree_validators) validator->check(report.objects, report.findings);
+  for (const auto& validator : m_tree_validators) validator->check(report.objects, across);
+  merge_sorted(report.findings, std::move(across));
 
   apply_rule_settings(m_settings, report.findings);
   apply_exemptions(report.findings, exemptions);
-  std::sort(report.findings.begin(), report.findings.end());
   for (const Finding& f : report.findings)
     ++(f.severity == Severity::error ? report.errors : f.severity == Severity::warning ? report.warnings : report.notes);
   report.timed_out = timed_out;

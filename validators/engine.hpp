@@ -12,6 +12,7 @@
 #include "core/config/repo_config.hpp"
 #include "validators/manifest.hpp"
 #include "validators/k8s/object_index.hpp"
+#include "validators/secrets/secret_report.hpp"
 #include "validators/tree/tree_index.hpp"
 #include "validators/validator.hpp"
 
@@ -19,6 +20,9 @@ namespace pushgate {
 
 namespace schema {
 class SchemaSet;
+}
+namespace secrets {
+class SecretCheck;
 }
 
 struct EngineOptions {
@@ -28,6 +32,12 @@ struct EngineOptions {
   // The tree's files that are not in the source, as an earlier push indexed
   // them; null when the source is the whole tree.
   const TreeIndex* rest = nullptr;
+  // Scans every validated file for secrets (`pushgate validate PATH`): the
+  // bytes the engine read, on its threads, so a file is read once; null for
+  // no scan. Symbolic links are left out (their targets are files too).
+  const secrets::SecretCheck* secrets = nullptr;
+  // Files that are no manifests, read only for that scan; may be null.
+  const std::vector<ManifestEntry>* secrets_only = nullptr;
 };
 
 struct Report {
@@ -37,9 +47,10 @@ struct Report {
   std::size_t crds_checked = 0;   // CustomResourceDefinitions in the validated files
   std::size_t errors = 0;
   std::size_t warnings = 0;
-  std::size_t notes = 0;          // findings exempted by annotation (Severity::note)
+  std::size_t notes = 0;          // exempted findings (Severity::note)
   bool timed_out = false;         // the deadline passed before all work was done
   ObjectIndex objects;            // what the cross-file checks saw, for TreeIndex::serialize
+  secrets::SecretReport secrets;  // what EngineOptions::secrets found, sorted by path
 };
 
 class Engine {
@@ -55,8 +66,11 @@ class Engine {
   // the cross-file checks over them and `options.rest`. A file that cannot
   // be read is a [file.read] finding; an entry with a `problem` (a symbolic
   // link that cannot be followed) a [file.symlink] error. Findings of a link
-  // are reported under its path, their messages naming its target. Files are checked on `options.threads`
-  // threads; the report is the same for any thread count. Throws only what a
+  // are reported under its path, their messages naming its target. With
+  // `options.secrets`, the checked files and `options.secrets_only` are
+  // scanned for secrets too (a file of those that cannot be read is a
+  // [file.read] finding). Files are checked on `options.threads` threads;
+  // the report is the same for any thread count. Throws only what a
   // ManifestSource or allocation throws.
   Report run(const ManifestSource& source, const std::vector<std::string>* changed,
              const EngineOptions& options) const;

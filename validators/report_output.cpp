@@ -46,6 +46,11 @@ std::string exempted_suffix(std::size_t notes) {
   return notes == 0 ? "" : fmt::format(" ({} exempted by annotation)", plural(notes, "finding"));
 }
 
+void add_notes(Report& report, const std::vector<Finding>& notes) {
+  report.findings.insert(report.findings.end(), notes.begin(), notes.end());
+  report.notes += notes.size();
+}
+
 std::string report_json(const Report& report) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& f : report.findings) {

@@ -21,6 +21,11 @@ std::string summarize(const Report& report);
 // " (2 findings exempted by annotation)", or "" for none.
 std::string exempted_suffix(std::size_t notes);
 
+// Appends `notes`, exempted findings reported apart from the engine's (the
+// secret scan's), to the findings, counted as notes: in the JSON and SARIF
+// output every exempted finding is a note-level result.
+void add_notes(Report& report, const std::vector<Finding>& notes);
+
 // The whole report as one JSON object:
 // {"findings":[{"path","line","column","severity","rule","message","related":[...],
 //  "exemption" (notes only)}], "files_checked","errors","warnings","notes","timed_out"}.

@@ -57,8 +57,10 @@ json result(const Finding& f) {
     for (const Location& r : f.related) related.push_back(location(r));
     out["relatedLocations"] = std::move(related);
   }
-  if (!f.exemption.empty())
-    out["suppressions"] = json::array({{{"kind", "inSource"}, {"justification", f.exemption}}});
+  if (!f.exemption.empty()) {
+    const char* kind = f.exemption_kind == ExemptionKind::external ? "external" : "inSource";
+    out["suppressions"] = json::array({{{"kind", kind}, {"justification", f.exemption}}});
+  }
   return out;
 }
 

@@ -15,7 +15,8 @@ namespace pushgate {
 // (error/warning/note), message and a physical location (the path as a URI
 // relative to the checked-out sources, region startLine/startColumn when
 // known), other places involved as relatedLocations, and an exempted finding
-// with an inSource suppression whose justification is the reason.
+// (a note) with a suppression whose justification is the reason: of kind
+// inSource for an annotation or inline comment, external for the allow-list.
 std::string report_sarif(const Report& report);
 
 // `path` as a URI reference: relative paths percent-encoded as they are

@@ -11,6 +11,11 @@ namespace pushgate {
 // exemption covers (validators/policy/exemptions.hpp), shown with its reason.
 enum class Severity { warning, error, note };
 
+// Where what exempts a finding is written: in the file (a pushgate.dev/ignore
+// annotation, an inline pushgate:allow-secret) or apart from it (the
+// administrator's allow-list): SARIF's suppression kinds inSource and external.
+enum class ExemptionKind { in_source, external };
+
 struct Location {
   std::string path;  // as in the tree, '/'-separated
   int line = 0;      // 1-based; 0 when the whole file is meant
@@ -24,6 +29,7 @@ struct Finding {
   std::string message;  // what is wrong and, where useful, what to do
   std::vector<Location> related;  // other places involved (the first duplicate, ...)
   std::string exemption = {};     // why it is exempted, for a note; "" otherwise
+  ExemptionKind exemption_kind = ExemptionKind::in_source;
 };
 
 // "error", "warning" or "note".

@@ -39,7 +39,13 @@ void append_hex(std::string& out, std::string_view bytes) {
 std::string escape_control(std::string_view text, Backslash backslash) {
   std::string out;
   out.reserve(text.size());
+  auto plain = [&](char c) { return c >= 0x20 && c < 0x7F && (c != '\\' || backslash == Backslash::keep); };
   for (std::size_t i = 0; i < text.size();) {
+    // Most text is printable ASCII: kept a run at a time.
+    std::size_t run = i;
+    while (run < text.size() && plain(text[run])) ++run;
+    out.append(text.substr(i, run - i));
+    if ((i = run) == text.size()) break;
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {

@@ -1,9 +1,11 @@
 #pragma once
 // The scanner's prefilter: finds where any of a set of short literals starts
-// in one pass over the text. Each position costs a table lookup on its next
-// three bytes (case folded); only a hit is compared with the literals, so
-// text without anchors is read at memory speed.
+// in one pass over the text. Each position costs a table lookup on its byte,
+// and where a literal could start there, one on its next three bytes (case
+// folded); only a hit is compared with the literals, so text without anchors
+// is read at memory speed.
 
+#include <array>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +33,11 @@ class AnchorSet {
     end = std::min(end, text.size() - 2);
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     for (std::size_t i = begin; i < end;) {
+      // Most bytes start no literal: one table lookup rules them out.
+      if (!m_first[p[i]]) {
+        ++i;
+        continue;
+      }
       std::uint32_t key = trigram(p + i);
       if (!m_filter[slot(key)]) {
         ++i;
@@ -58,6 +65,7 @@ class AnchorSet {
   static std::uint32_t slot(std::uint32_t key) { return (key * 0x9E3779B1u) >> (32 - k_bits); }
   static bool matches(const Anchor& a, std::string_view text, std::size_t at);
 
+  std::array<bool, 256> m_first{};  // bytes that fold as a literal's first does
   std::bitset<1u << k_bits> m_filter;
   std::vector<Anchor> m_anchors;
 };

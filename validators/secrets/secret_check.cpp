@@ -105,13 +105,19 @@ void SecretCheck::report_secret(std::string_view rule, Location where, std::stri
   if (!severity) return;
   std::string print = fingerprint(rule, secret);
   Finding f{std::move(where), *severity, std::string(rule), {}, {}};
+  // An exempted finding is a note that carries what accepted it.
+  auto exempt = [&](std::string reason, ExemptionKind kind) {
+    f.severity = Severity::note;
+    f.message = fmt::format("{}{}", what, in_commit(commit));
+    f.exemption = std::move(reason);
+    f.exemption_kind = kind;
+    report.exempted.push_back(std::move(f));
+  };
   if (line_text.find(k_inline_allow) != std::string_view::npos) {
-    f.message = fmt::format("{}{}: accepted by {} on the line", what, in_commit(commit), k_inline_allow);
-    report.exempted.push_back(std::move(f));
+    exempt(fmt::format("accepted by {} on the line", k_inline_allow), ExemptionKind::in_source);
   } else if (m_allowlist && m_allowlist->allows(print)) {
-    f.message = fmt::format("{}{}: accepted by the allow-list {} (fingerprint {})", what, in_commit(commit),
-                            m_allowlist->file(), print);
-    report.exempted.push_back(std::move(f));
+    exempt(fmt::format("accepted by the allow-list {} (fingerprint {})", m_allowlist->file(), print),
+           ExemptionKind::external);
   } else {
     f.message = fmt::format("{}{}: {} revoke it; an administrator can accept it with fingerprint {}", what,
                             in_commit(commit),

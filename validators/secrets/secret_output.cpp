@@ -36,7 +36,7 @@ nlohmann::json secrets_json(const SecretReport& report) {
                         {"line", f.where.line},
                         {"column", f.where.column},
                         {"rule", f.rule},
-                        {"message", f.message}});
+                        {"message", fmt::format("{}: {}", f.message, f.exemption)}});
   return {{"commits", report.commits}, {"files", report.files},   {"bytes", report.bytes},
           {"exempted", exempted},      {"skipped", report.skipped}};
 }

@@ -13,7 +13,9 @@ namespace pushgate::secrets {
 
 struct SecretReport {
   std::vector<Finding> findings;   // after validate.rules overrides, in scan order
-  std::vector<Finding> exempted;   // accepted by the allow-list or an inline pushgate:allow-secret
+  // Accepted by the allow-list or an inline pushgate:allow-secret: notes
+  // whose exemption says which (Finding::exemption, exemption_kind).
+  std::vector<Finding> exempted;
   std::vector<std::string> skipped;  // "path (commit): why", files that were not scanned (binary)
   std::size_t commits = 0;         // commits scanned
   std::size_t files = 0;           // files (per commit) scanned
@@ -25,8 +27,15 @@ struct SecretReport {
 // Adds `finding` to the findings and counts it.
 void add_finding(SecretReport& report, Finding finding);
 
-// `path:line:col: note: [rule] message`: an exempted finding as the pusher
-// sees it.
+// Adds everything of `from` to `into`: lists appended, counts summed.
+void merge(SecretReport& into, SecretReport&& from);
+
+// Orders findings, exempted findings and skipped files by path (then line
+// and column), so a report gathered on several threads reads the same.
+void sort_by_path(SecretReport& report);
+
+// `path:line:col: note: [rule] message: exemption`: an exempted finding as
+// the pusher sees it.
 std::string format_exempted(const Finding& finding);
 
 }  // namespace pushgate::secrets

@@ -1,6 +1,7 @@
 #pragma once
-// Secret scans of whole units: the new commits of a push (or a range) and
-// files on disk.
+// Secret scans of whole commits: the new commits of a push (or a range).
+// Files on disk are scanned by the engine (EngineOptions::secrets), on the
+// bytes it reads anyway.
 
 #include <git2.h>
 
@@ -19,12 +20,5 @@ namespace pushgate::secrets {
 // commit that could not be read.
 Expected<SecretReport> scan_commits(git_repository* repo, const std::vector<git_oid>& commits,
                                     const SecretCheck& check);
-
-// Scans every line of the files at `paths`; folders are walked (without
-// following links, and without .git folders). An Error (ErrorCode::io) names
-// a path that cannot be read. Files are scanned on up to `threads` threads;
-// the report lists them in the order of the walk all the same.
-Expected<SecretReport> scan_files(const std::vector<std::string>& paths, const SecretCheck& check,
-                                  std::size_t threads = 1);
 
 }  // namespace pushgate::secrets

@@ -58,7 +58,8 @@ std::string relative_to(const fs::path& path, const std::string& root) {
 
 }  // namespace
 
-DirectorySource::DirectorySource(const std::vector<std::string>& arguments, const PathFilter& filter) {
+DirectorySource::DirectorySource(const std::vector<std::string>& arguments, const PathFilter& filter,
+                                 Unselected unselected) {
   for (const auto& arg : arguments) {
     std::error_code ec;
     auto status = fs::status(arg, ec);
@@ -84,15 +85,21 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
         it.disable_recursion_pending();
         continue;
       }
-      if (!it->is_regular_file() || !filter.selects(relative)) continue;
-      m_entries.push_back({display(it->path()), it->file_size(), ""});
+      if (!it->is_regular_file()) continue;
+      if (filter.selects(relative)) m_entries.push_back({display(it->path()), it->file_size(), ""});
+      else if (unselected == Unselected::keep) m_unselected.push_back({display(it->path()), it->file_size(), ""});
     }
   }
-  std::sort(m_entries.begin(), m_entries.end(),
-            [](const auto& a, const auto& b) { return a.path < b.path; });
-  m_entries.erase(std::unique(m_entries.begin(), m_entries.end(),
-                              [](const auto& a, const auto& b) { return a.path == b.path; }),
-                  m_entries.end());
+  auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
+  auto same_path = [](const auto& a, const auto& b) { return a.path == b.path; };
+  std::sort(m_entries.begin(), m_entries.end(), by_path);
+  m_entries.erase(std::unique(m_entries.begin(), m_entries.end(), same_path), m_entries.end());
+  // A file named as an argument is an entry, though a folder walked holds it too.
+  std::sort(m_unselected.begin(), m_unselected.end(), by_path);
+  std::erase_if(m_unselected, [&](const ManifestEntry& e) {
+    return std::binary_search(m_entries.begin(), m_entries.end(), e, by_path);
+  });
+  m_unselected.erase(std::unique(m_unselected.begin(), m_unselected.end(), same_path), m_unselected.end());
 }
 
 Expected<std::string> DirectorySource::read(const ManifestEntry& entry) const {

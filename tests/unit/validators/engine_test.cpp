@@ -2,8 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
+#include "tests/unit/validators/secrets/fake_secrets.hpp"
 #include "tests/unit/validators/test_support.hpp"
 #include "validators/rule_catalog.hpp"
+#include "validators/secrets/secret_check.hpp"
+#include "validators/tree/directory_source.hpp"
 
 using namespace pushgate;
 using pushgate::test::describe;
@@ -143,6 +148,88 @@ TEST_CASE("Engine reports a file it cannot read", "[validators][engine]") {
   CHECK(f.severity == Severity::error);
   CHECK(f.message.find("permission denied") != std::string::npos);
   CHECK_FALSE(report.objects.complete());
+}
+
+namespace {
+
+// Runs the engine with the secret scan over the folder `dir`, as `pushgate validate DIR` does.
+Report validate_folder(const std::filesystem::path& dir, const ValidateSettings& settings = {}, unsigned threads = 1) {
+  PathFilter filter(settings.include, settings.exclude);
+  DirectorySource source({dir.string()}, filter, DirectorySource::Unselected::keep);
+  secrets::SecretCheck check(settings, nullptr);
+  EngineOptions options;
+  options.threads = threads;
+  options.secrets = &check;
+  options.secrets_only = &source.unselected();
+  return Engine(settings).run(source, nullptr, options);
+}
+
+}  // namespace
+
+TEST_CASE("Engine scans every file for secrets, manifest or not, .git and links left out", "[validators][engine][secrets]") {
+  TempDir dir;
+  test::spit(dir / "app/.env", "KEY=" + test::fake_aws_key_id() + "\n");
+  test::spit(dir / ".git/config", "KEY=" + test::fake_aws_key_id() + "\n");
+  test::spit(dir / "app/readme.md", "nothing\n");
+  test::spit(dir / "deploy/cm.yaml", config_map(1, "data:\n  token: " + test::fake_jwt() + "\n"));
+  std::filesystem::create_symlink("../app/.env", dir / "deploy/env.yaml");  // a manifest by name
+  Report report = validate_folder(dir.path());
+  REQUIRE(report.secrets.findings.size() == 2);
+  CHECK(report.secrets.findings[0].where.path == (dir / "app/.env").string());
+  CHECK(report.secrets.findings[0].rule == "secrets.aws-access-key");
+  CHECK(report.secrets.findings[1].where.path == (dir / "deploy/cm.yaml").string());
+  CHECK(report.secrets.findings[1].rule == "secrets.jwt");
+  CHECK(report.secrets.files == 3);
+  CHECK(report.secrets.errors == 2);
+  CHECK(report.files_checked == 2);  // the manifests: cm.yaml and the link
+}
+
+TEST_CASE("Engine scans a manifest for secrets on the bytes it read for the checks", "[validators][engine][secrets]") {
+  MemorySource source;
+  for (int i = 0; i < 20; ++i) source.add(fmt::format("deploy/f{:02}.yaml", i), config_map(i));
+  source.add("deploy/key.yaml", config_map(99, "data:\n  key: " + test::fake_aws_key_id() + "\n"));
+  ValidateSettings settings;
+  secrets::SecretCheck check(settings, nullptr);
+  EngineOptions options;
+  options.secrets = &check;
+  Report report = Engine(settings).run(source, nullptr, options);
+  CHECK(source.reads() == source.entries().size());
+  CHECK(report.secrets.files == source.entries().size());
+  REQUIRE(report.secrets.findings.size() == 1);
+  CHECK(report.secrets.findings[0].where.path == "deploy/key.yaml");
+}
+
+TEST_CASE("Engine scans a file too large for the manifest checks, up to the secret scan's bound", "[validators][engine][secrets]") {
+  TempDir dir;
+  std::string key_line = "key: " + test::fake_aws_key_id() + "\n";
+  test::spit(dir / "big.yaml", std::string(200, '#') + "\n" + key_line);
+  test::spit(dir / "huge.txt", std::string(2000, '#') + "\n" + key_line);
+  ValidateSettings settings;
+  settings.file_size = 100;
+  settings.secrets.file_size = 1000;
+  Report report = validate_folder(dir.path(), settings);
+  CHECK(only(report, "yaml.size").where.path == (dir / "big.yaml").string());
+  REQUIRE(report.secrets.findings.size() == 2);
+  CHECK(report.secrets.findings[0].where.path == (dir / "big.yaml").string());
+  CHECK(report.secrets.findings[0].rule == "secrets.aws-access-key");
+  CHECK(report.secrets.findings[1].where.path == (dir / "huge.txt").string());
+  CHECK(report.secrets.findings[1].rule == "secrets.file-size");
+}
+
+TEST_CASE("Engine's secret scan on several threads gives the one-thread report", "[validators][engine][secrets]") {
+  TempDir dir;
+  for (int i = 0; i < 40; ++i)
+    test::spit(dir / fmt::format("f{:02}.{}", i, i % 2 ? "env" : "yaml"),
+               i % 3 == 0 ? "key: " + test::fake_aws_key_id() + "\n" : "x: 1\n");
+  Report one = validate_folder(dir.path(), {}, 1);
+  Report four = validate_folder(dir.path(), {}, 4);
+  REQUIRE(one.secrets.findings.size() == 14);
+  REQUIRE(four.secrets.findings.size() == one.secrets.findings.size());
+  for (std::size_t i = 0; i < one.secrets.findings.size(); ++i)
+    CHECK(four.secrets.findings[i].where.path == one.secrets.findings[i].where.path);
+  CHECK(std::is_sorted(four.secrets.findings.begin(), four.secrets.findings.end()));
+  CHECK(four.secrets.files == 40);
+  CHECK(four.secrets.bytes == one.secrets.bytes);
 }
 
 TEST_CASE("check_rule_overrides names a misspelt rule at its line and column", "[validators][rules]") {

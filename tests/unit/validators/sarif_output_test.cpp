@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/unit/validators/policy/policy_test_support.hpp"
+#include "tests/unit/validators/secrets/exempted_secrets.hpp"
+#include "validators/report_output.hpp"
 #include "validators/rule_catalog.hpp"
 
 using namespace pushgate;
@@ -51,6 +53,26 @@ TEST_CASE("report_sarif writes a SARIF 2.1.0 log of the findings", "[validators]
   CHECK(where["region"]["startLine"] == 17);
   CHECK(where["region"]["startColumn"] == 18);
   CHECK(error["message"]["text"].get<std::string>().find("'nginx:latest'") != std::string::npos);
+}
+
+TEST_CASE("report_sarif gives exempted secrets as notes with inSource and external suppressions",
+          "[validators][sarif][secrets]") {
+  Report report;
+  add_notes(report, test::exempted_secrets());
+  json results = json::parse(report_sarif(report))["runs"][0]["results"];
+  REQUIRE(results.size() == 2);
+  for (const json& r : results) {
+    CHECK(r["level"] == "note");
+    CHECK(r["ruleId"] == "secrets.aws-access-key");
+    REQUIRE(r["suppressions"].size() == 1);
+  }
+  CHECK(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/inline.py");
+  CHECK(results[0]["suppressions"][0]["kind"] == "inSource");
+  CHECK(results[0]["suppressions"][0]["justification"] == "accepted by pushgate:allow-secret on the line");
+  CHECK(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/listed.py");
+  CHECK(results[1]["suppressions"][0]["kind"] == "external");
+  CHECK(results[1]["suppressions"][0]["justification"].get<std::string>().starts_with(
+      "accepted by the allow-list /srv/allow.txt (fingerprint "));
 }
 
 TEST_CASE("path_uri percent-encodes paths and makes absolute ones file URIs", "[validators][sarif]") {

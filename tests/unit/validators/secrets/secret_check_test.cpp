@@ -59,6 +59,9 @@ TEST_CASE("the allow-list and an inline comment exempt a finding, and say so", "
     CHECK(format_exempted(r.exempted[0]) ==
           "a.py:1:8: note: [secrets.aws-access-key] AWS access key id AKIA**** in commit 0123456789: accepted by "
           "pushgate:allow-secret on the line");
+    CHECK(r.exempted[0].severity == Severity::note);
+    CHECK(r.exempted[0].exemption == "accepted by pushgate:allow-secret on the line");
+    CHECK(r.exempted[0].exemption_kind == ExemptionKind::in_source);
   }
   SECTION("allow-list") {
     auto list = Allowlist::parse("# accepted\n" + fingerprint("secrets.aws-access-key", key) + "  # docs key\n",
@@ -66,7 +69,9 @@ TEST_CASE("the allow-list and an inline comment exempt a finding, and say so", "
     REQUIRE(list);
     SecretReport r = check("a.py", "KEY = '" + key + "'\nOTHER = '" + test::fake_jwt() + "'\n", nullptr, {}, &*list);
     REQUIRE(r.exempted.size() == 1);
-    CHECK_THAT(r.exempted[0].message, Catch::Contains("accepted by the allow-list /srv/allow.txt"));
+    CHECK_THAT(r.exempted[0].exemption, Catch::StartsWith("accepted by the allow-list /srv/allow.txt (fingerprint "));
+    CHECK(r.exempted[0].severity == Severity::note);
+    CHECK(r.exempted[0].exemption_kind == ExemptionKind::external);
     REQUIRE(r.findings.size() == 1);  // another secret is not covered
     CHECK(r.findings[0].rule == "secrets.jwt");
   }

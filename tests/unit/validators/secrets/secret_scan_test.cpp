@@ -87,36 +87,6 @@ TEST_CASE("binary files and large files are not read as text", "[secrets][git]")
   CHECK(s.findings[0].severity == Severity::warning);
 }
 
-TEST_CASE("files on disk are scanned whole, .git left out", "[secrets]") {
-  test::TempDir dir;
-  test::spit(dir / "app/.env", "KEY=" + test::fake_aws_key_id() + "\n");
-  test::spit(dir / ".git/config", "KEY=" + test::fake_aws_key_id() + "\n");
-  test::spit(dir / "app/readme.md", "nothing\n");
-  ValidateSettings settings;
-  SecretCheck check(settings, nullptr);
-  SecretReport r = scan_files({dir.path().string()}, check).value();
-  REQUIRE(r.findings.size() == 1);
-  CHECK(r.findings[0].where.path == (dir / "app/.env").string());
-  CHECK(r.files == 2);
-  CHECK_FALSE(scan_files({(dir / "missing").string()}, check));
-}
-
-TEST_CASE("files on disk scanned on several threads give the one-thread report", "[secrets]") {
-  test::TempDir dir;
-  for (int i = 0; i < 40; ++i)
-    test::spit(dir / fmt::format("f{:02}.env", i), i % 3 == 0 ? "KEY=" + test::fake_aws_key_id() + "\n" : "x=1\n");
-  ValidateSettings settings;
-  SecretCheck check(settings, nullptr);
-  SecretReport one = scan_files({dir.path().string()}, check, 1).value();
-  SecretReport four = scan_files({dir.path().string()}, check, 4).value();
-  REQUIRE(one.findings.size() == 14);
-  REQUIRE(four.findings.size() == one.findings.size());
-  for (std::size_t i = 0; i < one.findings.size(); ++i) CHECK(four.findings[i].where.path == one.findings[i].where.path);
-  CHECK(four.files == 40);
-  CHECK(four.errors == one.errors);
-  CHECK(four.bytes == one.bytes);
-}
-
 TEST_CASE("a commit deep in a large tree is judged by the files it changes there", "[secrets][git]") {
   git::Library library;
   test::GitWorkTree w;

@@ -35,3 +35,27 @@ TEST_CASE("DirectorySource reads a symbolic link as its target inside the folder
   CHECK_THAT(entry("deploy/gone.yaml").problem, Catch::Contains("cannot be followed"));
   CHECK_THAT(entry("deploy/folder.yaml").problem, Catch::Contains("not a regular file"));
 }
+
+TEST_CASE("DirectorySource keeps the files the globs do not select when asked", "[validators]") {
+  test::TempDir dir;
+  test::spit(dir / "deploy/web.yaml", "x: 1\n");
+  test::spit(dir / "deploy/notes.txt", "y\n");
+  test::spit(dir / ".git/config", "z\n");
+  std::filesystem::create_symlink("notes.txt", dir / "deploy/link.txt");
+  ValidateSettings settings;
+  PathFilter filter(settings.include, settings.exclude);
+  CHECK(DirectorySource({dir.path().string()}, filter).unselected().empty());
+  SECTION("a folder") {
+    DirectorySource source({dir.path().string()}, filter, DirectorySource::Unselected::keep);
+    REQUIRE(source.entries().size() == 1);
+    REQUIRE(source.unselected().size() == 1);
+    CHECK(source.unselected()[0].path == (dir / "deploy/notes.txt").string());
+    CHECK(source.read(source.unselected()[0]).value() == "y\n");
+  }
+  SECTION("a file named as an argument is an entry, not also unselected") {
+    std::string notes = (dir / "deploy/notes.txt").string();
+    DirectorySource source({dir.path().string(), notes}, filter, DirectorySource::Unselected::keep);
+    REQUIRE(source.entries().size() == 2);
+    CHECK(source.unselected().empty());
+  }
+}
