@@ -26,15 +26,28 @@ std::string_view namespace_of(std::string_view identity) {
   return rest.substr(0, rest.find('\0'));
 }
 
+// "namespace\0key=value": pods of one namespace carrying one label.
+std::string label_key(std::string_view ns, std::string_view label) {
+  std::string key(ns);
+  key.append(1, '\0').append(label);
+  return key;
+}
+
 // What the changed files point at, each marked when the tree has it. The
 // tree's objects are seen once, and only until everything is found: a push
 // of ten files asks a handful of questions of thousands of objects, so
-// indexing them all would cost more than it saves.
+// indexing them all would cost more than it saves. Selectors are filed
+// under one label they require (else under their namespace), so a pod is
+// tried only against selectors that can match it, never all of them: a
+// whole tree of Services is not matched pairwise.
 class Wanted {
  public:
   void want(std::string_view ns, const ObjectReference& ref) {
     if (ref.selector) {
-      m_selectors.push_back({ns, &*ref.selector});
+      std::size_t index = m_selectors.size();
+      m_selectors.push_back({&*ref.selector, false});
+      m_selector_index.emplace(&*ref.selector, index);
+      m_waiting[bucket(ns, *ref.selector)].push_back(index);
       ++m_missing;
       return;
     }
@@ -51,29 +64,54 @@ class Wanted {
       it->second = true;
       --m_missing;
     }
-    if (!pod_labels) return;
+    if (!pod_labels || m_waiting.empty()) return;
     std::string_view ns = namespace_of(identity);
-    for (Selector& s : m_selectors) {
-      if (!s.found && s.ns == ns && s.selector->matches(*pod_labels)) {
-        s.found = true;
-        --m_missing;
-      }
+    try_bucket(label_key(ns, ""), *pod_labels);
+    for (std::string_view labels = *pod_labels; !labels.empty();) {
+      std::size_t end = labels.find('\n');
+      try_bucket(label_key(ns, labels.substr(0, end)), *pod_labels);
+      labels.remove_prefix(end == std::string_view::npos ? labels.size() : end + 1);
     }
   }
 
   // Whether the tree has what `ref` (wanted in `ns`) points at.
   bool found(std::string_view ns, const ObjectReference& ref) const {
     if (!ref.selector) return m_objects.at(key(ref.target_kind, ns, ref.target_name));
-    return std::any_of(m_selectors.begin(), m_selectors.end(),
-                       [&](const Selector& s) { return s.selector == &*ref.selector && s.found; });
+    return m_selectors[m_selector_index.at(&*ref.selector)].found;
   }
 
  private:
   struct Selector {
-    std::string_view ns;
     const LabelSelector* selector;
-    bool found = false;
+    bool found;
   };
+
+  // Where a selector waits: under a label it requires, or under its
+  // namespace alone ("namespace\0") when it requires no single value.
+  static std::string bucket(std::string_view ns, const LabelSelector& selector) {
+    for (const auto& r : selector.requirements)
+      if (r.op == LabelSelector::Op::in && r.values.size() == 1) return label_key(ns, r.key + "=" + r.values[0]);
+    return label_key(ns, "");
+  }
+
+  // Tries the selectors waiting under `key` on `labels`; found ones leave.
+  void try_bucket(const std::string& key, std::string_view labels) {
+    auto it = m_waiting.find(key);
+    if (it == m_waiting.end()) return;
+    std::vector<std::size_t>& waiting = it->second;
+    for (std::size_t i = 0; i < waiting.size();) {
+      Selector& s = m_selectors[waiting[i]];
+      if (!s.selector->matches(labels)) {
+        ++i;
+        continue;
+      }
+      s.found = true;
+      --m_missing;
+      waiting[i] = waiting.back();
+      waiting.pop_back();
+    }
+    if (waiting.empty()) m_waiting.erase(it);
+  }
 
   static std::string key(std::string_view kind, std::string_view ns, std::string_view name) {
     std::string out;
@@ -84,6 +122,8 @@ class Wanted {
   std::deque<std::string> m_keys;  // owns m_objects' keys; a deque never moves them
   std::unordered_map<std::string_view, bool> m_objects;
   std::vector<Selector> m_selectors;
+  std::unordered_map<const LabelSelector*, std::size_t> m_selector_index;
+  std::unordered_map<std::string, std::vector<std::size_t>> m_waiting;  // by bucket: selectors not yet found
   std::size_t m_missing = 0;
 };
 

@@ -58,6 +58,19 @@ TEST_CASE("policy.dangling-service: a Service whose selector matches no pod temp
     source.add("prod.yaml", replaced(clean_deployment(), "  name: web\n", "  name: web\n  namespace: prod\n"));
     only(run(source), "policy.dangling-service");
   }
+  SECTION("selectors sharing a label are each judged whole; one with no single required value still matches") {
+    MemorySource source;
+    source.add("service.yaml", k_service + "---\n" + replaced(k_service, "app: web", "app: web\n    tier: front") +
+                                   "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: any}\n"
+                                   "spec:\n  selector:\n    matchExpressions: [{key: app, operator: In, values: [api, web]}]\n");
+    source.add("web.yaml", clean_deployment());
+    Report report = run(source);
+    INFO(describe(report));
+    Finding f = only(report, "policy.dangling-service");
+    CHECK(f.where.line == 14);
+    CHECK(f.message.find("selects app=web, tier=front") != std::string::npos);
+    CHECK(with_rule(report, "policy.dangling-pdb").empty());
+  }
   SECTION("no selector, or type ExternalName: nothing to match") {
     MemorySource source;
     source.add("a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n");
