@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -235,6 +236,19 @@ class PreReceive {
       }
     }
 
+    // The commits' checks (signatures, secrets) share nothing with the
+    // trees' but the object database: they run beside them, on a repository
+    // handle of their own, and their lines are printed after the trees'.
+    std::ostringstream commit_out;
+    FindingCounts commit_findings;
+    auto commit_checks = std::async(std::launch::async, [&]() -> std::optional<PushRefusal> {
+      git::RepositoryPtr own = git::open_from_environment();
+      if (auto refused = check_pushed_signatures(own.get(), git_dir, *config, pushed, commit_out, commit_findings))
+        return refused;
+      return check_pushed_secrets(own.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr,
+                                  commit_out, commit_findings);
+    });
+
     // With an invalid core.sharedRepository the saved indexes follow the
     // umask: they are a cache, never worth refusing a push for.
     auto shared = SharedRepository::of(repo.get());
@@ -253,12 +267,9 @@ class PreReceive {
       m_notes += report.notes;
       timed_out |= report.timed_out;
     }
-    FindingCounts commit_findings;
-    if (auto refused = check_pushed_signatures(repo.get(), git_dir, *config, pushed, m_out, commit_findings))
-      return fail(refused->result, refused->why);
-    if (auto refused = check_pushed_secrets(repo.get(), tips, settings,
-                                            allowlist->has_value() ? &**allowlist : nullptr, m_out, commit_findings))
-      return fail(refused->result, refused->why);
+    std::optional<PushRefusal> refused = commit_checks.get();
+    m_out << commit_out.str();
+    if (refused) return fail(refused->result, refused->why);
     m_errors += commit_findings.errors;
     m_warnings += commit_findings.warnings;
     if (timed_out) {
