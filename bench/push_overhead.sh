@@ -98,7 +98,7 @@ echo "pushgate push overhead benchmark"
 bench_machine
 echo "binaries: $bench_bin"
 schema=$(bench_schema)
-echo "schema check: on, against $schema; policy and secrets: on; signatures: $( ((SIGNED)) && echo "every commit, ssh-keygen" || echo off)"
+echo "schema check: on, against $schema; policy and secrets: on; signatures: $( ((SIGNED)) && echo "every commit, SSH keys, verified in-process" || echo off)"
 summary=$(python3 "$bench_dir/gen_manifests.py" "$work" --files "$FILES")
 git -C "$work" init -q -b main
 git -C "$work" add -A
