@@ -2,14 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
-
 #include "core/git/git.hpp"
 #include "core/jobs/job.hpp"
+#include "core/util/parallel_for.hpp"
+#include "validators/rule_catalog.hpp"
 
 namespace pushgate {
 
@@ -72,7 +68,7 @@ std::vector<Finding> check_signatures(git_repository* repo, const std::vector<gi
                                       const SignatureVerifier& verifier, const SignatureCheck& check,
                                       const ValidateSettings& settings) {
   // Read in this thread (a repository handle is not for sharing); only the
-  // tools run in parallel.
+  // verifications run in parallel.
   std::vector<Commit> list;
   list.reserve(commits.size());
   for (const git_oid& id : commits) {
@@ -81,34 +77,18 @@ std::vector<Finding> check_signatures(git_repository* repo, const std::vector<gi
     list.push_back({id, label_of(repo, id), std::move(*signature)});
   }
   std::vector<SignatureVerdict> verdicts(list.size());
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < list.size();) {
-      try {
-        verdicts[i] = verifier.verify(list[i].signature, i);
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = list.size();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::min<std::size_t>(std::max(1u, check.threads), list.size()); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+  parallel_for(list.size(), check.threads, [&](std::size_t i) {
+    verdicts[i] = verifier.verify(list[i].signature, i);
+    return true;
+  });
 
   std::vector<Finding> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     auto finding = finding_for(list[i], verdicts[i], check);
     if (!finding) continue;
-    if (auto it = settings.rules.find(finding->rule); it != settings.rules.end()) {
-      if (it->second == RuleSetting::off) continue;
-      finding->severity = it->second == RuleSetting::warning ? Severity::warning : Severity::error;
-    }
+    auto severity = rule_severity(settings, finding->rule, finding->severity);
+    if (!severity) continue;
+    finding->severity = *severity;
     out.push_back(std::move(*finding));
   }
   return out;
