@@ -16,8 +16,6 @@
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
-# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/deploy_lib.sh"
 
 # ---------------------------------------------------------------- set-up
@@ -47,6 +45,7 @@ mkdir -p "$E2E_TMP/hosts"
 small_disk=""
 if [[ $(id -u) == 0 ]] && mkdir -p "${dirs[2]}" && mount -t tmpfs -o size=1m pushgate-e2e "${dirs[2]}" 2>/dev/null; then
   small_disk=${dirs[2]}
+  # shellcheck disable=SC2016  # expanded when the suite exits
   e2e_at_exit 'umount "$small_disk" 2>/dev/null'
 fi
 write_daemon_config 2 30s

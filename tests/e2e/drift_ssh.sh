@@ -7,27 +7,22 @@
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
-# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/deploy_lib.sh"
 
 # ---------------------------------------------------------------- set-up
 
+# Two hosts, each with its own host key (tests/support/loopback_fleet.sh).
+# shellcheck source-path=SCRIPTDIR/../support
+source "$(dirname "${BASH_SOURCE[0]}")/../support/loopback_fleet.sh"
+start_loopback_fleet "$E2E_TMP/fleet" 2 E2E_PIDS skip
+identity=$FLEET_IDENTITY
+known_hosts=$FLEET_KNOWN_HOSTS
+ports=("${FLEET_PORTS[@]}")
+dirs=("${FLEET_DIRS[@]}")
 hosts_yaml=""
-dirs=()
-ports=()
-identity=$E2E_TMP/ssh1/client_key
-known_hosts=$E2E_TMP/known_hosts
-: >"$known_hosts"
-for i in 1 2; do
-  start_loopback_sshd "$E2E_TMP/ssh$i" E2E_PIDS skip
-  cat "$identity.pub" >>"$E2E_TMP/ssh$i/authorized_keys"
-  cat "$E2E_TMP/ssh$i/known_hosts" >>"$known_hosts"
-  dirs+=("$E2E_TMP/hosts/web$i")
-  ports+=("${SSH_URL##*:}")
-  hosts_yaml+="        - {host: 127.0.0.1, port: ${ports[-1]}, dir: \"${dirs[-1]}\"}"$'\n'
+for i in "${!ports[@]}"; do
+  hosts_yaml+="        - {host: 127.0.0.1, port: ${ports[i]}, dir: \"${dirs[i]}\"}"$'\n'
 done
-mkdir -p "$E2E_TMP/hosts"
 write_daemon_config 2 30s
 
 make_deploy_bare app
@@ -75,7 +70,7 @@ found_after=$((SECONDS - changed_at))
 # Generous on a loaded machine: the point is one interval, not a poll of minutes.
 check "found after ${found_after} s, within an interval, two logins and the check (at most 6 s)" test "$found_after" -le 6
 expect_note_says "$bare" production "$c1" 'changed=1'
-expect_note_says "$bare" production "$c1" "paths=~$(id -un)@127.0.0.1:${ports[1]}:site/index.html"
+expect_note_says "$bare" production "$c1" "paths=~$FLEET_USER@127.0.0.1:${ports[1]}:site/index.html"
 wait_for_status "$bare" production "$c1" healed
 for dir in "${dirs[@]}"; do assert_live "$dir" "$bare" "$c1" deploy/prod; done
 check "pushgate diff finds no drift after the heal" test "$(diff_rc)" -eq 0
