@@ -138,6 +138,17 @@ wait_for_status() {
   return 1
 }
 
+# expect_drifted_within BARE ENV COMMIT SINCE MAX WHAT: waits for COMMIT's
+# `drifted` record in ENV, then checks it came at most MAX seconds after
+# SINCE (a $SECONDS value); WHAT says what the bound allows for. Bounds are
+# generous for a loaded machine: the point is an interval or a few, not a
+# poll of minutes.
+expect_drifted_within() {
+  wait_for_status "$1" "$2" "$3" drifted
+  local found_after=$((SECONDS - $4))
+  check "found after ${found_after} s, $6 (at most $5 s)" test "$found_after" -le "$5"
+}
+
 # spool_idle: no job waits or runs. A job file that also has a done/ copy is
 # finished (the spool's rule: done/ wins; a finish cut off by a crash leaves
 # the old copy).
