@@ -144,10 +144,10 @@ Expected<AllowedSigners> AllowedSigners::parse(std::string_view text, const std:
   return out;
 }
 
-std::vector<const AllowedSigner*> AllowedSigners::find(std::string_view key) const {
+std::vector<const AllowedSigner*> AllowedSigners::find(std::string_view key, bool authority) const {
   std::vector<const AllowedSigner*> out;
   for (const AllowedSigner& s : m_signers)
-    if (!s.cert_authority && s.key == key) out.push_back(&s);
+    if (s.cert_authority == authority && s.key == key) out.push_back(&s);
   return out;
 }
 

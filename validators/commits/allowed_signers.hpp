@@ -37,8 +37,9 @@ class AllowedSigners {
   // line that is not `principals [options] keytype base64-key [comment]`.
   static Expected<AllowedSigners> parse(std::string_view text, const std::string& path);
 
-  // The lines for key blob `key`, in file order (pointers into this object).
-  std::vector<const AllowedSigner*> find(std::string_view key) const;
+  // The lines for key blob `key`, in file order (pointers into this object):
+  // its own lines, or with `authority` the cert-authority lines of a CA key.
+  std::vector<const AllowedSigner*> find(std::string_view key, bool authority = false) const;
   const std::string& path() const { return m_path; }
 
  private:

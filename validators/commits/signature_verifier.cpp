@@ -5,12 +5,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <variant>
 
 #include "core/util/write_all.hpp"
+#include "validators/commits/ssh_certificate.hpp"
 #include "validators/commits/ssh_signature.hpp"
 #include "validators/commits/sshsig_verify.hpp"
 
@@ -32,10 +34,13 @@ std::filesystem::path write_slot_file(const std::filesystem::path& path, std::st
 
 std::string day(std::time_t t) { return fmt::format("{:%Y-%m-%d %H:%M} UTC", fmt::gmtime(t)); }
 
+// A certificate's validity bound as a day; bounds past year 9999 are shown as that.
+std::string day(std::uint64_t t) { return day(static_cast<std::time_t>(std::min<std::uint64_t>(t, 253402300799))); }
+
 // The entry of `candidates` that is valid now for namespace "git", else a
-// verdict saying why none is.
+// verdict saying why none is (`unknown` when there is none at all).
 std::variant<const AllowedSigner*, SignatureVerdict> usable_signer(
-    const std::vector<const AllowedSigner*>& candidates, const std::string& file, const std::string& key) {
+    const std::vector<const AllowedSigner*>& candidates, const std::string& file, std::string unknown) {
   std::time_t now = std::time(nullptr);
   std::string why;
   for (const AllowedSigner* s : candidates) {
@@ -55,8 +60,7 @@ std::variant<const AllowedSigner*, SignatureVerdict> usable_signer(
       return s;
     }
   }
-  if (why.empty()) why = fmt::format("{} is not in the allowed signers ({})", key, file);
-  return SignatureVerdict{SignatureStatus::unknown_key, why};
+  return SignatureVerdict{SignatureStatus::unknown_key, why.empty() ? std::move(unknown) : why};
 }
 
 // The last line a tool wrote: its reason, for the pusher.
@@ -107,7 +111,10 @@ SignatureVerdict SignatureVerifier::verify_ssh(const CommitSignature& signature,
   if (!info) return {SignatureStatus::bad, info.error().message};
   if (info->name_space != "git")
     return {SignatureStatus::bad, fmt::format("it was signed for namespace '{}', not for git", info->name_space)};
-  auto usable = usable_signer(signers->find(info->public_key), signers->path(), describe_ssh_key(*info));
+  if (is_ssh_certificate(info->key_type)) return verify_ssh_certificate(signature, *info, *signers, slot);
+  auto usable = usable_signer(
+      signers->find(info->public_key), signers->path(),
+      fmt::format("{} is not in the allowed signers ({})", describe_ssh_key(info->public_key), signers->path()));
   if (auto* verdict = std::get_if<SignatureVerdict>(&usable)) return *verdict;
   const AllowedSigner* signer = std::get<const AllowedSigner*>(usable);
   SshsigVerdict checked = verify_sshsig(*info, "git", signature.signed_data);
@@ -116,19 +123,62 @@ SignatureVerdict SignatureVerifier::verify_ssh(const CommitSignature& signature,
     case SshsigResult::bad: return {SignatureStatus::bad, checked.why};
     case SshsigResult::unsupported: break;
   }
-
   // A key type left to ssh-keygen (sk-* FIDO keys, ...), on the private copy
   // of the allowed signers that was checked above.
+  SshKeygenSlot files = ssh_keygen_slot(signature, slot);
+  return ssh_keygen_verify(files, signer->principal());
+}
+
+SignatureVerifier::SshKeygenSlot SignatureVerifier::ssh_keygen_slot(const CommitSignature& signature,
+                                                                    std::size_t slot) const {
   const ToolFolder::Paths& tools = m_keys.tools().paths();
   auto base = tools.folder / fmt::format("{}", slot);
-  auto sig = write_slot_file(base.string() + ".sig", signature.signature);
-  auto data = write_slot_file(base.string() + ".data", signature.signed_data);
+  return {tools, write_slot_file(base.string() + ".sig", signature.signature),
+          write_slot_file(base.string() + ".data", signature.signed_data)};
+}
+
+SignatureVerdict SignatureVerifier::ssh_keygen_verify(const SshKeygenSlot& files, const std::string& principal) const {
   std::vector<std::string> lines;
-  ProcessResult result = run({"ssh-keygen", "-Y", "verify", "-f", tools.allowed_signers.string(), "-I",
-                              signer->principal(), "-n", "git", "-s", sig.string()},
-                             tools, data, lines);
-  if (result.exit_code == 0) return {SignatureStatus::good, signer->principal()};
+  ProcessResult result = run({"ssh-keygen", "-Y", "verify", "-f", files.tools.allowed_signers.string(), "-I",
+                              principal, "-n", "git", "-s", files.sig.string()},
+                             files.tools, files.data, lines);
+  if (result.exit_code == 0) return {SignatureStatus::good, principal};
   return {SignatureStatus::bad, fmt::format("ssh-keygen -Y verify: {}", last_line(lines))};
+}
+
+// Which part of a certificate does not count is told here, for the pusher;
+// whether it counts is ssh-keygen's to decide (it checks the CA's signature
+// too), as git asks it: find-principals, then verify as the principal found.
+SignatureVerdict SignatureVerifier::verify_ssh_certificate(const CommitSignature& signature,
+                                                           const SshSignatureInfo& info,
+                                                           const AllowedSigners& signers, std::size_t slot) const {
+  auto cert = read_ssh_certificate(info.public_key);
+  if (!cert) return {SignatureStatus::bad, fmt::format("its SSH certificate ({}) is malformed", info.key_type)};
+  std::string what = fmt::format("its SSH certificate '{}' (principals: {})", cert->key_id,
+                                 cert->principals.empty() ? "none" : fmt::format("{}", fmt::join(cert->principals, ",")));
+  if (!cert->user) return {SignatureStatus::bad, what + " is a host certificate, not a user certificate"};
+  auto usable = usable_signer(signers.find(cert->ca_key, true), signers.path(),
+                              fmt::format("{} was issued by CA {}, which is no cert-authority line of {}", what,
+                                          describe_ssh_key(cert->ca_key), signers.path()));
+  if (auto* verdict = std::get_if<SignatureVerdict>(&usable)) return *verdict;
+  const AllowedSigner* authority = std::get<const AllowedSigner*>(usable);
+  auto now = static_cast<std::uint64_t>(std::time(nullptr));
+  if (now >= cert->valid_before)
+    return {SignatureStatus::expired_key, fmt::format("{} expired on {}", what, day(cert->valid_before))};
+  if (now < cert->valid_after)
+    return {SignatureStatus::expired_key, fmt::format("{} is valid only from {}", what, day(cert->valid_after))};
+
+  SshKeygenSlot files = ssh_keygen_slot(signature, slot);
+  std::vector<std::string> lines;
+  run({"ssh-keygen", "-Y", "find-principals", "-f", files.tools.allowed_signers.string(), "-s", files.sig.string()},
+      files.tools, "", lines);
+  // Its output mixes stdout and stderr: a principal is a line the certificate names.
+  for (const std::string& line : lines)
+    if (std::find(cert->principals.begin(), cert->principals.end(), line) != cert->principals.end())
+      return ssh_keygen_verify(files, line);
+  return {SignatureStatus::unknown_key,
+          fmt::format("{} names no principal that {}:{} allows ({})", what, signers.path(), authority->line,
+                      authority->principals)};
 }
 
 SignatureVerdict SignatureVerifier::verify_openpgp(const CommitSignature& signature, std::size_t slot) const {

@@ -1,8 +1,9 @@
 #pragma once
 // Whether a commit's signature was made by a key the administrator allows:
 // SSH signatures in-process (sshsig_verify.hpp), or with `ssh-keygen -Y
-// verify` for the key types that leaves to it; OpenPGP ones with `gpgv`. The
-// tools run with argv lists and a timeout (core/util/process.hpp).
+// verify` for the key types that leaves to it and for SSH certificates (of a
+// cert-authority line); OpenPGP ones with `gpgv`. The tools run with argv
+// lists and a timeout (core/util/process.hpp).
 
 #include <chrono>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "core/util/process.hpp"
 #include "validators/commits/commit_signature.hpp"
 #include "validators/commits/signer_keys.hpp"
+#include "validators/commits/ssh_signature.hpp"
 
 namespace pushgate {
 
@@ -40,7 +42,17 @@ class SignatureVerifier {
   SignatureVerdict verify(const CommitSignature& signature, std::size_t slot) const;
 
  private:
+  // The files of a check that ssh-keygen makes, in slot `slot` of the tool folder.
+  struct SshKeygenSlot {
+    const ToolFolder::Paths& tools;
+    std::filesystem::path sig, data;
+  };
+
   SignatureVerdict verify_ssh(const CommitSignature& signature, std::size_t slot) const;
+  SignatureVerdict verify_ssh_certificate(const CommitSignature& signature, const SshSignatureInfo& info,
+                                          const AllowedSigners& signers, std::size_t slot) const;
+  SshKeygenSlot ssh_keygen_slot(const CommitSignature& signature, std::size_t slot) const;
+  SignatureVerdict ssh_keygen_verify(const SshKeygenSlot& files, const std::string& principal) const;
   SignatureVerdict verify_openpgp(const CommitSignature& signature, std::size_t slot) const;
   // Runs `argv` with `tools`' GnuPG home; the lines it writes go to `lines`.
   ProcessResult run(std::vector<std::string> argv, const ToolFolder::Paths& tools, const std::filesystem::path& input,

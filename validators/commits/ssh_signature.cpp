@@ -44,10 +44,11 @@ Expected<SshSignatureInfo> parse_ssh_signature(std::string_view armored) {
                           std::string(*signature)};
 }
 
-std::string describe_ssh_key(const SshSignatureInfo& info) {
-  std::string key = encode_base64(info.public_key);
+std::string describe_ssh_key(std::string_view blob) {
+  auto type = WireReader(blob).string();
+  std::string key = encode_base64(blob);
   if (key.size() > 100) key = key.substr(0, 40) + "..." + key.substr(key.size() - 24);
-  return fmt::format("{} {}", info.key_type, key);
+  return fmt::format("{} {}", type.value_or("?"), key);
 }
 
 }  // namespace pushgate

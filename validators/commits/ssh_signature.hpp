@@ -24,9 +24,9 @@ struct SshSignatureInfo {
 // or trailing data after the signature.
 Expected<SshSignatureInfo> parse_ssh_signature(std::string_view armored);
 
-// `type base64` of a key blob, as in a .pub file and allowed-signers lines:
-// what a message shows so a user can find their key. Long keys (RSA) are
-// shortened in the middle.
-std::string describe_ssh_key(const SshSignatureInfo& info);
+// `type base64` of key blob `blob`, as in a .pub file and allowed-signers
+// lines: what a message shows so a user can find their key. Long keys (RSA)
+// are shortened in the middle.
+std::string describe_ssh_key(std::string_view blob);
 
 }  // namespace pushgate

@@ -70,7 +70,7 @@ TEST_CASE("parse_ssh_signature finds the signing key and namespace in an SSHSIG 
   CHECK(info->key_type == "ssh-ed25519");
   CHECK(info->name_space == "git");
   CHECK(info->public_key == *decode_base64(k_other));
-  CHECK(describe_ssh_key(*info) == std::string("ssh-ed25519 ") + k_other);
+  CHECK(describe_ssh_key(info->public_key) == std::string("ssh-ed25519 ") + k_other);
 
   CHECK_FALSE(parse_ssh_signature("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"));
   CHECK_FALSE(parse_ssh_signature("-----BEGIN SSH SIGNATURE-----\n*\n-----END SSH SIGNATURE-----\n"));

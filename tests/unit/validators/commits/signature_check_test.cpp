@@ -88,6 +88,47 @@ TEST_CASE("check_signatures accepts SSH signatures of allowed keys and names wha
   }
 }
 
+TEST_CASE("check_signatures accepts SSH certificates of a cert-authority and says which part of the others fails") {
+  if (auto missing = SigningRepo::missing_tools(); !missing.empty()) {
+    WARN("skipped: " << missing);
+    return;
+  }
+  SigningRepo repo;
+  std::string ca = repo.ssh_key("ca");
+  repo.ssh_key("rogue_ca");
+  for (const char* key : {"alice", "old", "bob", "eve"}) repo.ssh_key(key);
+  repo.ssh_certify("alice", "ca", "-I alice-laptop -n alice@example.com");
+  repo.ssh_certify("old", "ca", "-I old-laptop -n alice@example.com -V 20200101:20200201");
+  repo.ssh_certify("bob", "ca", "-I bob-laptop -n bob@example.com");
+  repo.ssh_certify("eve", "rogue_ca", "-I eve -n alice@example.com");
+  test::spit(repo.tmp() / "allowed_signers",
+             "# the deployers' CA\nalice@example.com,carol@example.com cert-authority " + ca + "\n");
+  SignatureRule rule;
+  rule.allowed_signers = (repo.tmp() / "allowed_signers").string();
+
+  std::string good = repo.commit("by the certificate of alice", repo.ssh_cert_signing("alice"));
+  std::string expired = repo.commit("by an expired certificate", repo.ssh_cert_signing("old"));
+  std::string other = repo.commit("by the certificate of bob", repo.ssh_cert_signing("bob"));
+  std::string rogue = repo.commit("by a certificate of another CA", repo.ssh_cert_signing("eve"));
+  std::string plain_key = repo.commit("by the key of alice without its certificate", repo.ssh_signing("alice"));
+  std::string changed = repo.tampered(good);
+  REQUIRE(changed.size() == 40);
+
+  auto findings = check(repo, rule, {good, expired, other, rogue, plain_key, changed});
+  REQUIRE(findings.size() == 5);
+  CHECK(findings[0].rule == "signature.expired-key");
+  CHECK_THAT(findings[0].message, Catch::Contains("certificate 'old-laptop'") && Catch::Contains("expired on 2020-02-01"));
+  CHECK(findings[1].rule == "signature.unknown-key");
+  CHECK_THAT(findings[1].message, Catch::Contains("(principals: bob@example.com) names no principal that") &&
+                                      Catch::Contains("allowed_signers:2 allows (alice@example.com,carol@example.com)"));
+  CHECK(findings[2].rule == "signature.unknown-key");
+  CHECK_THAT(findings[2].message, Catch::Contains("certificate 'eve'") && Catch::Contains("no cert-authority line"));
+  CHECK(findings[3].rule == "signature.unknown-key");
+  CHECK_THAT(findings[3].message, Catch::Contains("not in the allowed signers"));
+  CHECK(findings[4].rule == "signature.bad");
+  CHECK_THAT(findings[4].message, Catch::Contains(changed.substr(0, 7)) && Catch::Contains("ssh-keygen -Y verify"));
+}
+
 TEST_CASE("check_signatures accepts OpenPGP signatures of keys in the keyring, checked by gpgv") {
   if (auto missing = SigningRepo::missing_tools(); !missing.empty()) {
     WARN("skipped: " << missing);

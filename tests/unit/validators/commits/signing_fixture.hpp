@@ -80,9 +80,16 @@ class SigningRepo {
        "-m '" + message + "'");
     return sh("git -C '" + work().string() + "' rev-parse HEAD");
   }
+  // Certifies key `name` with CA key `ca` (both made by ssh_key) as ssh-keygen
+  // -s does: `options` such as "-I id -n alice@example.com -V 20200101:20200201".
+  void ssh_certify(const std::string& name, const std::string& ca, const std::string& options) const {
+    sh("ssh-keygen -q -s '" + (m_tmp / ca).string() + "' " + options + " '" + (m_tmp / name).string() + ".pub'");
+  }
   std::string ssh_signing(const std::string& key) const {
     return "-c gpg.format=ssh -c user.signingkey='" + (m_tmp / key).string() + ".pub'";
   }
+  // Signs with the certificate of `key` (ssh_certify) rather than the key.
+  std::string ssh_cert_signing(const std::string& key) const { return ssh_signing(key + "-cert"); }
   std::string gpg_signing(const std::string& fingerprint, const std::string& program = "gpg") const {
     return "-c gpg.format=openpgp -c gpg.program='" + program + "' -c user.signingkey=" + fingerprint;
   }
