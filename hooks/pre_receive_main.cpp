@@ -8,6 +8,7 @@
 
 int main(int argc, char** argv) {
   pushgate::PreReceiveOptions options;
+  options.end = pushgate::HookEnd::exit_process;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
