@@ -177,13 +177,6 @@ class PreReceive {
                   "refused until an administrator fixes it");
     }
     const ValidateSettings& settings = config->validate;
-    auto schemas = schema::load_repository_schemas(settings, git_dir);
-    if (!schemas) {
-      m_out << escape_lines(schemas.error().message) << '\n';
-      return fail(PreReceiveResult::config_error,
-                  "the schemas that the server's pushgate.yaml names (validate.schemas) cannot be used, so "
-                  "every push is refused until an administrator fixes them");
-    }
     auto owner = owner_of(git_dir);
     auto allowlist = owner ? secrets::load_allowlist(settings.secrets, {*owner})
                            : Expected<std::optional<secrets::Allowlist>>(owner.error());
@@ -250,6 +243,15 @@ class PreReceive {
                                   commit_out, commit_findings);
     });
 
+    // Only the trees' checks use the schemas: loaded while the commits'
+    // checks run.
+    auto schemas = schema::load_repository_schemas(settings, git_dir);
+    if (!schemas) {
+      m_out << escape_lines(schemas.error().message) << '\n';
+      return fail(PreReceiveResult::config_error,
+                  "the schemas that the server's pushgate.yaml names (validate.schemas) cannot be used, so "
+                  "every push is refused until an administrator fixes them");
+    }
     // With an invalid core.sharedRepository the saved indexes follow the
     // umask: they are a cache, never worth refusing a push for.
     auto shared = SharedRepository::of(repo.get());
