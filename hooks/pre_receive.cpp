@@ -6,11 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <future>
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "core/git/git.hpp"
@@ -231,16 +229,17 @@ class PreReceive {
     }
 
     // The commits' checks (signatures, secrets) share nothing with the
-    // trees' but the object database: they run beside them, on a repository
-    // handle of their own, and their lines are printed after the trees'.
-    std::ostringstream commit_out;
-    FindingCounts commit_findings;
-    auto commit_checks = std::async(std::launch::async, [&]() -> std::optional<PushRefusal> {
+    // trees' or each other's but the object database: each runs beside the
+    // trees' on a repository handle of its own, and their lines are printed
+    // after the trees', signatures first.
+    CommitCheck signatures([&](std::ostream& out, FindingCounts& counts) {
       git::RepositoryPtr own = git::open_from_environment();
-      if (auto refused = check_pushed_signatures(own.get(), git_dir, *config, pushed, commit_out, commit_findings))
-        return refused;
-      return check_pushed_secrets(own.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr,
-                                  commit_out, commit_findings);
+      return check_pushed_signatures(own.get(), git_dir, *config, pushed, out, counts);
+    });
+    CommitCheck secrets([&](std::ostream& out, FindingCounts& counts) {
+      git::RepositoryPtr own = git::open_from_environment();
+      return check_pushed_secrets(own.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr, out,
+                                  counts);
     });
 
     // Only the trees' checks use the schemas: loaded while the commits'
@@ -270,8 +269,9 @@ class PreReceive {
       m_notes += report.notes;
       timed_out |= report.timed_out;
     }
-    std::optional<PushRefusal> refused = commit_checks.get();
-    m_out << commit_out.str();
+    FindingCounts commit_findings;
+    std::optional<PushRefusal> refused = signatures.finish(m_out, commit_findings);
+    if (!refused) refused = secrets.finish(m_out, commit_findings);
     if (refused) return fail(refused->result, refused->why);
     m_errors += commit_findings.errors;
     m_warnings += commit_findings.warnings;
