@@ -67,6 +67,9 @@ class CommitCheck {
  public:
   using Run = std::function<std::optional<PushRefusal>(std::ostream& out, FindingCounts& counts)>;
   explicit CommitCheck(Run run);
+  // The running check writes into this object: it stays where it is.
+  CommitCheck(const CommitCheck&) = delete;
+  CommitCheck& operator=(const CommitCheck&) = delete;
 
   // Waits for the check, prints what it printed to `out` and adds its counts
   // to `counts`; its refusal, if it made one. Rethrows what it threw. Once.
