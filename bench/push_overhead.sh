@@ -18,6 +18,8 @@ source "$(dirname "$0")/common.sh"
 # start_loopback_sshd, the sshd the ssh:// end-to-end suites use too.
 # shellcheck source-path=SCRIPTDIR/..
 source "$bench_repo/tests/support/loopback_sshd.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$bench_dir/push_common.sh"
 
 FILES=${FILES:-5000}
 CHANGED=${CHANGED:-10}
@@ -27,36 +29,7 @@ times_file=$bench_tmp/times.txt   # label wall_s cpu_s
 hook_file=$bench_tmp/hook.txt     # phase elapsed_s peak_rss_kib, one line per hook run
 work=$bench_tmp/work
 
-# Keep everyone's git settings out, on both ends of file:// and (through
-# SendEnv/AcceptEnv) ssh://, so both repositories see the same configuration.
-printf '[user]\n\tname = bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n' \
-  >"$bench_tmp/gitconfig"
-export GIT_CONFIG_GLOBAL=$bench_tmp/gitconfig GIT_CONFIG_NOSYSTEM=1
-if ((SIGNED)); then
-  ssh-keygen -q -t ed25519 -N '' -C bench -f "$bench_tmp/signing_key"
-  echo "bench@example.invalid namespaces=\"git\" $(cut -d' ' -f1,2 "$bench_tmp/signing_key.pub")" \
-    >"$bench_tmp/allowed_signers"
-  printf '[gpg]\n\tformat = ssh\n[user]\n\tsigningkey = %s\n[commit]\n\tgpgsign = true\n' \
-    "$bench_tmp/signing_key" >>"$bench_tmp/gitconfig"
-fi
-
-new_bare() {  # NAME HOOKED(yes|no)
-  local repo=$bench_tmp/$1.git
-  git init -q --bare -b main "$repo"
-  # No auto gc in the middle of a measurement, in either repository.
-  git -C "$repo" config receive.autogc false
-  git -C "$repo" config gc.auto 0
-  if [[ $2 == yes ]]; then
-    "$bench_bin/pushgate" install "$repo" >/dev/null
-    # The schema check on, as a server that cares would run it.
-    sed -i "s|^  # schemas: .*|  schemas: [\"$schema\"]|" "$repo/pushgate.yaml"
-    grep -q '^  schemas: ' "$repo/pushgate.yaml" || die "could not turn the schema check on in $repo/pushgate.yaml"
-    if ((SIGNED)); then
-      sed -i "/^  schemas: /a\\  signatures: [{branches: [main], allowed_signers: \"$bench_tmp/allowed_signers\"}]" \
-        "$repo/pushgate.yaml"
-    fi
-  fi
-}
+push_isolate_git
 
 # Replaces an installed pre-receive with one that records the hook binary's
 # elapsed time and peak RSS (KiB), tagged with the phase in $bench_tmp/phase.
@@ -82,34 +55,18 @@ push() {  # LABEL URL: times one `git push`; a refused push ends the benchmark
   fi
 }
 
-# Changes CHANGED manifests spread over the tree (a stride through the sorted
-# list) by bumping their revision annotation, and commits.
-change_manifests() {  # ROUND
-  local k index
-  for ((k = 0; k < CHANGED; k++)); do
-    index=$(((($1 * CHANGED + k) * 487) % ${#manifests[@]}))
-    sed -i "s|bench.pushgate.dev/revision: \"[0-9]*\"|bench.pushgate.dev/revision: \"$(($1 + 1))\"|" \
-      "$work/${manifests[$index]}"
-  done
-  git -C "$work" commit -q -am "round $1"
-}
-
 echo "pushgate push overhead benchmark"
 bench_machine
 echo "binaries: $bench_bin"
 schema=$(bench_schema)
 echo "schema check: on, against $schema; policy and secrets: on; signatures: $( ((SIGNED)) && echo "every commit, SSH keys, verified in-process" || echo off)"
-summary=$(python3 "$bench_dir/gen_manifests.py" "$work" --files "$FILES")
-git -C "$work" init -q -b main
-git -C "$work" add -A
-git -C "$work" commit -q -m "initial tree"
-mapfile -t manifests < <(git -C "$work" ls-files)
+push_work_tree
 echo "tree: $summary; each push changes $CHANGED manifests; $ROUNDS rounds"
 
 # A private sshd on a loopback port; the git settings above travel with each push.
 start_loopback_sshd "$bench_tmp/ssh" bench_pids die GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
-for name in file-plain ssh-plain; do new_bare "$name" no; done
-for name in file-hooked ssh-hooked rss; do new_bare "$name" yes; done
+for name in file-plain ssh-plain; do push_new_bare "$name" no; done
+for name in file-hooked ssh-hooked rss; do push_new_bare "$name" yes; done
 wrap_hook_with_time rss
 url() { if [[ $1 == file-* || $1 == rss ]]; then echo "file://$bench_tmp/$1.git"; else echo "$SSH_URL$bench_tmp/$1.git"; fi; }
 
@@ -121,7 +78,7 @@ for name in file-plain file-hooked ssh-plain ssh-hooked rss; do push "initial-$n
 # Round 0 warms up and is not counted. Each round pushes the same commit to
 # every repository; the order of hooked and plain alternates.
 for ((round = 0; round <= ROUNDS; round++)); do
-  change_manifests "$round"
+  push_change_manifests "$round"
   echo "$([[ $round == 0 ]] && echo warmup || echo round)" >"$bench_tmp/phase"
   if ((round % 2)); then order="hooked plain"; else order="plain hooked"; fi
   for transport in file ssh; do

@@ -6,11 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <future>
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "core/git/git.hpp"
@@ -22,6 +20,7 @@
 #include "core/util/trusted_file.hpp"
 #include "core/util/terminal_text.hpp"
 #include "core/util/watchdog.hpp"
+#include "hooks/detached_work.hpp"
 #include "hooks/push_commit_checks.hpp"
 #include "validators/engine.hpp"
 #include "validators/tree/git_tree_source.hpp"
@@ -176,13 +175,6 @@ class PreReceive {
                   "refused until an administrator fixes it");
     }
     const ValidateSettings& settings = config->validate;
-    auto schemas = schema::load_repository_schemas(settings, git_dir);
-    if (!schemas) {
-      m_out << escape_lines(schemas.error().message) << '\n';
-      return fail(PreReceiveResult::config_error,
-                  "the schemas that the server's pushgate.yaml names (validate.schemas) cannot be used, so "
-                  "every push is refused until an administrator fixes them");
-    }
     auto owner = owner_of(git_dir);
     auto allowlist = owner ? secrets::load_allowlist(settings.secrets, {*owner})
                            : Expected<std::optional<secrets::Allowlist>>(owner.error());
@@ -237,29 +229,39 @@ class PreReceive {
     }
 
     // The commits' checks (signatures, secrets) share nothing with the
-    // trees' but the object database: they run beside them, on a repository
-    // handle of their own, and their lines are printed after the trees'.
-    std::ostringstream commit_out;
-    FindingCounts commit_findings;
-    auto commit_checks = std::async(std::launch::async, [&]() -> std::optional<PushRefusal> {
+    // trees' or each other's but the object database: each runs beside the
+    // trees' on a repository handle of its own, and their lines are printed
+    // after the trees', signatures first.
+    CommitCheck signatures([&](std::ostream& out, FindingCounts& counts) {
       git::RepositoryPtr own = git::open_from_environment();
-      if (auto refused = check_pushed_signatures(own.get(), git_dir, *config, pushed, commit_out, commit_findings))
-        return refused;
-      return check_pushed_secrets(own.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr,
-                                  commit_out, commit_findings);
+      return check_pushed_signatures(own.get(), git_dir, *config, pushed, out, counts);
+    });
+    CommitCheck secrets([&](std::ostream& out, FindingCounts& counts) {
+      git::RepositoryPtr own = git::open_from_environment();
+      return check_pushed_secrets(own.get(), tips, settings, allowlist->has_value() ? &**allowlist : nullptr, out,
+                                  counts);
     });
 
+    // Only the trees' checks use the schemas: loaded while the commits'
+    // checks run.
+    auto schemas = schema::load_repository_schemas(settings, git_dir);
+    if (!schemas) {
+      m_out << escape_lines(schemas.error().message) << '\n';
+      return fail(PreReceiveResult::config_error,
+                  "the schemas that the server's pushgate.yaml names (validate.schemas) cannot be used, so "
+                  "every push is refused until an administrator fixes them");
+    }
     // With an invalid core.sharedRepository the saved indexes follow the
     // umask: they are a cache, never worth refusing a push for.
     auto shared = SharedRepository::of(repo.get());
-    TreeIndexStore store(git_dir, index_fingerprint(settings), shared ? *shared : SharedRepository());
+    m_store.emplace(git_dir, index_fingerprint(settings), shared ? *shared : SharedRepository());
     Engine engine(settings, schemas->set);
     PathFilter filter(settings.include, settings.exclude);
     std::size_t files = 0;
     bool timed_out = false;
     for (const PushedRef& p : pushed) {
       if (pushed.size() > 1) m_out << "pushgate: checking " << escape_control(p.update->ref) << '\n';
-      Report report = check_commit(repo.get(), p, engine, filter, store, deadline);
+      Report report = check_commit(repo.get(), p, engine, filter, *m_store, deadline);
       print_findings(report, settings.max_findings, m_out);
       files += report.files_checked;
       m_errors += report.errors;
@@ -267,8 +269,9 @@ class PreReceive {
       m_notes += report.notes;
       timed_out |= report.timed_out;
     }
-    std::optional<PushRefusal> refused = commit_checks.get();
-    m_out << commit_out.str();
+    FindingCounts commit_findings;
+    std::optional<PushRefusal> refused = signatures.finish(m_out, commit_findings);
+    if (!refused) refused = secrets.finish(m_out, commit_findings);
     if (refused) return fail(refused->result, refused->why);
     m_errors += commit_findings.errors;
     m_warnings += commit_findings.warnings;
@@ -292,6 +295,12 @@ class PreReceive {
     if (!pushed.empty()) m_out << fmt::format("pushgate: push accepted: {}\n", counts);
     return PreReceiveResult::accepted;
   }
+
+  // Saves the indexes of the trees that passed: a cache for later pushes.
+  void save_indexes() const {
+    for (const IndexToSave& s : m_to_save) m_store->save(s.tree, s.objects);
+  }
+  bool has_indexes_to_save() const { return !m_to_save.empty(); }
 
   PreReceiveResult fail(PreReceiveResult result, const std::string& why) {
     // `why` may quote a pushed path (a git error while reading the tree).
@@ -322,12 +331,13 @@ class PreReceive {
     for (const ManifestEntry& e : pushed.changed) changed.push_back(e.path);
 
     // The rest of the tree comes from a saved index where there is one:
-    // then only the files that differ from its tree are read.
-    std::optional<TreeIndex> rest;
+    // then only the files that differ from its tree are read. On the heap:
+    // the report's ObjectIndex points at it, and both are kept to be saved.
+    std::unique_ptr<TreeIndex> rest;
     std::vector<ManifestEntry> to_read = std::move(pushed.changed);
     if (old_tree) {
       if (auto base = find_base(repo, old_tree.get(), store)) {
-        rest = std::move(base->index);
+        rest = std::make_unique<TreeIndex>(std::move(base->index));
         TreeDiff since = git_oid_equal(git_tree_id(base->tree.get()), git_tree_id(old_tree.get()))
                              ? TreeDiff{{}, std::move(pushed.removed)}
                              : diff_trees(repo, base->tree.get(), new_tree.get(), filter);
@@ -357,7 +367,7 @@ class PreReceive {
     EngineOptions options;
     options.threads = std::max(1u, std::thread::hardware_concurrency());
     options.deadline = deadline;
-    options.rest = rest ? &*rest : nullptr;
+    options.rest = rest.get();
     Report report = engine.run(source, &changed, options);
     // A pushed CRD can make custom resources in files the push did not
     // touch invalid: the whole tree is checked against it.
@@ -365,27 +375,46 @@ class PreReceive {
       report = check_tree(repo, new_tree.get(), filter, engine, options);
     }
     if (report.errors == 0 && !report.timed_out && report.objects.complete())
-      store.save(*git_tree_id(new_tree.get()), report.objects);
+      m_to_save.push_back({*git_tree_id(new_tree.get()), std::move(rest), std::move(report.objects)});
     return report;
   }
+
+  struct IndexToSave {
+    git_oid tree;
+    std::unique_ptr<TreeIndex> rest;  // what `objects` points at
+    ObjectIndex objects;
+  };
 
   std::ostream& m_out;
   const PreReceiveOptions& m_options;
   std::size_t m_errors = 0;
   std::size_t m_warnings = 0;
   std::size_t m_notes = 0;
+  std::optional<TreeIndexStore> m_store;
+  std::vector<IndexToSave> m_to_save;
 };
 
 }  // namespace
 
 PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out, const PreReceiveOptions& options) {
   PreReceive hook(out, options);
+  PreReceiveResult result;
   try {
-    return hook.run(input);
+    result = hook.run(input);
   } catch (const std::exception& e) {
-    return hook.fail(PreReceiveResult::internal_error,
-                     fmt::format("pushgate could not check this push: {}", e.what()));
+    result = hook.fail(PreReceiveResult::internal_error,
+                       fmt::format("pushgate could not check this push: {}", e.what()));
   }
+  // Only this thread is left: the checks' threads have ended with run().
+  if (options.end == HookEnd::exit_process) {
+    // Writing an index takes as long as checking a small push: git need
+    // not wait for it.
+    std::function<void()> save;
+    if (hook.has_indexes_to_save()) save = [&hook] { hook.save_indexes(); };
+    exit_then_run(static_cast<int>(result), save);
+  }
+  hook.save_indexes();
+  return result;
 }
 
 }  // namespace pushgate

@@ -15,10 +15,18 @@ enum class PreReceiveResult {
   internal_error = 3 // the check could not run (or ran out of time): fail closed
 };
 
+// What run_pre_receive does once the push is judged and the verdict written.
+enum class HookEnd {
+  return_result,  // saves the tree indexes of what passed, then returns
+  exit_process,   // exits with the result at once; a child saves the indexes
+                  // after git has gone on (hooks/detached_work.hpp)
+};
+
 struct PreReceiveOptions {
   // The one variable of the install layout that names the pusher
   // (core/jobs/pusher.hpp); empty: the system user.
   std::string identity_from;
+  HookEnd end = HookEnd::return_result;
 };
 
 // Reads `<old> <new> <ref>` lines from `input`, opens the repository from
@@ -29,7 +37,8 @@ struct PreReceiveOptions {
 // commits of a ref that validate.signatures covers without a valid signature
 // of an allowed key. Every push is rejected while the
 // repository's pushgate.yaml or hooks folder is not trusted
-// (core/util/trusted_file.hpp). Never throws.
+// (core/util/trusted_file.hpp). Never throws; with HookEnd::exit_process,
+// never returns either.
 PreReceiveResult run_pre_receive(std::istream& input, std::ostream& out, const PreReceiveOptions& options = {});
 
 }  // namespace pushgate

@@ -1,5 +1,7 @@
 // pushgate-pre-receive: git's pre-receive hook. See hooks/pre_receive.hpp.
 
+#include <openssl/crypto.h>
+
 #include <iostream>
 #include <string_view>
 
@@ -8,6 +10,7 @@
 
 int main(int argc, char** argv) {
   pushgate::PreReceiveOptions options;
+  options.end = pushgate::HookEnd::exit_process;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -37,6 +40,9 @@ int main(int argc, char** argv) {
     }
   }
   pushgate::git::Library git;
+  // pushgate prints no OpenSSL error text: loading it all (~1 M
+  // instructions) when the signature check first touches OpenSSL is waste.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, nullptr);
   // receive-pack has checked every pushed object already; hashing each one
   // again on read is a tenth of the hook's work on a typical push.
   git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);

@@ -71,4 +71,15 @@ std::optional<PushRefusal> check_pushed_secrets(git_repository* repo, const std:
   return std::nullopt;
 }
 
+CommitCheck::CommitCheck(Run run)
+    : m_refusal(std::async(std::launch::async, [this, run = std::move(run)] { return run(m_out, m_counts); })) {}
+
+std::optional<PushRefusal> CommitCheck::finish(std::ostream& out, FindingCounts& counts) {
+  std::optional<PushRefusal> refused = m_refusal.get();
+  out << m_out.str();
+  counts.errors += m_counts.errors;
+  counts.warnings += m_counts.warnings;
+  return refused;
+}
+
 }  // namespace pushgate

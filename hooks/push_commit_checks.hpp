@@ -6,8 +6,11 @@
 #include <git2.h>
 
 #include <cstddef>
+#include <functional>
+#include <future>
 #include <iosfwd>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -56,5 +59,26 @@ std::optional<PushRefusal> check_pushed_secrets(git_repository* repo, const std:
                                                 const ValidateSettings& settings,
                                                 const secrets::Allowlist* allowlist, std::ostream& out,
                                                 FindingCounts& counts);
+
+// One of these checks on a thread of its own, from construction on: what
+// it prints is held until finish() prints it, so that the lines of checks
+// running side by side come out in a fixed order. Destruction waits for it.
+class CommitCheck {
+ public:
+  using Run = std::function<std::optional<PushRefusal>(std::ostream& out, FindingCounts& counts)>;
+  explicit CommitCheck(Run run);
+  // The running check writes into this object: it stays where it is.
+  CommitCheck(const CommitCheck&) = delete;
+  CommitCheck& operator=(const CommitCheck&) = delete;
+
+  // Waits for the check, prints what it printed to `out` and adds its counts
+  // to `counts`; its refusal, if it made one. Rethrows what it threw. Once.
+  std::optional<PushRefusal> finish(std::ostream& out, FindingCounts& counts);
+
+ private:
+  std::ostringstream m_out;
+  FindingCounts m_counts;
+  std::future<std::optional<PushRefusal>> m_refusal;  // last: ends first
+};
 
 }  // namespace pushgate

@@ -33,6 +33,17 @@ push_main_ok() {
   main=$(rev "$bare" refs/heads/main)
 }
 
+# pre-receive saves a tree's index after it has answered, from a child that
+# git does not wait for: gives it up to five seconds to appear.
+index_saved() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ -n $(ls "$bare/pushgate/trees" 2>/dev/null) ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 test_case "first push creates main"
 manifest_deployment web | write_file "$dev" deploy/web.yaml
 manifest_configmap web-config | write_file "$dev" deploy/config.yaml
@@ -185,7 +196,7 @@ assert_ref_equals "$bare" refs/heads/main "$main"
 # or with a damaged one, the check must still cover the whole tree.
 test_case "k8s.duplicate sees the whole tree with the saved index gone, damaged or unusable"
 reset_to_server
-[[ -n $(ls "$bare/pushgate/trees") ]] || fail "no tree index was saved by the accepted pushes"
+index_saved || fail "no tree index was saved by the accepted pushes"
 manifest_configmap far-away | write_file "$dev" other/far-away.yaml
 commit_all "$dev" "an object in another folder"
 push_main_ok
@@ -205,7 +216,7 @@ copy_rejected none
 manifest_configmap after-index | write_file "$dev" deploy/after-index.yaml
 commit_all "$dev" "a good change after the index was lost"
 push_main_ok
-[[ -n $(ls "$bare/pushgate/trees") ]] || fail "the tree index was not saved again"
+index_saved || fail "the tree index was not saved again"
 # A branch from an older commit, whose tree has no index of its own.
 git -C "$dev" checkout -q -b from-old "$main~2"
 manifest_configmap far-away | write_file "$dev" deploy/copy-old.yaml

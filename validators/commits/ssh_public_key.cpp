@@ -49,8 +49,10 @@ EvpPkeyPtr key_from(const char* algorithm, OSSL_PARAM* params) {
 Expected<SshPublicKey> ed25519_key(std::string_view type, WireReader& in) {
   auto point = in.string();
   if (!point || !in.done() || point->size() != 32) return bad_key(type, "malformed");
-  EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                             reinterpret_cast<const unsigned char*>(point->data()), point->size()));
+  // By name, from the providers: the numeric form first searches the legacy
+  // ENGINE tables, a third of OpenSSL's start in a hook that checks one key.
+  EvpPkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr,
+                                                reinterpret_cast<const unsigned char*>(point->data()), point->size()));
   if (!key) {
     ERR_clear_error();
     return bad_key(type, "not an Ed25519 key");

@@ -1,6 +1,6 @@
 // The saved form, all integers as 32-bit values in the machine's byte order
 // (the file never leaves the server that wrote it):
-//   "pushgate-tree-index 1\n" u32 n fingerprint[n] u32 files
+//   "pushgate-tree-index 6\n" u32 n fingerprint[n] u32 files u32 objects (of all files)
 //   per file, by path:   u32 n path[n] u32 objects (the top bit set for a symbolic link)
 //   per object:          u32 line u32 column u32 n identity[n] u32 n pod_labels[n] (n all ones: runs no pods)
 //   u64 checksum of all the bytes before it
@@ -22,7 +22,7 @@ namespace pushgate {
 
 namespace {
 
-constexpr std::string_view k_magic = "pushgate-tree-index 5\n";
+constexpr std::string_view k_magic = "pushgate-tree-index 6\n";
 constexpr std::uint32_t k_no_pods = 0xFFFF'FFFFu;
 constexpr std::uint32_t k_link_bit = 0x8000'0000u;
 
@@ -122,8 +122,20 @@ void put_object(std::string& out, std::string_view identity, int line, int colum
 
 std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_view fingerprint) {
   TreeIndex index;
-  index.m_bytes = std::move(bytes);
-  std::string_view all(index.m_bytes.data(), index.m_bytes.size());
+  index.m_bytes = std::string_view(bytes.data(), bytes.size());
+  index.m_storage = std::move(bytes);
+  return parse_bytes(std::move(index), fingerprint);
+}
+
+std::optional<TreeIndex> TreeIndex::parse(MappedFile file, std::string_view fingerprint) {
+  TreeIndex index;
+  index.m_bytes = file.bytes();
+  index.m_storage = std::move(file);
+  return parse_bytes(std::move(index), fingerprint);
+}
+
+std::optional<TreeIndex> TreeIndex::parse_bytes(TreeIndex index, std::string_view fingerprint) {
+  std::string_view all = index.m_bytes;
   std::uint64_t stored = 0;
   if (all.size() < sizeof stored) return std::nullopt;
   std::memcpy(&stored, all.data() + all.size() - sizeof stored, sizeof stored);
@@ -132,9 +144,12 @@ std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_v
   Reader in(all);
   if (!in.skip(k_magic) || in.text() != fingerprint) return std::nullopt;
   std::uint32_t files = in.u32();
-  // Each file takes at least 8 bytes: a damaged count must not reserve gigabytes.
-  if (!in.good() || files > in.left() / 8) return std::nullopt;
+  std::uint32_t objects = in.u32();
+  // Each file takes at least 8 bytes, each object 16: a damaged count must
+  // not reserve gigabytes.
+  if (!in.good() || files > in.left() / 8 || objects > in.left() / 16) return std::nullopt;
   index.m_files.reserve(files);
+  index.m_objects.reserve(objects);
   for (std::uint32_t f = 0; f < files && in.good(); ++f) {
     File file;
     const char* start = in.position();
@@ -157,7 +172,7 @@ std::optional<TreeIndex> TreeIndex::parse(std::vector<char> bytes, std::string_v
     if (in.good()) file.record = std::string_view(start, static_cast<std::size_t>(in.position() - start));
     index.m_files.push_back(file);
   }
-  if (!in.good() || in.left() != 0) return std::nullopt;
+  if (!in.good() || in.left() != 0 || index.m_objects.size() != objects) return std::nullopt;
   return index;
 }
 
@@ -171,6 +186,11 @@ std::string TreeIndex::serialize(std::string_view fingerprint, const ObjectIndex
   out.append(k_magic);
   put_text(out, fingerprint);
   put_u32(out, index.file_count());
+  std::size_t object_count = 0;
+  for (const auto& [path, refs] : index.files()) object_count += refs.size();
+  if (rest)
+    for (const File& file : rest->files()) object_count += file.count;
+  put_u32(out, object_count);
   // Both parts are sorted by path and do not overlap: merge them.
   static const std::vector<File> k_none;
   const std::vector<File>& old_files = rest ? rest->files() : k_none;

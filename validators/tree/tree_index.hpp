@@ -13,9 +13,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/config/repo_config.hpp"
+#include "core/util/mapped_file.hpp"
 #include "validators/k8s/object_index.hpp"
 
 namespace pushgate {
@@ -40,6 +42,7 @@ class TreeIndex {
   // Reads what serialize() wrote. Nullopt when the bytes are damaged, of
   // another format, or were made under another fingerprint.
   static std::optional<TreeIndex> parse(std::vector<char> bytes, std::string_view fingerprint);
+  static std::optional<TreeIndex> parse(MappedFile file, std::string_view fingerprint);
 
   // The saved form of a whole tree: index.rest() and index.files() together.
   static std::string serialize(std::string_view fingerprint, const ObjectIndex& index);
@@ -61,7 +64,11 @@ class TreeIndex {
   void erase(std::vector<std::string> paths);
 
  private:
-  std::vector<char> m_bytes;  // what the views point into
+  // Reads m_bytes, once m_storage holds them.
+  static std::optional<TreeIndex> parse_bytes(TreeIndex index, std::string_view fingerprint);
+
+  std::variant<std::vector<char>, MappedFile> m_storage;
+  std::string_view m_bytes;  // m_storage's, which the views point into
   std::vector<File> m_files;
   std::vector<Object> m_objects;
 };

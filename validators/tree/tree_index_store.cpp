@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "core/git/git.hpp"
-#include "core/util/read_full.hpp"
+#include "core/util/mapped_file.hpp"
 #include "core/git/shared_repository.hpp"
 #include "core/util/unique_fd.hpp"
 #include "core/util/write_all.hpp"
@@ -25,15 +25,6 @@ namespace {
 // Enough for the tips of the branches pushed lately; an index of a tree not
 // kept is rebuilt from the nearest one that is.
 constexpr std::size_t k_kept = 8;
-
-std::optional<std::vector<char>> read_whole(const std::string& file) {
-  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  struct stat st {};
-  if (!fd || ::fstat(fd.get(), &st) != 0) return std::nullopt;
-  std::vector<char> bytes(static_cast<std::size_t>(st.st_size));
-  if (read_full(fd.get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) return std::nullopt;
-  return bytes;
-}
 
 bool write_whole(const std::string& file, std::string_view data) {
   UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
@@ -68,9 +59,10 @@ TreeIndexStore::TreeIndexStore(std::string git_dir, std::string fingerprint, Sha
       m_shared(shared) {}
 
 std::optional<TreeIndex> TreeIndexStore::load(const git_oid& tree) const {
-  auto bytes = read_whole(fmt::format("{}/{}", m_dir, git::to_hex(tree)));
-  if (!bytes) return std::nullopt;
-  return TreeIndex::parse(std::move(*bytes), m_fingerprint);
+  // Mapped: index files are only ever renamed into place (save()).
+  auto file = MappedFile::open(fmt::format("{}/{}", m_dir, git::to_hex(tree)));
+  if (!file) return std::nullopt;
+  return TreeIndex::parse(std::move(*file), m_fingerprint);
 }
 
 std::vector<git_oid> TreeIndexStore::recent() const {
