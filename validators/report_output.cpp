@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/util/terminal_text.hpp"
 
 namespace pushgate {
@@ -20,16 +22,29 @@ nlohmann::json location_json(const Location& where) {
 }  // namespace
 
 void print_findings(const Report& report, std::size_t max_findings, std::ostream& out) {
-  std::size_t shown = 0;
-  for (const auto& f : report.findings) {
-    if (shown == max_findings) break;
-    out << escape_control(format_finding(f)) << '\n';  // paths and values come from the push
-    ++shown;
+  // Lines gather in a buffer written a block at a time: a large tree has
+  // tens of thousands of them.
+  constexpr std::size_t k_block = 64 * 1024;
+  std::string text;
+  std::string line;
+  text.reserve(k_block + 1024);
+  auto flush = [&] {
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    text.clear();
+  };
+  std::size_t shown = std::min(max_findings, report.findings.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    line.clear();
+    append_finding(line, report.findings[i]);
+    append_escaped(text, line);  // paths and values come from the push
+    text += '\n';
+    if (text.size() >= k_block) flush();
   }
   if (shown < report.findings.size()) {
-    out << fmt::format("... and {} more (validate.max_findings is {})\n",
-                       plural(report.findings.size() - shown, "finding"), max_findings);
+    text += fmt::format("... and {} more (validate.max_findings is {})\n",
+                        plural(report.findings.size() - shown, "finding"), max_findings);
   }
+  flush();
 }
 
 std::string summarize(const Report& report) {

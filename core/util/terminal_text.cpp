@@ -39,6 +39,11 @@ void append_hex(std::string& out, std::string_view bytes) {
 std::string escape_control(std::string_view text, Backslash backslash) {
   std::string out;
   out.reserve(text.size());
+  append_escaped(out, text, backslash);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view text, Backslash backslash) {
   auto plain = [&](char c) { return c >= 0x20 && c < 0x7F && (c != '\\' || backslash == Backslash::keep); };
   for (std::size_t i = 0; i < text.size();) {
     // Most text is printable ASCII: kept a run at a time.
@@ -71,7 +76,6 @@ std::string escape_control(std::string_view text, Backslash backslash) {
     else out += sequence;
     i += length;
   }
-  return out;
 }
 
 std::string escape_lines(std::string_view text, Backslash backslash) {
@@ -82,7 +86,7 @@ std::string escape_lines(std::string_view text, Backslash backslash) {
     std::string_view line = text.substr(0, nl);
     bool has_break = nl != std::string_view::npos;
     if (has_break && line.ends_with('\r')) line.remove_suffix(1);
-    out += escape_control(line, backslash);
+    append_escaped(out, line, backslash);
     if (has_break) out += '\n';
     text = has_break ? text.substr(nl + 1) : std::string_view();
   }
