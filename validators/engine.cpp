@@ -206,7 +206,13 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   secrets::sort_by_path(report.secrets);
   report.files_indexed = report.objects.file_count();
   report.crds_checked = schemas.checked_crd_count();
-  for (const auto& validator : m_tree_validators) validator->check(report.objects, across);
+  // The tree-wide checks are independent of each other: one per thread.
+  std::vector<std::vector<Finding>> tree_findings(m_tree_validators.size());
+  parallel_for(m_tree_validators.size(), options.threads, [&](std::size_t i) {
+    m_tree_validators[i]->check(report.objects, tree_findings[i]);
+    return true;
+  });
+  for (std::vector<Finding>& found : tree_findings) std::move(found.begin(), found.end(), std::back_inserter(across));
   merge_sorted(report.findings, std::move(across));
 
   apply_rule_settings(m_settings, report.findings);

@@ -1,6 +1,7 @@
 #include "validators/tree/directory_source.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -40,7 +41,6 @@ ManifestEntry link_entry(const fs::path& link, const fs::path& root) {
                    "put the file itself there, or link to a file inside the folder");
   if (!fs::is_regular_file(target, ec))
     return problem(fmt::format("leads to '{}', which is not a regular file", target.string()), "point it at a file");
-  entry.size = fs::file_size(target, ec);
   entry.link = display(root / inside);
   return entry;
 }
@@ -66,7 +66,7 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
     if (ec || !fs::exists(status))
       throw Failure(ErrorCode::usage, fmt::format("'{}' does not exist", arg));
     if (!fs::is_directory(status)) {
-      m_entries.push_back({display(arg), fs::file_size(arg, ec), ""});
+      m_entries.push_back({display(arg)});
       continue;
     }
     auto options = fs::directory_options::skip_permission_denied;
@@ -86,8 +86,10 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
         continue;
       }
       if (!it->is_regular_file()) continue;
-      if (filter.selects(relative)) m_entries.push_back({display(it->path()), it->file_size(), ""});
-      else if (unselected == Unselected::keep) m_unselected.push_back({display(it->path()), it->file_size(), ""});
+      // Sizes are asked later, on the engine's threads (size()): a stat per
+      // file here would hold every worker back until the walk ends.
+      if (filter.selects(relative)) m_entries.push_back({display(it->path())});
+      else if (unselected == Unselected::keep) m_unselected.push_back({display(it->path())});
     }
   }
   auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
@@ -100,6 +102,13 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
     return std::binary_search(m_entries.begin(), m_entries.end(), e, by_path);
   });
   m_unselected.erase(std::unique(m_unselected.begin(), m_unselected.end(), same_path), m_unselected.end());
+}
+
+std::uint64_t DirectorySource::size(const ManifestEntry& entry) const {
+  // Through a link to its target; 0 for a file that cannot be stat'ed,
+  // which read() then reports.
+  struct stat st {};
+  return ::stat(entry.path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
 }
 
 Expected<std::string> DirectorySource::read(const ManifestEntry& entry) const {
