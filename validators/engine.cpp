@@ -74,7 +74,7 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   if (secrets) secrets->check(entry.path, *bytes, nullptr, "", result.secrets);
   if (!fits || !check_size(entry, bytes->size(), settings.file_size, findings)) return;
   if (!check_bytes(entry, *bytes, findings)) return;
-  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
+  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
   if (check) {
     ManifestFile file{&entry, *bytes, &loaded};
     for (const auto& validator : validators) validator->check(file, findings);
@@ -132,7 +132,7 @@ void check_pending(const ManifestSource& source, const std::vector<ManifestEntry
     }
     Expected<std::string> bytes = source.read(entries[i]);
     if (!bytes) continue;  // read a moment ago; a failure now is reported by the next push
-    yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
+    yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
     schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, r.pending, r.findings);
   }
 }
