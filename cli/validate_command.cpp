@@ -194,7 +194,7 @@ ExitCode run_validate(const ValidateArgs& args) {
   } else if (args.format == "sarif") {
     std::cout << report_sarif(report) << '\n';
   } else {
-    print_findings(report, SIZE_MAX, std::cout);
+    print_findings(report, SIZE_MAX, std::cout, options.threads);
     secrets::print_secret_notes(found, args.verbose, std::cout);
     std::cout << "pushgate: " << summarize(report) << '\n';
     std::cout << "pushgate: " << secrets::summarize_secrets(found) << '\n';
