@@ -74,7 +74,7 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   if (secrets) secrets->check(entry.path, *bytes, nullptr, "", result.secrets);
   if (!fits || !check_size(entry, bytes->size(), settings.file_size, findings)) return;
   if (!check_bytes(entry, *bytes, findings)) return;
-  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
+  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
   if (check) {
     ManifestFile file{&entry, *bytes, &loaded};
     for (const auto& validator : validators) validator->check(file, findings);
@@ -132,9 +132,53 @@ void check_pending(const ManifestSource& source, const std::vector<ManifestEntry
     }
     Expected<std::string> bytes = source.read(entries[i]);
     if (!bytes) continue;  // read a moment ago; a failure now is reported by the next push
-    yaml::LoadResult loaded = yaml::load(*bytes, settings.limits);
+    yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
     schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, r.pending, r.findings);
   }
+}
+
+using Exemptions = std::unordered_map<std::string_view, const std::vector<ObjectExemptions>*>;
+
+// What the tree-wide checks read: the objects of every entry (moved out of
+// `results`), and the exemptions of each file, by path.
+void index_objects(const std::vector<ManifestEntry>& entries, std::vector<EntryResult>& results, Report& report,
+                   Exemptions& exemptions) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    EntryResult& r = results[i];
+    if (!r.done || r.unreadable) report.objects.mark_incomplete();
+    if (!r.done) continue;
+    if (r.checked) ++report.files_checked;
+    if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
+    report.objects.add(entries[i].path, std::move(r.objects), r.checked);
+    if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
+  }
+}
+
+// Moves the findings of the manifests into report.findings, sorted, and
+// those of the files only scanned for secrets to `across`; the secrets of
+// all into report.secrets, by path.
+void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<EntryResult>& results, Report& report,
+                     std::vector<Finding>& across) {
+  std::size_t total = report.findings.size();
+  for (std::size_t i = 0; i < entries.size(); ++i) total += results[i].findings.size();
+  report.findings.reserve(total);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    EntryResult& r = results[i];
+    if (!r.done) continue;
+    // Reported under the link's name, which is what is deployed; the line
+    // and column are the target's.
+    if (!entries[i].link.empty())
+      for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
+    // Sorted file by file: the files come in path order, so the whole is sorted.
+    std::sort(r.findings.begin(), r.findings.end());
+    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
+    secrets::merge(report.secrets, std::move(r.secrets));
+  }
+  for (std::size_t i = entries.size(); i < results.size(); ++i) {
+    std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(across));
+    secrets::merge(report.secrets, std::move(results[i].secrets));
+  }
+  secrets::sort_by_path(report.secrets);
 }
 
 }  // namespace
@@ -180,33 +224,20 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
 
   Report report;
   report.objects = ObjectIndex(options.rest);
-  std::unordered_map<std::string_view, const std::vector<ObjectExemptions>*> exemptions;
-  std::vector<Finding> across;  // findings not of one manifest: sorted apart, then merged in
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    EntryResult& r = results[i];
-    if (!r.done || r.unreadable) report.objects.mark_incomplete();
-    if (!r.done) continue;
-    if (r.checked) ++report.files_checked;
-    // Reported under the link's name, which is what is deployed; the line
-    // and column are the target's.
-    if (!entries[i].link.empty())
-      for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
-    // Sorted file by file: the files come in path order, so the whole is sorted.
-    std::sort(r.findings.begin(), r.findings.end());
-    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
-    secrets::merge(report.secrets, std::move(r.secrets));
-    if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
-    report.objects.add(entries[i].path, std::move(r.objects), r.checked);
-    if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
-  }
-  for (std::size_t i = entries.size(); i < results.size(); ++i) {
-    std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(across));
-    secrets::merge(report.secrets, std::move(results[i].secrets));
-  }
-  secrets::sort_by_path(report.secrets);
+  Exemptions exemptions;
+  index_objects(entries, results, report, exemptions);
   report.files_indexed = report.objects.file_count();
   report.crds_checked = schemas.checked_crd_count();
-  for (const auto& validator : m_tree_validators) validator->check(report.objects, across);
+  // The tree-wide checks are independent of each other and of gathering the
+  // files' findings: each runs on a thread of its own, that last.
+  std::vector<Finding> across;  // findings not of one manifest: sorted apart, then merged in
+  std::vector<std::vector<Finding>> tree_findings(m_tree_validators.size());
+  parallel_for(m_tree_validators.size() + 1, options.threads, [&](std::size_t i) {
+    if (i < m_tree_validators.size()) m_tree_validators[i]->check(report.objects, tree_findings[i]);
+    else gather_findings(entries, results, report, across);
+    return true;
+  });
+  for (std::vector<Finding>& found : tree_findings) std::move(found.begin(), found.end(), std::back_inserter(across));
   merge_sorted(report.findings, std::move(across));
 
   apply_rule_settings(m_settings, report.findings);

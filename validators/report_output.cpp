@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <vector>
+
+#include "core/util/parallel_for.hpp"
 #include "core/util/terminal_text.hpp"
 
 namespace pushgate {
@@ -19,12 +23,29 @@ nlohmann::json location_json(const Location& where) {
 
 }  // namespace
 
-void print_findings(const Report& report, std::size_t max_findings, std::ostream& out) {
-  std::size_t shown = 0;
-  for (const auto& f : report.findings) {
-    if (shown == max_findings) break;
-    out << escape_control(format_finding(f)) << '\n';  // paths and values come from the push
-    ++shown;
+void print_findings(const Report& report, std::size_t max_findings, std::ostream& out, unsigned threads) {
+  // Blocks of lines are formatted on `threads` threads, a round of one block
+  // each at a time, and written in order: a large tree has tens of thousands
+  // of lines, and this is the last thing the run does.
+  constexpr std::size_t k_block = 2048;
+  std::size_t shown = std::min(max_findings, report.findings.size());
+  std::size_t blocks = (shown + k_block - 1) / k_block;
+  std::vector<std::string> texts(std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(blocks, 1)));
+  for (std::size_t round = 0; round < blocks; round += texts.size()) {
+    std::size_t count = std::min(texts.size(), blocks - round);
+    parallel_for(count, threads, [&](std::size_t j) {
+      std::string line;
+      std::string& text = texts[j];
+      text.clear();
+      for (std::size_t i = (round + j) * k_block; i < std::min(shown, (round + j + 1) * k_block); ++i) {
+        line.clear();
+        append_finding(line, report.findings[i]);
+        append_escaped(text, line);  // paths and values come from the push
+        text += '\n';
+      }
+      return true;
+    });
+    for (std::size_t j = 0; j < count; ++j) out.write(texts[j].data(), static_cast<std::streamsize>(texts[j].size()));
   }
   if (shown < report.findings.size()) {
     out << fmt::format("... and {} more (validate.max_findings is {})\n",

@@ -11,8 +11,9 @@
 namespace pushgate {
 
 // Writes at most `max_findings` findings, one line each, then a line that
-// counts the ones left out (naming validate.max_findings), if any.
-void print_findings(const Report& report, std::size_t max_findings, std::ostream& out);
+// counts the ones left out (naming validate.max_findings), if any. The lines
+// are formatted on up to `threads` threads; the output is the same for any.
+void print_findings(const Report& report, std::size_t max_findings, std::ostream& out, unsigned threads = 1);
 
 // "2 errors, 1 warning in 3 files" / "no errors in 3 files", then
 // exempted_suffix(report.notes).

@@ -39,6 +39,9 @@ const char* to_string(Severity severity);
 // a note ends with `(exempted: REASON)`.
 std::string format_finding(const Finding& finding);
 
+// format_finding(finding) appended to `out`, without a string of its own.
+void append_finding(std::string& out, const Finding& finding);
+
 // `path:line:col`, leaving out a zero line or column.
 std::string format_location(const Location& where);
 

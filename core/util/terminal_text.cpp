@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace pushgate {
 
 namespace {
@@ -34,15 +37,37 @@ void append_hex(std::string& out, std::string_view bytes) {
   for (char c : bytes) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
 }
 
+// Whether all eight bytes of `word` are printable ASCII (and none is a
+// backslash, with Backslash::escape): the "has a byte less than n" and "has
+// a zero byte" tricks on one 64-bit word, which are exact for ASCII bytes.
+bool plain_word(std::string_view word, Backslash backslash) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101u;
+  constexpr std::uint64_t k_highs = 0x8080808080808080u;
+  std::uint64_t x;
+  std::memcpy(&x, word.data(), sizeof x);
+  auto has_zero = [&](std::uint64_t v) { return ((v - k_ones) & ~v & k_highs) != 0; };
+  if (x & k_highs) return false;                               // not ASCII
+  if (((x - k_ones * 0x20) & ~x & k_highs) != 0) return false;  // a control character
+  if (has_zero(x ^ (k_ones * 0x7F))) return false;              // DEL
+  return backslash == Backslash::keep || !has_zero(x ^ (k_ones * '\\'));
+}
+
 }  // namespace
 
 std::string escape_control(std::string_view text, Backslash backslash) {
   std::string out;
   out.reserve(text.size());
+  append_escaped(out, text, backslash);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view text, Backslash backslash) {
   auto plain = [&](char c) { return c >= 0x20 && c < 0x7F && (c != '\\' || backslash == Backslash::keep); };
   for (std::size_t i = 0; i < text.size();) {
-    // Most text is printable ASCII: kept a run at a time.
+    // Most text is printable ASCII: kept a run at a time, found eight bytes
+    // at a step.
     std::size_t run = i;
+    while (run + 8 <= text.size() && plain_word(text.substr(run, 8), backslash)) run += 8;
     while (run < text.size() && plain(text[run])) ++run;
     out.append(text.substr(i, run - i));
     if ((i = run) == text.size()) break;
@@ -71,7 +96,6 @@ std::string escape_control(std::string_view text, Backslash backslash) {
     else out += sequence;
     i += length;
   }
-  return out;
 }
 
 std::string escape_lines(std::string_view text, Backslash backslash) {
@@ -82,7 +106,7 @@ std::string escape_lines(std::string_view text, Backslash backslash) {
     std::string_view line = text.substr(0, nl);
     bool has_break = nl != std::string_view::npos;
     if (has_break && line.ends_with('\r')) line.remove_suffix(1);
-    out += escape_control(line, backslash);
+    append_escaped(out, line, backslash);
     if (has_break) out += '\n';
     text = has_break ? text.substr(nl + 1) : std::string_view();
   }

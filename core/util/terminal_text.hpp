@@ -20,6 +20,10 @@ enum class Backslash { escape, keep };
 // are: an ordinary path looks the same escaped.
 std::string escape_control(std::string_view text, Backslash backslash = Backslash::escape);
 
+// escape_control(text, backslash) appended to `out`: a caller writing many
+// lines fills one buffer instead of a string per line.
+void append_escaped(std::string& out, std::string_view text, Backslash backslash = Backslash::escape);
+
 // escape_control for each line of `text`, keeping the line breaks between
 // lines (a trailing "\r" of a line is dropped with its "\n"): for multi-line
 // text such as a deploy log printed to a terminal.

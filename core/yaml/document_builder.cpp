@@ -59,8 +59,8 @@ bool is_null(std::string_view plain) {
 
 }  // namespace
 
-DocumentBuilder::DocumentBuilder(std::string_view text, const Limits& limits, LoadResult& out)
-    : m_text(text), m_limits(limits), m_out(out) {
+DocumentBuilder::DocumentBuilder(std::string_view text, const Limits& limits, TextUse use, LoadResult& out)
+    : m_text(text), m_limits(limits), m_use(use), m_out(out) {
   // Enough for a typical manifest, so that small files do not grow these
   // step by step.
   m_stack.reserve(k_typical_depth);
@@ -138,15 +138,15 @@ bool DocumentBuilder::scalar(fy_event& event) {
   fy_scalar_style style = token ? fy_token_scalar_style(token) : FYSS_PLAIN;
   const fy_mark* start = token ? fy_token_start_mark(token) : nullptr;
   const fy_mark* end = token ? fy_token_end_mark(token) : nullptr;
-  std::string_view value = value_of(token, style, start, end);
+  ScalarText value = value_of(token, style, start, end);
   bool plain = !s.tag && style == FYSS_PLAIN;
-  NodeKind kind = plain && is_null(value) ? NodeKind::null : NodeKind::scalar;
+  NodeKind kind = plain && is_null(value.text) ? NodeKind::null : NodeKind::scalar;
   Mark mark = s.anchor || s.tag || !start || block(style) ? node_mark(s.anchor, s.tag, token)
                                                           : start_at(*start, quoted(style)).mark;
   NodeId id = add(kind, mark, s.anchor);
   if (kind == NodeKind::scalar) {
     Node& n = m_doc.m_nodes[id];
-    n.value = m_doc.m_text.keep(value);
+    n.value = m_use == TextUse::view && value.in_place ? value.text : m_doc.m_text.keep(value.text);
     n.plain = plain;
   }
   complete(id);
@@ -158,14 +158,15 @@ bool DocumentBuilder::scalar(fy_event& event) {
 // tenth of the load time. A flow scalar on one line is the text of its token
 // unless it has escapes (a backslash in double quotes, `''` in single quotes): it
 // is read in place. Multi-line scalars are folded, so libfyaml builds those.
-std::string_view DocumentBuilder::value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
-                                           const fy_mark* end) const {
+DocumentBuilder::ScalarText DocumentBuilder::value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
+                                                      const fy_mark* end) const {
   if (block(style) || !start || !end || start->line != end->line || start->input_pos > end->input_pos ||
       end->input_pos > m_text.size())
-    return text_of(token);
+    return {text_of(token), false};
   std::string_view raw = m_text.substr(start->input_pos, end->input_pos - start->input_pos);
-  if (style == FYSS_PLAIN) return raw;
-  return raw.find(style == FYSS_DOUBLE_QUOTED ? '\\' : '\'') == std::string_view::npos ? raw : text_of(token);
+  if (style == FYSS_PLAIN || raw.find(style == FYSS_DOUBLE_QUOTED ? '\\' : '\'') == std::string_view::npos)
+    return {raw, true};
+  return {text_of(token), false};
 }
 
 bool DocumentBuilder::alias(fy_event& event) {

@@ -25,8 +25,9 @@ struct TextPosition {
 class DocumentBuilder {
  public:
   // `text` is what the events were parsed from; it and `out` must outlive
-  // the builder. Finished documents and problems go to `out`.
-  DocumentBuilder(std::string_view text, const Limits& limits, LoadResult& out);
+  // the builder (and, with TextUse::view, the documents). Finished documents
+  // and problems go to `out`.
+  DocumentBuilder(std::string_view text, const Limits& limits, TextUse use, LoadResult& out);
 
   // Takes one event. Returns false when it crossed a limit: the problem is in
   // `out`, and the caller stops parsing.
@@ -57,8 +58,13 @@ class DocumentBuilder {
   bool start_document(fy_event& event);
   void finish_document();
   bool scalar(fy_event& event);
-  std::string_view value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
-                            const fy_mark* end) const;
+  // A scalar's value: `in_place` when it is part of m_text, else it is
+  // libfyaml's, valid only while its event lives.
+  struct ScalarText {
+    std::string_view text;
+    bool in_place;
+  };
+  ScalarText value_of(fy_token* token, fy_scalar_style style, const fy_mark* start, const fy_mark* end) const;
   bool alias(fy_event& event);
   bool open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_token* token);
   void close_top();
@@ -72,6 +78,7 @@ class DocumentBuilder {
 
   std::string_view m_text;
   const Limits& m_limits;
+  TextUse m_use;
   LoadResult& m_out;
   Document m_doc;
   std::vector<Open> m_stack;

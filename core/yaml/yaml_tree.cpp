@@ -21,10 +21,10 @@ NodeId Document::path(std::initializer_list<std::string_view> keys) const {
   return at;
 }
 
-LoadResult load(std::string_view text, const Limits& limits) {
+LoadResult load(std::string_view text, const Limits& limits, TextUse use) {
   LoadResult out;
   EventParser parser(text);
-  DocumentBuilder builder(text, limits, out);
+  DocumentBuilder builder(text, limits, use, out);
   while (FyEvent event = parser.next()) {
     if (!builder.take(*event)) {
       out.complete = false;

@@ -27,8 +27,8 @@ enum class NodeKind : std::uint8_t { null, scalar, sequence, mapping };
 using NodeId = std::uint32_t;
 inline constexpr NodeId k_no_node = UINT32_MAX;
 
-// A node of a Document, valid as long as its Document: the text and the
-// children are the Document's.
+// A node of a Document, valid as long as its Document: the children are the
+// Document's, and so is the text unless it was loaded with TextUse::view.
 struct Node {
   NodeKind kind = NodeKind::null;
   bool plain = false;  // an unquoted scalar without explicit tag
@@ -95,8 +95,13 @@ struct LoadResult {
   bool complete = true;  // false when a syntax error or a limit stopped parsing
 };
 
+// Whether scalar values are copied into their Document, or may view the
+// text they were read from (most do: those on one line without escapes),
+// which then must outlive the Documents.
+enum class TextUse { copy, view };
+
 // Parses every document of `text`. Never throws for bad input: every failure
 // is a Problem. The caller bounds the input size before calling.
-LoadResult load(std::string_view text, const Limits& limits);
+LoadResult load(std::string_view text, const Limits& limits, TextUse use = TextUse::copy);
 
 }  // namespace pushgate::yaml

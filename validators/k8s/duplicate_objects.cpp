@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <deque>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -51,23 +50,40 @@ void report(const Place& at, const Place& other, std::vector<Finding>& out) {
 }  // namespace
 
 void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out) const {
-  std::deque<std::string> identities;  // owns the map's keys; a deque never moves them
-  std::unordered_map<std::string_view, std::vector<Place>> places;
+  // Every identity in one buffer, and a group of places only for an identity
+  // seen twice: a string and a vector per object cost more than the check on
+  // a large tree, where nearly every identity is seen once.
+  std::vector<Place> places;
+  std::vector<std::size_t> ends;  // where each place's identity ends in `identities`
+  std::string identities;
   for (const auto& [path, objects] : index.files()) {
     bool changed = index.is_changed(path);
-    for (const ObjectRef& object : objects)
-      places[identities.emplace_back(identity_of(object))].push_back(
-          {path, object.line, object.column, &object, changed});
+    for (const ObjectRef& object : objects) {
+      append_identity(identities, object);
+      ends.push_back(identities.size());
+      places.push_back({path, object.line, object.column, &object, changed});
+    }
+  }
+  std::unordered_map<std::string_view, std::size_t> first;  // identity -> its first place
+  first.reserve(places.size());
+  std::unordered_map<std::size_t, std::vector<Place>> groups;  // by first place: all its places
+  auto add_to_group = [&](std::size_t first_place, const Place& place) {
+    std::vector<Place>& group = groups[first_place];
+    if (group.empty()) group.push_back(places[first_place]);
+    group.push_back(place);
+  };
+  for (std::size_t i = 0, start = 0; i < places.size(); start = ends[i++]) {
+    auto [it, fresh] = first.emplace(std::string_view(identities).substr(start, ends[i] - start), i);
+    if (!fresh) add_to_group(it->second, places[i]);
   }
   // The rest matters only where it defines an object again.
   if (const TreeIndex* rest = index.rest()) {
     for (const TreeIndex::File& file : rest->files())
       for (const TreeIndex::Object& object : rest->objects(file))
-        if (auto it = places.find(object.identity); it != places.end())
-          it->second.push_back({file.path, object.line, object.column, nullptr, false});
+        if (auto it = first.find(object.identity); it != first.end())
+          add_to_group(it->second, {file.path, object.line, object.column, nullptr, false});
   }
-  for (auto& [identity, all] : places) {
-    if (all.size() < 2) continue;
+  for (auto& [place, all] : groups) {
     std::sort(all.begin(), all.end());
     bool later_changed = std::any_of(all.begin() + 1, all.end(), [](const Place& p) { return p.changed; });
     for (std::size_t i = 1; i < all.size(); ++i)

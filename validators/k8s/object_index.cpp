@@ -40,15 +40,19 @@ std::vector<ObjectRef> objects_of(const yaml::Document& doc) {
 }
 
 std::string identity_of(const ObjectRef& o) {
+  std::string id;
+  id.reserve(o.group.size() + o.kind.size() + o.namespace_.size() + o.name.size() + 10);  // "default" at most
+  append_identity(id, o);
+  return id;
+}
+
+void append_identity(std::string& out, const ObjectRef& o) {
   // Every branch must be a string_view: mixing in the std::string member
   // would make the whole expression a temporary string and leave ns dangling.
   std::string_view ns = is_cluster_scoped(o.kind)  ? std::string_view()
                         : o.namespace_.empty()     ? std::string_view("default")
                                                    : std::string_view(o.namespace_);
-  std::string id;
-  id.reserve(o.group.size() + o.kind.size() + ns.size() + o.name.size() + 3);
-  id.append(o.group).append(1, '\0').append(o.kind).append(1, '\0').append(ns).append(1, '\0').append(o.name);
-  return id;
+  out.append(o.group).append(1, '\0').append(o.kind).append(1, '\0').append(ns).append(1, '\0').append(o.name);
 }
 
 void ObjectIndex::add(const std::string& path, std::vector<ObjectRef> objects, bool changed) {

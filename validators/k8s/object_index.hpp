@@ -45,6 +45,10 @@ std::vector<ObjectRef> objects_of(const yaml::Document& doc);
 // where kubectl puts it when no namespace is given on its command line.
 std::string identity_of(const ObjectRef& object);
 
+// identity_of(object) appended to `out`: a check that looks at every object
+// of a large tree reuses one buffer instead of a string per object.
+void append_identity(std::string& out, const ObjectRef& object);
+
 class ObjectIndex {
  public:
   // `rest`: the tree's other files, none of them changed; it must outlive

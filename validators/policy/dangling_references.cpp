@@ -65,11 +65,16 @@ class Wanted {
       --m_missing;
     }
     if (!pod_labels || m_waiting.empty()) return;
-    std::string_view ns = namespace_of(identity);
-    try_bucket(label_key(ns, ""), *pod_labels);
+    // The buckets' keys are built in one buffer: a string per label of every
+    // pod template would cost more than the matching.
+    m_bucket = label_key(namespace_of(identity), "");
+    std::size_t base = m_bucket.size();
+    try_bucket(m_bucket, *pod_labels);
     for (std::string_view labels = *pod_labels; !labels.empty();) {
       std::size_t end = labels.find('\n');
-      try_bucket(label_key(ns, labels.substr(0, end)), *pod_labels);
+      m_bucket.resize(base);
+      m_bucket.append(labels.substr(0, end));
+      try_bucket(m_bucket, *pod_labels);
       labels.remove_prefix(end == std::string_view::npos ? labels.size() : end + 1);
     }
   }
@@ -125,6 +130,7 @@ class Wanted {
   std::unordered_map<const LabelSelector*, std::size_t> m_selector_index;
   std::unordered_map<std::string, std::vector<std::size_t>> m_waiting;  // by bucket: selectors not yet found
   std::size_t m_missing = 0;
+  std::string m_bucket;  // see()'s key
 };
 
 std::string_view rule_of(ReferenceKind kind) {
@@ -164,10 +170,13 @@ void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& o
   Wanted wanted;
   for (const auto& [path, object] : referrers)
     for (const ObjectReference& ref : object->references) wanted.want(namespace_of_object(*object), ref);
+  std::string identity;
   for (const auto& [path, objects] : index.files()) {
     for (const ObjectRef& o : objects) {
       std::string_view labels = o.pod_labels ? std::string_view(*o.pod_labels) : std::string_view();
-      wanted.see(identity_of(o), o.pod_labels ? &labels : nullptr);
+      identity.clear();
+      append_identity(identity, o);
+      wanted.see(identity, o.pod_labels ? &labels : nullptr);
     }
   }
   if (const TreeIndex* rest = index.rest())

@@ -26,8 +26,15 @@ bool has_api_version(const Tables& tables, std::string_view api_version) {
 
 const Property* find_property(const Tables& tables, const TypeRecord& type, std::string_view name) {
   auto props = tables.properties.subspan(type.properties.first, type.properties.count);
-  auto at = std::lower_bound(props.begin(), props.end(), name,
-                             [&](const Property& p, std::string_view n) { return tables.text(p.name) < n; });
+  // Most steps of the search are decided by the first byte, without a call
+  // to memcmp: every field of every object takes this search.
+  auto less = [&](const Property& p, std::string_view n) {
+    std::string_view text = tables.text(p.name);
+    if (!text.empty() && !n.empty() && text[0] != n[0])
+      return static_cast<unsigned char>(text[0]) < static_cast<unsigned char>(n[0]);
+    return text < n;
+  };
+  auto at = std::lower_bound(props.begin(), props.end(), name, less);
   return at != props.end() && tables.text(at->name) == name ? &*at : nullptr;
 }
 

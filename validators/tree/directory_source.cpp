@@ -1,9 +1,15 @@
 #include "validators/tree/directory_source.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "core/config/config_reader.hpp"
 
@@ -13,11 +19,14 @@ namespace pushgate {
 
 namespace {
 
-std::string display(const fs::path& p) {
-  std::string s = p.generic_string();
-  while (s.starts_with("./")) s.erase(0, 2);
-  return s;
+std::string display(std::string path) {
+  std::size_t dots = 0;
+  while (path.compare(dots, 2, "./") == 0) dots += 2;
+  path.erase(0, dots);
+  return path;
 }
+
+std::string display(const fs::path& p) { return display(p.generic_string()); }
 
 // A symbolic link in the folder `root` is validated as the file it leads
 // to, which must be inside `root`, as a pushed tree's links must stay in the
@@ -40,20 +49,51 @@ ManifestEntry link_entry(const fs::path& link, const fs::path& root) {
                    "put the file itself there, or link to a file inside the folder");
   if (!fs::is_regular_file(target, ec))
     return problem(fmt::format("leads to '{}', which is not a regular file", target.string()), "point it at a file");
-  entry.size = fs::file_size(target, ec);
   entry.link = display(root / inside);
   return entry;
 }
 
-// `path`, found by walking the folder `root`, relative to it. The walk's
-// paths start with `root` as given, so cutting it off is enough (and cheaper
-// than lexically_relative, per file of a large tree).
-std::string relative_to(const fs::path& path, const std::string& root) {
-  const std::string& text = path.native();
-  if (!text.starts_with(root)) return path.lexically_relative(root).generic_string();
-  std::size_t at = root.size();
-  while (at < text.size() && text[at] == '/') ++at;
-  return text.substr(at);
+enum class EntryType { file, link };
+
+using DirPtr = std::unique_ptr<DIR, int (*)(DIR*)>;
+
+// Calls visit(relative, type) for every regular file and symbolic link below
+// the folder `base` (which ends in '/'), entering every folder but .git and following no link;
+// folders it may not read are skipped. POSIX calls rather than std::filesystem's
+// iterator, which spent thousands of instructions per entry building paths:
+// on a large tree the walk is what every worker waits for.
+template <class Visit>
+void walk(const std::string& base, Visit&& visit) {
+  auto failed = [&](const std::string& folder) {
+    return Failure(ErrorCode::io, fmt::format("cannot walk '{}': {}", base + folder, std::strerror(errno)));
+  };
+  std::vector<std::string> folders{""};  // to enter, relative to base, each ending in '/'
+  while (!folders.empty()) {
+    std::string folder = std::move(folders.back());
+    folders.pop_back();
+    DirPtr dir(::opendir((base + folder).c_str()), ::closedir);
+    if (!dir && errno == EACCES) continue;
+    if (!dir) throw failed(folder);
+    while (true) {
+      errno = 0;
+      const dirent* e = ::readdir(dir.get());
+      if (!e && errno != 0) throw failed(folder);
+      if (!e) break;
+      std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN) {  // the file system does not say: ask
+        struct stat st {};
+        if (::fstatat(::dirfd(dir.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+      }
+      std::string relative = folder;
+      relative += name;
+      if (type == DT_DIR && name != ".git") folders.push_back(std::move(relative += '/'));
+      else if (type == DT_LNK) visit(relative, EntryType::link);
+      else if (type == DT_REG) visit(relative, EntryType::file);
+    }
+  }
 }
 
 }  // namespace
@@ -66,29 +106,23 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
     if (ec || !fs::exists(status))
       throw Failure(ErrorCode::usage, fmt::format("'{}' does not exist", arg));
     if (!fs::is_directory(status)) {
-      m_entries.push_back({display(arg), fs::file_size(arg, ec), ""});
+      m_entries.push_back({display(arg)});
       continue;
     }
-    auto options = fs::directory_options::skip_permission_denied;
-    for (auto it = fs::recursive_directory_iterator(arg, options, ec);
-         it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) throw Failure(ErrorCode::io, fmt::format("cannot walk '{}': {}", arg, ec.message()));
+    std::string base = arg.ends_with('/') ? arg : arg + '/';
+    walk(base, [&](const std::string& relative, EntryType type) {
       // Globs apply to the path below the folder named, so `validate deploy`
       // and `validate .` select the same files.
-      std::string relative = relative_to(it->path(), arg);
-      // Before anything that follows the link (a loop would throw).
-      if (it->is_symlink()) {
-        if (filter.selects(relative)) m_entries.push_back(link_entry(it->path(), arg));
-        continue;
+      bool selected = filter.selects(relative);
+      if (type == EntryType::link) {
+        if (selected) m_entries.push_back(link_entry(base + relative, arg));
+        return;
       }
-      if (it->is_directory() && it->path().filename() == ".git") {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (!it->is_regular_file()) continue;
-      if (filter.selects(relative)) m_entries.push_back({display(it->path()), it->file_size(), ""});
-      else if (unselected == Unselected::keep) m_unselected.push_back({display(it->path()), it->file_size(), ""});
-    }
+      // Sizes are asked later, on the engine's threads (size()): a stat per
+      // file here would hold every worker back until the walk ends.
+      if (selected) m_entries.push_back({display(base + relative)});
+      else if (unselected == Unselected::keep) m_unselected.push_back({display(base + relative)});
+    });
   }
   auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
   auto same_path = [](const auto& a, const auto& b) { return a.path == b.path; };
@@ -100,6 +134,13 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
     return std::binary_search(m_entries.begin(), m_entries.end(), e, by_path);
   });
   m_unselected.erase(std::unique(m_unselected.begin(), m_unselected.end(), same_path), m_unselected.end());
+}
+
+std::uint64_t DirectorySource::size(const ManifestEntry& entry) const {
+  // Through a link to its target; 0 for a file that cannot be stat'ed,
+  // which read() then reports.
+  struct stat st {};
+  return ::stat(entry.path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
 }
 
 Expected<std::string> DirectorySource::read(const ManifestEntry& entry) const {

@@ -29,6 +29,8 @@ class DirectorySource : public ManifestSource {
   // not entries (symbolic links left out), sorted by path; read() reads them.
   const std::vector<ManifestEntry>& unselected() const { return m_unselected; }
   Expected<std::string> read(const ManifestEntry& entry) const override;
+  // Asks the file system (following a link), so the walk stats nothing.
+  std::uint64_t size(const ManifestEntry& entry) const override;
 
  private:
   std::vector<ManifestEntry> m_entries;

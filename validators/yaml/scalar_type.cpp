@@ -75,7 +75,11 @@ bool is_number(std::string_view text) {
 }  // namespace
 
 ScalarType plain_scalar_type(std::string_view text) {
-  if (text.size() > k_longest_word) return is_number(text) ? ScalarType::number : ScalarType::string;
+  // Every word above starts with one of these: other text (a port, "web",
+  // "TCP") is neither, without a search.
+  constexpr std::string_view k_word_starts = "~nNyYtTfFoO";
+  if (text.size() > k_longest_word || (!text.empty() && k_word_starts.find(text[0]) == std::string_view::npos))
+    return is_number(text) ? ScalarType::number : ScalarType::string;
   if (std::find(k_nulls.begin(), k_nulls.end(), text) != k_nulls.end()) return ScalarType::null;
   if (std::find(k_booleans.begin(), k_booleans.end(), text) != k_booleans.end())
     return ScalarType::boolean;

@@ -1,7 +1,10 @@
 #include "validators/report_output.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <sstream>
 
 #include "tests/unit/validators/policy/policy_test_support.hpp"
 #include "tests/unit/validators/secrets/exempted_secrets.hpp"
@@ -54,4 +57,36 @@ TEST_CASE("report_json lists exempted secrets as notes with what accepted them",
   CHECK(listed["severity"] == "note");
   CHECK(listed["exemption"].get<std::string>().starts_with("accepted by the allow-list /srv/allow.txt (fingerprint "));
   CHECK(listed["message"].get<std::string>().find("AKIA****") != std::string::npos);
+}
+
+TEST_CASE("print_findings writes every line in order, escaped, then what max_findings left out",
+          "[validators][report]") {
+  Report report;
+  // Enough lines for several of the blocks that threads format in turns.
+  for (int i = 1; i <= 7000; ++i)
+    report.findings.push_back(Finding{{"deploy/web.yaml", i, 3}, Severity::warning, "k8s.name",
+                                      fmt::format("name {} is not a DNS label\n(escaped)", i), {}});
+  std::ostringstream all;
+  print_findings(report, SIZE_MAX, all);
+  for (unsigned threads : {2u, 3u}) {
+    std::ostringstream again;
+    print_findings(report, SIZE_MAX, again, threads);
+    CHECK(again.str() == all.str());
+  }
+  std::istringstream lines(all.str());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    REQUIRE(line == fmt::format("deploy/web.yaml:{}:3: warning: [k8s.name] name {} is not a DNS label\\n(escaped)",
+                                count, count));
+  }
+  CHECK(count == 7000);
+
+  std::ostringstream cut;
+  print_findings(report, 2, cut);
+  CHECK(cut.str() ==
+        "deploy/web.yaml:1:3: warning: [k8s.name] name 1 is not a DNS label\\n(escaped)\n"
+        "deploy/web.yaml:2:3: warning: [k8s.name] name 2 is not a DNS label\\n(escaped)\n"
+        "... and 6998 findings more (validate.max_findings is 2)\n");
 }

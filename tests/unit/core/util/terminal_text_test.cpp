@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <utility>
+
 using pushgate::escape_control;
 using pushgate::escape_lines;
 
@@ -33,6 +36,23 @@ TEST_CASE("escape_control writes control characters escaped", "[terminal_text]")
   SECTION("text escaped before keeps its backslashes") {
     CHECK(escape_control("a\\nb\x1b", pushgate::Backslash::keep) == "a\\nb\\x1b");
   }
+}
+
+TEST_CASE("escape_control finds what to escape anywhere in long printable text", "[terminal_text]") {
+  // Long runs are scanned eight bytes at a step: every byte position of a
+  // step, and every kind of byte that ends a run, must still be found.
+  const std::string plain(40, 'a');
+  for (auto [raw, escaped] : {std::pair<std::string_view, std::string_view>{"\n", "\\n"},
+                              {std::string_view("\0", 1), "\\x00"}, {"\x1f", "\\x1f"}, {"\x7f", "\\x7f"},
+                              {"\\", "\\\\"}, {"\xc2\x9b", "\\xc2\\x9b"}, {"\xff", "\\xff"}}) {
+    for (std::size_t at = 0; at <= 17; ++at) {
+      std::string text = plain.substr(0, at) + std::string(raw) + plain.substr(at);
+      CHECK(escape_control(text) == plain.substr(0, at) + std::string(escaped) + plain.substr(at));
+    }
+  }
+  CHECK(escape_control(plain + " ~!\"#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}") ==
+        plain + " ~!\"#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}");
+  CHECK(escape_control(plain + "\\", pushgate::Backslash::keep) == plain + "\\");
 }
 
 TEST_CASE("escape_control writes invalid UTF-8 bytes as \\xNN", "[terminal_text]") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "tests/unit/support/stderr_capture.hpp"
@@ -62,6 +63,44 @@ TEST_CASE("yaml_tree builds documents with 1-based positions", "[yaml_tree]") {
     CHECK(doc.node(doc.root()).kind == NodeKind::mapping);
     CHECK(doc.node(doc.root()).mark.line == 1);
     CHECK(doc.node(doc.root()).mark.column == 1);
+  }
+}
+
+TEST_CASE("yaml_tree with TextUse::view reads the same values, most of them in place", "[yaml_tree]") {
+  const std::string text =
+      "plain: web\nquoted: \"a b\"\nescaped: \"tab\\there\"\nsingle: 'it''s'\nfolded: two\n  lines\n"
+      "literal: |\n  one\n  two\nfold: >-\n  a\n  b\nlist: [x, 'y', \"z\"]\n";
+  LoadResult copied = load(text, {}, TextUse::copy);
+  LoadResult viewed = load(text, {}, TextUse::view);
+  REQUIRE(copied.problems.empty());
+  REQUIRE(viewed.problems.empty());
+  REQUIRE(viewed.documents.size() == 1);
+  const Document& a = copied.documents[0];
+  const Document& b = viewed.documents[0];
+  auto in_text = [&](std::string_view v) {
+    return !v.empty() && std::less_equal<const char*>()(text.data(), v.data()) &&
+           std::less_equal<const char*>()(v.data() + v.size(), text.data() + text.size());
+  };
+  for (std::string_view key : {"plain", "quoted", "escaped", "single", "folded", "literal", "fold"}) {
+    CAPTURE(key);
+    CHECK(b.node(b.find(b.root(), key)).value == a.node(a.find(a.root(), key)).value);
+    CHECK_FALSE(in_text(a.node(a.find(a.root(), key)).value));
+  }
+  CHECK(b.node(b.find(b.root(), "escaped")).value == "tab\there");
+  CHECK(b.node(b.find(b.root(), "single")).value == "it's");
+  CHECK(b.node(b.find(b.root(), "folded")).value == "two lines");
+  CHECK(b.node(b.find(b.root(), "literal")).value == "one\ntwo\n");
+  CHECK(b.node(b.find(b.root(), "fold")).value == "a b");
+  // One-line values without escapes are views of the text; the rest copies.
+  CHECK(in_text(b.node(b.find(b.root(), "plain")).value));
+  CHECK(in_text(b.node(b.find(b.root(), "quoted")).value));
+  CHECK_FALSE(in_text(b.node(b.find(b.root(), "escaped")).value));
+  CHECK_FALSE(in_text(b.node(b.find(b.root(), "literal")).value));
+  const Node& list = b.node(b.find(b.root(), "list"));
+  REQUIRE(list.children.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(b.node(list.children[i]).value == std::string(1, "xyz"[i]));
+    CHECK(in_text(b.node(list.children[i]).value));
   }
 }
 
