@@ -26,19 +26,25 @@ CHANGED=${CHANGED:-10}
 ROUNDS=${ROUNDS:-15}
 SIGNED=${SIGNED:-1}
 times_file=$bench_tmp/times.txt   # label wall_s cpu_s
-hook_file=$bench_tmp/hook.txt     # phase elapsed_s peak_rss_kib, one line per hook run
+hook_file=$bench_tmp/hook.txt     # phase elapsed_us peak_rss_kib, one line per hook run
 work=$bench_tmp/work
 
 push_isolate_git
 
 # Replaces an installed pre-receive with one that records the hook binary's
-# elapsed time and peak RSS (KiB), tagged with the phase in $bench_tmp/phase.
+# elapsed time (µs; /usr/bin/time's %e counts only 10 ms steps) and peak RSS
+# (KiB), tagged with the phase in $bench_tmp/phase.
 wrap_hook_with_time() {
   local hook=$bench_tmp/$1.git/hooks/pre-receive
   rm -f "$hook"  # never write through a link that may point at the program
   cat >"$hook" <<EOF
 #!/bin/sh
-exec /usr/bin/time -a -o '$hook_file' -f "\$(cat '$bench_tmp/phase') %e %M" '$bench_bin/pushgate-pre-receive' "\$@"
+start=\$(date +%s%N)
+/usr/bin/time -o '$bench_tmp/hook.rss' -f %M '$bench_bin/pushgate-pre-receive' "\$@"
+status=\$?
+end=\$(date +%s%N)
+echo "\$(cat '$bench_tmp/phase') \$(((end - start) / 1000)) \$(tail -1 '$bench_tmp/hook.rss')" >>'$hook_file'
+exit \$status
 EOF
   chmod +x "$hook"
 }
@@ -98,7 +104,7 @@ for line in open(sys.argv[1]):
     cpu.setdefault(label, []).append(float(c) * 1000)
 for line in open(sys.argv[2]):
     phase, elapsed, rss = line.split()
-    hook.setdefault(phase, []).append((float(elapsed) * 1000, int(rss) / 1024))
+    hook.setdefault(phase, []).append((float(elapsed) / 1000, int(rss) / 1024))
 med = statistics.median
 print()
 print("median wall time of `git push` (ms), same commit to both repositories each round:")
@@ -123,7 +129,7 @@ print()
 print("pre-receive binary alone (via /usr/bin/time in a third repository, file://):")
 rounds = hook.get("round", [])
 if rounds:
-    print(f"  push changing {sys.argv[3]} manifests: median elapsed {med([e for e, _ in rounds]):.0f} ms, "
+    print(f"  push changing {sys.argv[3]} manifests: median elapsed {med([e for e, _ in rounds]):.1f} ms, "
           f"peak RSS median {med([r for _, r in rounds]):.1f} MiB, max {max(r for _, r in rounds):.1f} MiB "
           f"({len(rounds)} pushes)")
 for e, r in hook.get("initial", []):
