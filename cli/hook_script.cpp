@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/config/hook_settings.hpp"
 #include "core/util/error.hpp"
 #include "core/util/shell_quote.hpp"
 
@@ -76,64 +77,57 @@ std::vector<std::filesystem::path> hook_folders(Layout layout, const std::filesy
   throw Failure(ErrorCode::internal, "unknown layout");
 }
 
-namespace {
-
-// Reverses shell_quote.
-std::optional<std::string> shell_unquote(std::string_view text) {
-  std::string out;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\'') {
-      quoted = !quoted;
-    } else if (!quoted && c == '\\' && i + 1 < text.size()) {
-      out += text[++i];
-    } else if (quoted) {
-      out += c;
-    } else {
-      return std::nullopt;  // not something shell_quote wrote
-    }
-  }
-  if (quoted) return std::nullopt;
-  return out;
+bool fits_shebang(const std::filesystem::path& program) {
+  const std::string& path = program.native();
+  return program.is_absolute() && shebang_line(program).size() <= k_shebang_limit &&
+         path.find_first_of(" \t\n\r\v\f") == std::string::npos;
 }
 
-std::optional<std::string> script_variable(std::string_view script, std::string_view name) {
-  std::string prefix = fmt::format("{}=", name);
-  std::size_t at = 0;
-  while (at < script.size()) {
-    std::size_t end = script.find('\n', at);
-    if (end == std::string_view::npos) end = script.size();
-    std::string_view line = script.substr(at, end - at);
-    if (line.starts_with(prefix)) return shell_unquote(line.substr(prefix.size()));
-    at = end + 1;
-  }
-  return std::nullopt;
+std::string shebang_line(const std::filesystem::path& program) {
+  return fmt::format("#!{} {}", program.string(), k_hook_file_option);
+}
+
+namespace {
+
+std::optional<HookSettings> script_settings(std::string_view script) {
+  auto settings = parse_hook_settings(script);
+  if (!settings || settings->program.empty()) return std::nullopt;
+  return *settings;
 }
 
 }  // namespace
 
-std::optional<std::string> script_program(std::string_view script) { return script_variable(script, "program"); }
+std::optional<std::string> script_program(std::string_view script) {
+  auto settings = script_settings(script);
+  if (!settings) return std::nullopt;
+  return settings->program;
+}
 
 std::optional<std::string> script_daemon_config(std::string_view script) {
-  return script_variable(script, "daemon_config");
+  auto settings = script_settings(script);
+  if (!settings || settings->daemon_config.empty()) return std::nullopt;
+  return settings->daemon_config;
+}
+
+bool runs_without_shell(std::string_view script) {
+  auto program = script_program(script);
+  return program && script.starts_with(shebang_line(*program) + "\n");
 }
 
 std::string hook_script(const HookSpec& spec) {
   bool post = spec.kind == HookKind::post_receive;
-  std::string script = fmt::format(
-      "#!/bin/sh\n"
-      "{}: written by `pushgate install`; run it again to update.\n"
-      "# git skips a hook it cannot run and accepts the push: this script checks the\n"
-      "# program first and rejects the push when it cannot run it.\n"
-      "program={}\n",
-      k_hook_marker, shell_quote(spec.program.string()));
-  std::string args;
-  if (post) {
-    script += fmt::format("daemon_config={}\n", shell_quote(spec.daemon_config.string()));
-    args = " --daemon-config \"$daemon_config\"";
-  }
-  if (!spec.identity_from.empty()) args += fmt::format(" --identity-from {}", spec.identity_from);
+  // A chained hook needs a shell to share standard input.
+  bool direct = spec.chained.empty() && fits_shebang(spec.program);
+  std::string script = fmt::format("{}\n{}: written by `pushgate install`; run it again to update.\n",
+                                   direct ? shebang_line(spec.program) : "#!/bin/sh", k_hook_marker);
+  script += direct ? "# git runs the program above with this file's path, and the program reads the\n"
+                     "# settings below. When the program is missing, git cannot run this hook and\n"
+                     "# refuses the push. Should the kernel refuse the #! line, git runs this file\n"
+                     "# with sh: the lines after the settings check the program and run it.\n"
+                   : "# git skips a hook it cannot run and accepts the push: this script checks the\n"
+                     "# program first and rejects the push when it cannot run it.\n";
+  script += format_hook_settings({spec.program.string(), post ? spec.daemon_config.string() : std::string(),
+                                  spec.identity_from});
   std::string consequence = post ? "the push landed, but no deploy was queued" : "push rejected";
   std::string message = fmt::format("pushgate: error: {} is missing or not executable; {}. Reinstall pushgate "
                                     "or run `{}` again.",
@@ -144,13 +138,14 @@ std::string hook_script(const HookSpec& spec) {
       "  exit 1\n"
       "fi\n",
       shell_quote(message));
-  if (spec.chained.empty()) return script + fmt::format("exec \"$program\"{} \"$@\"\n", args);
+  std::string run = fmt::format("\"$program\" {} \"$0\" \"$@\"\n", k_hook_file_option);
+  if (spec.chained.empty()) return script + "exec " + run;
   // Both hooks read the same ref lines from standard input.
   return script + fmt::format(
                       "input=$(cat)\n"
                       "printf '%s\\n' \"$input\" | {} \"$@\" || exit $?\n"
-                      "printf '%s\\n' \"$input\" | \"$program\"{} \"$@\"\n",
-                      shell_quote(spec.chained.string()), args);
+                      "printf '%s\\n' \"$input\" | {}",
+                      shell_quote(spec.chained.string()), run);
 }
 
 }  // namespace pushgate::cli

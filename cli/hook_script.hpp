@@ -2,6 +2,7 @@
 // The hook files `pushgate install` writes, and where each server layout
 // expects them.
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -61,11 +62,35 @@ struct HookSpec {
   std::string reinstall;
 };
 
-// A POSIX sh script that fails closed: when `spec.program` is missing or not
-// executable it says so on stderr and exits 1 (git then rejects the push;
-// after post-receive, the push has landed and the script says no deploy
-// was queued). Otherwise it runs the chained hook, if any, with the same
-// standard input (stopping when it fails) and execs the program.
+// The option that hands a hook program the hook file to read its settings
+// from (core/config/hook_settings.hpp).
+inline constexpr std::string_view k_hook_file_option = "--hook-file";
+
+// The longest #! line, without its newline, that every Linux kernel runs:
+// 127 bytes before 5.1, 255 since. A longer one is refused (ENOEXEC, and git
+// then runs the file with sh) or, on old kernels, cut short.
+inline constexpr std::size_t k_shebang_limit = 127;
+
+// "#!PROGRAM --hook-file": the kernel runs PROGRAM with "--hook-file", the
+// hook file's path and git's arguments.
+std::string shebang_line(const std::filesystem::path& program);
+
+// Whether `program` can be the interpreter of a #! line: absolute, without
+// blanks (the kernel splits the line at the first one), and short enough.
+bool fits_shebang(const std::filesystem::path& program);
+
+// The hook file: its settings block (core/config/hook_settings.hpp) names
+// the program, the daemon config (post-receive) and the identity variable.
+// When `spec.program` fits a #! line and nothing is chained, the file's #!
+// line runs the program directly, which reads the settings from the file:
+// no shell starts. If the program is missing, execve fails and git refuses
+// the push ("cannot run hooks/pre-receive: No such file or directory").
+// Otherwise the file is a POSIX sh script that fails closed: when the program
+// is missing or not executable it says so on stderr and exits 1 (after
+// post-receive, the push has landed and it says no deploy was queued); else
+// it runs the chained hook, if any, with the same standard input (stopping
+// when it fails) and then the program with --hook-file. The sh lines are in
+// the first form too, for a kernel that refuses the #! line.
 std::string hook_script(const HookSpec& spec);
 
 // The program and daemon config a hook script of ours names (its `program=`
@@ -73,5 +98,7 @@ std::string hook_script(const HookSpec& spec);
 std::optional<std::string> script_program(std::string_view script);
 std::optional<std::string> script_daemon_config(std::string_view script);
 
+// Whether `script` is the first form of hook_script: its #! line runs its program.
+bool runs_without_shell(std::string_view script);
 
 }  // namespace pushgate::cli

@@ -90,7 +90,8 @@ void check_hook(Checks& checks, const fs::path& hook, const std::string& command
   if (::access(hook.c_str(), X_OK) != 0)
     return checks.problem(fmt::format("{} is not executable: git skips it", hook.string()),
                           fmt::format("chmod 0755 {}", hook.string()));
-  auto program = script_program(read_file(hook.string()).value());
+  std::string script = read_file(hook.string()).value();
+  auto program = script_program(script);
   if (!program)
     return checks.problem(fmt::format("{} was written by an older pushgate and does not check its program",
                                       hook.string()),
@@ -100,6 +101,11 @@ void check_hook(Checks& checks, const fs::path& hook, const std::string& command
         fmt::format("{} runs {}, which is missing or not executable: every push is rejected", hook.string(), *program),
         fmt::format("reinstall pushgate, or run `{} --bin-dir DIR`", command));
   checks.ok(fmt::format("{} runs {}", hook.string(), *program));
+  fs::path chained = hook;
+  if (!runs_without_shell(script) && fits_shebang(*program) && !hook_exists(chained += ".pushgate-chained"))
+    checks.warning(fmt::format("{} starts /bin/sh on every push (written by an older pushgate); running `{}` "
+                               "again makes git run {} directly",
+                               hook.string(), command, *program));
 }
 
 // gitolite links each repository's hooks to LOCAL_CODE/hooks/common on

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -15,6 +14,7 @@
 #include "core/git/push_options.hpp"
 #include "core/jobs/pusher.hpp"
 #include "core/jobs/spool.hpp"
+#include "hooks/hook_file.hpp"
 
 namespace pushgate {
 
@@ -85,8 +85,7 @@ class PostReceive {
     std::string text{std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
     auto updates = parse_ref_updates(text);
     if (!updates) return print_error(m_out, updates.error().message);
-    const char* git_dir_env = std::getenv("GIT_DIR");
-    std::string git_dir = repo_identity(git_dir_env && *git_dir_env ? git_dir_env : ".");
+    std::string git_dir = repo_identity(hook_git_dir());
     auto config = load_repo_config(git_dir);
     if (!config) {
       print_error(m_out, config.error().message);

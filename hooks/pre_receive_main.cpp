@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/git/git.hpp"
+#include "hooks/hook_file.hpp"
 #include "hooks/pre_receive.hpp"
 
 int main(int argc, char** argv) {
@@ -14,12 +15,15 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::cout << "usage: pushgate-pre-receive [--identity-from VAR]\n\n"
+      std::cout << "usage: pushgate-pre-receive [--hook-file FILE | --identity-from VAR]\n\n"
                    "git's pre-receive hook: reads '<old> <new> <ref>' lines on standard input and\n"
                    "validates the manifests each pushed branch or tag changes, the signatures of\n"
                    "its new commits (validate.signatures) and who may push to an environment's\n"
                    "branch (allowed_pushers), using the repository's pushgate.yaml. Installed by\n"
                    "`pushgate install REPO.git`; not run by hand.\n"
+                   "  --hook-file FILE      read the settings from the hook file FILE, which names\n"
+                   "                        this program on its #! line (it must be owned by root or\n"
+                   "                        the repository's owner, and writable by nobody else)\n"
                    "  --identity-from VAR   the one variable the Git server sets to the authenticated\n"
                    "                        pusher (GL_USER, GITEA_PUSHER_NAME, GL_USERNAME, REMOTE_USER);\n"
                    "                        without it the pusher is the account the hook runs as\n\n"
@@ -28,7 +32,15 @@ int main(int argc, char** argv) {
                    "writable by others), 3 internal error or time budget exceeded\n";
       return 0;
     }
-    if (arg == "--identity-from" && i + 1 < argc) {
+    if (arg == "--hook-file" && i + 1 < argc) {
+      auto settings = pushgate::read_hook_file(argv[++i], pushgate::hook_git_dir());
+      if (!settings) {
+        std::cerr << "error: pushgate: push rejected: " << settings.error().message
+                  << "; an administrator must fix the hook (run `pushgate install` again)\n";
+        return static_cast<int>(pushgate::PreReceiveResult::config_error);
+      }
+      options.identity_from = settings->identity_from;
+    } else if (arg == "--identity-from" && i + 1 < argc) {
       options.identity_from = argv[++i];
     } else if (arg.starts_with("--identity-from=")) {
       options.identity_from = arg.substr(arg.find('=') + 1);

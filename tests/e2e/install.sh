@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `pushgate install`: hooks are scripts naming the programs; running it twice changes nothing, an administrator's
+# `pushgate install`: hooks name their programs on their #! lines and carry their settings; an older
+# pushgate's sh wrapper is rewritten (and works until then); running it twice changes nothing, an administrator's
 # pushgate.yaml is kept, a foreign hook is refused unless chained (--chain) or
 # replaced (--force), and a broken pushgate.yaml is reported at install time.
 # shellcheck source-path=SCRIPTDIR
@@ -44,21 +45,23 @@ else
   fail "the second install changed files" "$before" "$(snapshot "$E2E_SRV/twice.git")" "$E2E_OUT"
 fi
 
-test_case "hooks are scripts naming the programs; post-receive gets the daemon's config in argv"
+test_case "hooks name their programs on the #! line; post-receive names the daemon's config"
 scripted=$E2E_SRV/twice.git
 bin=$(readlink -f "$PUSHGATE_BIN_DIR")
 for hook in pre-receive post-receive; do
-  check "$hook is a script, not a symbolic link" test ! -L "$scripted/hooks/$hook"
+  check "$hook is a file, not a symbolic link" test ! -L "$scripted/hooks/$hook"
+  check "$hook runs pushgate-$hook from its #! line" \
+    test "$(head -1 "$scripted/hooks/$hook")" = "#!$bin/pushgate-$hook --hook-file"
   check "$hook is marked as pushgate's" grep -q '^# pushgate-managed' "$scripted/hooks/$hook"
   check "$hook names pushgate-$hook" grep -qx "program='$bin/pushgate-$hook'" "$scripted/hooks/$hook"
 done
 check "post-receive names the system daemon config by default" \
   grep -qx "daemon_config='/etc/pushgate/pushgated.yaml'" "$scripted/hooks/post-receive"
 check "pre-receive, which needs no daemon, names none" \
-  sh -c "! grep -q daemon-config '$scripted/hooks/pre-receive'"
+  sh -c "! grep -q daemon_config '$scripted/hooks/pre-receive'"
 run_install "$scripted" --daemon-config "$E2E_TMP/pushgated.yaml"
 check "install --daemon-config exits 0" test "$E2E_RC" = 0
-check "post-receive passes the daemon's config as an argument" \
+check "post-receive names that daemon config" \
   grep -qx "daemon_config='$E2E_TMP/pushgated.yaml'" "$scripted/hooks/post-receive"
 check "no hook exports PUSHGATE_DAEMON_CONFIG any more" \
   sh -c "! grep -q PUSHGATE_DAEMON_CONFIG '$scripted/hooks/pre-receive' '$scripted/hooks/post-receive'"
@@ -92,11 +95,59 @@ for pair in bare: http:REMOTE_USER gitea:GITEA_PUSHER_NAME forgejo:GITEA_PUSHER_
   run_install "$repo" --layout "$layout"
   post=$(find "$repo" -path '*post-receive*' -type f ! -name '*.sample' | head -1)
   if [[ -z $var ]]; then
-    check "$layout: post-receive passes no --identity-from" sh -c "! grep -q -- --identity-from '$post'"
+    check "$layout: post-receive names no identity variable" sh -c "! grep -q identity_from '$post'"
   else
-    check "$layout: post-receive passes --identity-from $var" grep -q -- "--identity-from $var " "$post"
+    check "$layout: post-receive names $var" grep -qx "identity_from='$var'" "$post"
   fi
+  check "$layout: post-receive runs its program from its #! line" \
+    test "$(head -1 "$post")" = "#!$bin/pushgate-post-receive --hook-file"
 done
+
+test_case "an older pushgate's sh wrapper still works, and install rewrites it"
+# A private copy of the programs, so this case can remove one.
+own=$E2E_TMP/own
+mkdir -p "$own"
+cp "$bin/pushgate-pre-receive" "$bin/pushgate-post-receive" "$own/"
+wrapped=$E2E_SRV/wrapped.git
+git init -q --bare "$wrapped"
+run_install "$wrapped" --layout gitea --bin-dir "$own"
+for hook in pre-receive post-receive; do
+  # What pushgate install wrote before hook files named their program on the #! line.
+  printf '#!/bin/sh\n# pushgate-managed: written by `pushgate install`; run it again to update.\nprogram=%s\n%s' \
+    "'$own/pushgate-$hook'" 'exec "$program" --identity-from GITEA_PUSHER_NAME "$@"
+' >"$wrapped/hooks/$hook.d/pushgate"
+done
+run_install "$wrapped" --check
+if grep -q "^warning: $wrapped/hooks/pre-receive.d/pushgate starts /bin/sh on every push" <<<"$E2E_OUT"; then
+  pass "--check warns that the old hook starts sh"
+else
+  fail "--check does not mention the sh wrapper" "$E2E_OUT"
+fi
+# Gitea's own hooks/pre-receive (a bash script) runs every file in pre-receive.d/.
+cat >"$wrapped/hooks/pre-receive" <<'GITEA'
+#!/usr/bin/env bash
+data=$(cat)
+for hook in hooks/pre-receive.d/*; do
+  echo "$data" | "$hook" || exit 1
+done
+GITEA
+chmod 0755 "$wrapped/hooks/pre-receive"
+good_push_and_bad_push "$wrapped" wrapped
+run_install "$wrapped" --bin-dir "$own"
+check "install rewrites the wrapper" grep -q "wrote $wrapped/hooks/pre-receive.d/pushgate" <<<"$E2E_OUT"
+check "the rewritten hook runs its program from its #! line" \
+  test "$(head -1 "$wrapped/hooks/pre-receive.d/pushgate")" = "#!$own/pushgate-pre-receive --hook-file"
+manifest_configmap Bad_Again | write_file "$E2E_WORK/wrapped" deploy/settings.yaml
+commit_all "$E2E_WORK/wrapped" "bad again"
+expect_push_rejected k8s.name -- "$E2E_WORK/wrapped" origin main
+rm "$own/pushgate-pre-receive"
+push "$E2E_WORK/wrapped" origin main
+# bash before 5.2 says "bad interpreter: No such file or directory", 5.2 "cannot execute: required file not found".
+if ((E2E_RC != 0)) && grep -qE 'pre-receive.d/pushgate: .*(bad interpreter|required file not found)' <<<"$E2E_OUT"; then
+  pass "with the program gone, Gitea's loop cannot run the hook and the push is refused"
+else
+  fail "with the program gone, the push through pre-receive.d was not refused by the shell" "$E2E_OUT"
+fi
 
 test_case "an administrator's pushgate.yaml is kept"
 git init -q --bare "$E2E_SRV/own.git"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `pushgate install` fails closed and can be undone and checked: a hook whose
 # program is gone, moved or not executable rejects the push (file:// and
-# ssh://) instead of being skipped; receive.fsckObjects refuses `.git` and
+# ssh://) instead of being skipped, whether git runs the program from the
+# hook's #! line or, for a path too long for one, through sh; receive.fsckObjects refuses `.git` and
 # `..` tree entries; the hooks folder of a --shared=group repository is made
 # writable by its owner alone; `pushgate uninstall` leaves the repository as
 # it was; `pushgate install --check` finds what is wrong; gitolite's
@@ -29,37 +30,57 @@ listing() {
     git config --file config --list)
 }
 
+# expect_push_refused_by_git MESSAGE -- CLONE [git-push arguments...]: git
+# cannot start the pre-receive hook (its #! program is gone or not
+# executable), says so with MESSAGE, and refuses the push.
+expect_push_refused_by_git() {
+  local message=$1
+  shift 2
+  push "$@"
+  local what="push refused, git says: $message"
+  if ((E2E_RC == 0)); then
+    fail "$what: the push was accepted" "$E2E_OUT"
+  elif ! grep -qF "$message" <<<"$E2E_OUT"; then
+    fail "$what: git's message is missing" "$E2E_OUT"
+  elif ! grep -qF "(pre-receive hook declined)" <<<"$E2E_OUT"; then
+    fail "$what: not declined by the hook" "$E2E_OUT"
+  else
+    pass "$what"
+  fi
+}
+
 # A private copy of the programs, so this suite can remove and move them.
 movable=$E2E_TMP/movable
 mkdir -p "$movable"
 cp "$PUSHGATE_BIN_DIR"/pushgate-pre-receive "$PUSHGATE_BIN_DIR"/pushgate-post-receive "$movable/"
 
-test_case "a hook whose program is gone, moved or not executable rejects the push"
+test_case "a hook whose #! program is gone, moved or not executable: git refuses the push"
 gone=$E2E_SRV/gone.git
 git init -q --bare "$gone"
 run_pushgate install "$gone" --bin-dir "$movable"
 check "install --bin-dir exits 0" test "$E2E_RC" = 0
+check "the hook names its program on its #! line" \
+  test "$(head -1 "$gone/hooks/pre-receive")" = "#!$movable/pushgate-pre-receive --hook-file"
 make_clone "file://$gone" gone
 manifest_configmap first | write_file "$E2E_WORK/gone" deploy/first.yaml
 commit_all "$E2E_WORK/gone" first
 expect_push_ok "$E2E_WORK/gone" origin main
 landed=$(rev "$E2E_WORK/gone" HEAD)
-message="pushgate: error: $movable/pushgate-pre-receive is missing or not executable; push rejected"
 
 chmod -x "$movable/pushgate-pre-receive"
 manifest_configmap Bad_Name | write_file "$E2E_WORK/gone" deploy/bad.yaml
 commit_all "$E2E_WORK/gone" "a bad manifest"
-expect_push_rejected "$message" "pushgate install $gone" -- "$E2E_WORK/gone" origin main
+expect_push_refused_by_git "cannot exec 'hooks/pre-receive': Permission denied" -- "$E2E_WORK/gone" origin main
 assert_ref_equals "$gone" refs/heads/main "$landed"
 chmod +x "$movable/pushgate-pre-receive"
 
 mv "$movable" "$movable.moved"
-expect_push_rejected "$message" -- "$E2E_WORK/gone" origin main
+expect_push_refused_by_git "cannot run hooks/pre-receive: No such file or directory" -- "$E2E_WORK/gone" origin main
 assert_ref_equals "$gone" refs/heads/main "$landed"
 mv "$movable.moved" "$movable"
 
 mv "$movable/pushgate-pre-receive" "$E2E_TMP/pre-receive.away"
-expect_push_rejected "$message" -- "$E2E_WORK/gone" origin main
+expect_push_refused_by_git "cannot run hooks/pre-receive: No such file or directory" -- "$E2E_WORK/gone" origin main
 assert_ref_equals "$gone" refs/heads/main "$landed"
 
 test_case "--check names a hook whose program is gone"
@@ -69,14 +90,43 @@ expect_output "^problem: $gone/hooks/pre-receive runs $movable/pushgate-pre-rece
   "--check names the hook, the program and the fix"
 mv "$E2E_TMP/pre-receive.away" "$movable/pushgate-pre-receive"
 
-test_case "post-receive whose program is gone: the push lands and says no deploy was queued"
+test_case "post-receive whose program is gone: the push lands, and git says it could not run the hook"
 mv "$movable/pushgate-post-receive" "$E2E_TMP/post-receive.away"
 git -C "$E2E_WORK/gone" reset -q --hard HEAD~1
 manifest_configmap second | write_file "$E2E_WORK/gone" deploy/second.yaml
 commit_all "$E2E_WORK/gone" second
 expect_push_ok "$E2E_WORK/gone" origin main
-expect_remote_line "pushgate-post-receive is missing or not executable; the push landed, but no deploy was queued"
+check "git says it cannot run hooks/post-receive" grep -qF "cannot run hooks/post-receive: No such file or directory" <<<"$E2E_OUT"
 mv "$E2E_TMP/post-receive.away" "$movable/pushgate-post-receive"
+
+test_case "a hook file that others can write is refused: it names the daemon and the identity variable"
+chmod o+w "$gone/hooks/pre-receive"
+manifest_configmap third | write_file "$E2E_WORK/gone" deploy/third.yaml
+commit_all "$E2E_WORK/gone" third
+expect_push_rejected "refusing file 'hooks/pre-receive': its mode 0757" "chmod go-w" -- "$E2E_WORK/gone" origin main
+assert_ref_equals "$gone" refs/heads/main "$(rev "$E2E_WORK/gone" HEAD~1)"
+chmod o-w "$gone/hooks/pre-receive"
+
+test_case "a program path too long for a #! line: the hook is a sh script that rejects when the program is gone"
+deep=$E2E_TMP/$(printf 'long%.0s' {1..30})
+mkdir -p "$deep"
+cp "$movable"/pushgate-pre-receive "$movable"/pushgate-post-receive "$deep/"
+long=$E2E_SRV/long.git
+git init -q --bare "$long"
+run_pushgate install "$long" --bin-dir "$deep"
+check "install exits 0" test "$E2E_RC" = 0
+check "the hook starts sh" test "$(head -1 "$long/hooks/pre-receive")" = "#!/bin/sh"
+make_clone "file://$long" long
+manifest_configmap fine | write_file "$E2E_WORK/long" deploy/fine.yaml
+commit_all "$E2E_WORK/long" fine
+expect_push_ok "$E2E_WORK/long" origin main
+manifest_configmap Bad_Name | write_file "$E2E_WORK/long" deploy/bad.yaml
+commit_all "$E2E_WORK/long" "a bad manifest"
+expect_push_rejected k8s.name -- "$E2E_WORK/long" origin main
+mv "$deep/pushgate-pre-receive" "$E2E_TMP/deep.away"
+expect_push_rejected "pushgate: error: $deep/pushgate-pre-receive is missing or not executable; push rejected" \
+  "pushgate install $long" -- "$E2E_WORK/long" origin main
+assert_ref_equals "$long" refs/heads/main "$(rev "$E2E_WORK/long" HEAD~1)"
 
 test_case "receive.fsckObjects: trees with .git or .. entries are refused"
 fsck=$E2E_SRV/fsck.git
@@ -198,7 +248,7 @@ E2E_OUT=$(PATH=$E2E_TMP/fakebin:$PATH "$PUSHGATE_BIN_DIR/pushgate" install --lay
 expect_output "gitolite setup --hooks-only" "the first install asks for gitolite setup --hooks-only"
 expect_output "warning: --local-code $lc is not gitolite's LOCAL_CODE \($E2E_TMP/elsewhere" \
   "a --local-code that differs from gitolite query-rc LOCAL_CODE is warned about"
-check "the gitolite hook passes --identity-from GL_USER" grep -q -- '--identity-from GL_USER ' "$lc/hooks/common/post-receive"
+check "the gitolite hook names GL_USER" grep -qx "identity_from='GL_USER'" "$lc/hooks/common/post-receive"
 printf '#!/bin/sh\necho %s\n' "$lc" >"$E2E_TMP/fakebin/gitolite"
 E2E_OUT=$(PATH=$E2E_TMP/fakebin:$PATH "$PUSHGATE_BIN_DIR/pushgate" install "$E2E_SRV/gl.git" 2>&1)
 if grep -q 'hooks-only\|warning' <<<"$E2E_OUT"; then
@@ -215,7 +265,7 @@ ln -s "$lc/hooks/common/post-receive" "$E2E_SRV/gl.git/hooks/post-receive"
 run_pushgate install --check "$E2E_SRV/gl.git"
 check "--check exits 0 once they are linked (what gitolite setup --hooks-only does)" test "$E2E_RC" = 0
 
-test_case "ssh://: a hook whose program is gone rejects the push"
+test_case "ssh://: a hook whose #! program is gone: git refuses the push"
 if command -v sshd >/dev/null || [[ -x /usr/sbin/sshd ]]; then
   # shellcheck source-path=SCRIPTDIR
   source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
@@ -224,7 +274,7 @@ if command -v sshd >/dev/null || [[ -x /usr/sbin/sshd ]]; then
   mv "$movable/pushgate-pre-receive" "$E2E_TMP/pre-receive.away"
   manifest_configmap over-ssh | write_file "$E2E_WORK/gone-ssh" deploy/ssh.yaml
   commit_all "$E2E_WORK/gone-ssh" "over ssh"
-  expect_push_rejected "$message" -- "$E2E_WORK/gone-ssh" origin main
+  expect_push_refused_by_git "cannot run hooks/pre-receive: No such file or directory" -- "$E2E_WORK/gone-ssh" origin main
   mv "$E2E_TMP/pre-receive.away" "$movable/pushgate-pre-receive"
   expect_push_ok "$E2E_WORK/gone-ssh" origin main
 else
