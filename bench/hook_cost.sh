@@ -15,7 +15,7 @@
 #    deploys nothing (config read only), queueing a job for a daemon that is
 #    not running (enqueue, failed ping), queueing a deploy for the running
 #    daemon (enqueue + ping while the deploy starts), and the latter through
-#    the installed hook script (sh + exec).
+#    the installed hook file (which the kernel starts as `#!program --hook-file`).
 #
 # Knobs (environment): ROUNDS=25 pushes per repository (plus one warm-up),
 # RUNS=100 runs per post-receive series, FILES=100 manifests in the tree.
@@ -86,7 +86,7 @@ series = {
     "post-receive, no deploy": ([binary], "other", both, cfg),
     "post-receive, queues, no daemon": ([binary], "main", idle, stopped_cfg),
     "post-receive, deploys": ([binary], "main", both, cfg),
-    "hook script, deploys": ([os.path.join(both, "hooks", "post-receive")], "main", both, cfg),
+    "hook file, deploys": ([os.path.join(both, "hooks", "post-receive")], "main", both, cfg),
 }
 times = {name: [] for name in series}
 names = list(series)
@@ -152,7 +152,7 @@ base = med(direct["true"])
 print(f"post-receive started directly, as git starts it ({runs} runs each, ms):")
 print(f"  {'command':<34}{'median':>9}{'min':>9}{'max':>9}{'added':>9}")
 for name in ("true", "post-receive, no deploy", "post-receive, queues, no daemon", "post-receive, deploys",
-             "hook script, deploys"):
+             "hook file, deploys"):
     v = direct[name]
     added = "" if name == "true" else f"{med(v) - base:+.2f}"
     print(f"  {name.replace('true', '/bin/true (no-op hook)'):<34}{med(v):>9.2f}{min(v):>9.2f}{max(v):>9.2f}{added:>9}")
