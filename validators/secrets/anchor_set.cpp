@@ -14,8 +14,7 @@ void AnchorSet::add(std::string_view literal, AnchorCase match_case, std::size_t
   if (literal.size() < 3) throw std::logic_error("a secret anchor needs three bytes or more");
   std::uint32_t key = trigram(reinterpret_cast<const unsigned char*>(literal.data()));
   m_filter.set(slot(key));
-  for (unsigned b = 0; b < m_first.size(); ++b)
-    if ((b | 0x20u) == (key & 0xFFu)) m_first[b] = true;
+  m_pairs[pair(reinterpret_cast<const unsigned char*>(literal.data()))] = 1;
   m_anchors.push_back({std::string(literal), match_case, tag, key});
 }
 

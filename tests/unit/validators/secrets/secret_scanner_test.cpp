@@ -157,3 +157,18 @@ TEST_CASE("the scanner reports only what starts inside the range it is given", "
   CHECK(out[0].offset == first.size() + 3);
   CHECK(out[0].shown == "ASIA");
 }
+
+TEST_CASE("a token is found at every offset, up to the last bytes of the text", "[secrets]") {
+  // The prefilter steps over several positions at a time: none may be missed.
+  std::string key = test::fake_aws_key_id();
+  for (std::size_t lead = 0; lead < 9; ++lead) {
+    std::string text = std::string(lead, ' ') + key;
+    INFO("lead " << lead);
+    auto found = scan(text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].offset == lead);
+    found = scan(text + "\n" + std::string(lead, 'y'));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].offset == lead);
+  }
+}
