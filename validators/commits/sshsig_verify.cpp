@@ -9,6 +9,7 @@
 
 #include "validators/commits/ssh_public_key.hpp"
 #include "validators/commits/ssh_wire.hpp"
+#include "validators/crypto_digest.hpp"
 
 namespace pushgate {
 
@@ -26,14 +27,6 @@ SshsigVerdict bad(std::string why) { return {SshsigResult::bad, std::move(why)};
 void put_string(std::string& out, std::string_view s) {
   for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((s.size() >> shift) & 0xff);
   out += s;
-}
-
-std::string digest(const EVP_MD* hash, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned size = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &size, hash, nullptr) != 1)
-    throw Failure(ErrorCode::internal, "libcrypto cannot hash the signed data");
-  return std::string(reinterpret_cast<const char*>(out), size);
 }
 
 // PROTOCOL.sshsig: what the key signed. The reserved field is empty whatever
@@ -116,7 +109,7 @@ SshsigVerdict verify_sshsig(const SshSignatureInfo& signature, std::string_view 
   if (auto* verdict = std::get_if<SshsigVerdict>(&raw)) return *verdict;
   const RawSignature& sig = std::get<RawSignature>(raw);
 
-  std::string message = signed_message(name_space, signature.hash_alg, digest(data_hash, data));
+  std::string message = signed_message(name_space, signature.hash_alg, crypto_digest(data_hash, data));
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) throw Failure(ErrorCode::internal, "libcrypto cannot allocate a digest context");
   int verified = EVP_DigestVerifyInit(ctx.get(), nullptr, sig.hash, nullptr, (*key)->key.get()) == 1
