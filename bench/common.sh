@@ -3,7 +3,8 @@
 # Gives: $bench_dir, $bench_bin (folder holding the pushgate binaries),
 # $bench_tmp (removed on exit, with every process in $bench_pids), die,
 # bench_now (seconds, microsecond resolution), bench_machine (where the
-# figures come from) and bench_load (how busy the machine is).
+# figures come from), bench_load (how busy the machine is) and
+# bench_time_pre_receive (a repository whose pre-receive is timed).
 
 set -euo pipefail
 export LC_ALL=C  # "." as decimal separator in $EPOCHREALTIME and printf
@@ -49,6 +50,25 @@ bench_machine() {
 
 # Other work on the machine skews the figures: print it at the start and end.
 bench_load() { echo "load average (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+# Replaces REPO's installed pre-receive with one that runs pushgate's and
+# appends "TAG elapsed_us peak_rss_kib" to OUT, TAG being what the file
+# TAG_FILE holds at the time (elapsed from date: /usr/bin/time's %e counts
+# 10 ms steps, more than the hook takes).
+bench_time_pre_receive() {  # REPO TAG_FILE OUT
+  local hook=$1/hooks/pre-receive
+  rm -f "$hook"  # never write through a link that may point at the program
+  cat >"$hook" <<EOF
+#!/bin/sh
+start=\$(date +%s%N)
+/usr/bin/time -o '$bench_tmp/hook.rss' -f %M '$bench_bin/pushgate-pre-receive' "\$@"
+status=\$?
+end=\$(date +%s%N)
+echo "\$(cat '$2') \$(((end - start) / 1000)) \$(tail -1 '$bench_tmp/hook.rss')" >>'$3'
+exit \$status
+EOF
+  chmod +x "$hook"
+}
 
 # Hooks set GIT_DIR and friends; a benchmark started from one must not inherit them.
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \

@@ -31,24 +31,6 @@ work=$bench_tmp/work
 
 push_isolate_git
 
-# Replaces an installed pre-receive with one that records the hook binary's
-# elapsed time (µs; /usr/bin/time's %e counts only 10 ms steps) and peak RSS
-# (KiB), tagged with the phase in $bench_tmp/phase.
-wrap_hook_with_time() {
-  local hook=$bench_tmp/$1.git/hooks/pre-receive
-  rm -f "$hook"  # never write through a link that may point at the program
-  cat >"$hook" <<EOF
-#!/bin/sh
-start=\$(date +%s%N)
-/usr/bin/time -o '$bench_tmp/hook.rss' -f %M '$bench_bin/pushgate-pre-receive' "\$@"
-status=\$?
-end=\$(date +%s%N)
-echo "\$(cat '$bench_tmp/phase') \$(((end - start) / 1000)) \$(tail -1 '$bench_tmp/hook.rss')" >>'$hook_file'
-exit \$status
-EOF
-  chmod +x "$hook"
-}
-
 push() {  # LABEL URL: times one `git push`; a refused push ends the benchmark
   if ! python3 "$bench_dir/timed.py" "$times_file" "$1" git -C "$work" push -q "$2" main \
        >"$bench_tmp/push.log" 2>&1; then
@@ -73,7 +55,8 @@ echo "tree: $summary; each push changes $CHANGED manifests; $ROUNDS rounds"
 start_loopback_sshd "$bench_tmp/ssh" bench_pids die GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
 for name in file-plain ssh-plain; do push_new_bare "$name" no; done
 for name in file-hooked ssh-hooked rss; do push_new_bare "$name" yes; done
-wrap_hook_with_time rss
+# The third repository times its hook binary, tagged with the phase.
+bench_time_pre_receive "$bench_tmp/rss.git" "$bench_tmp/phase" "$hook_file"
 url() { if [[ $1 == file-* || $1 == rss ]]; then echo "file://$bench_tmp/$1.git"; else echo "$SSH_URL$bench_tmp/$1.git"; fi; }
 
 # The first push carries the whole tree: timed once, for information. The

@@ -36,19 +36,8 @@ hooked=$bench_tmp/signed.git
 "$bench_bin/pushgate" install "$hooked" >/dev/null
 printf 'bench@example.invalid %s\n' "$(cut -d' ' -f1,2 "$bench_tmp/key.pub")" >"$hooked/allowed_signers"
 printf 'validate:\n  signatures:\n    - branches: [main]\n      allowed_signers: allowed_signers\n' >"$hooked/pushgate.yaml"
-# The installed pre-receive, timed: elapsed (µs, from date: /usr/bin/time's
-# %e counts 10 ms steps, more than the hook takes) and peak RSS of the hook binary.
-rm -f "$hooked/hooks/pre-receive"
-cat >"$hooked/hooks/pre-receive" <<HOOK
-#!/bin/sh
-start=\$(date +%s%N)
-/usr/bin/time -o '$bench_tmp/hook.rss' -f %M '$bench_bin/pushgate-pre-receive' "\$@"
-status=\$?
-end=\$(date +%s%N)
-echo "\$(cat '$bench_tmp/label') \$(((end - start) / 1000)) \$(tail -1 '$bench_tmp/hook.rss')" >>'$hook_file'
-exit \$status
-HOOK
-chmod +x "$hooked/hooks/pre-receive"
+# The installed pre-receive, timed: elapsed and peak RSS of the hook binary.
+bench_time_pre_receive "$hooked" "$bench_tmp/label" "$hook_file"
 
 git init -q -b main "$work"
 mkdir -p "$work/deploy"
