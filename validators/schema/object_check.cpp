@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <map>
 #include <unordered_set>
 
 #include "validators/k8s/k8s_object.hpp"
+#include "validators/schema/field_path.hpp"
 #include "validators/schema/json_value.hpp"
 #include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_lookup.hpp"
@@ -79,51 +79,6 @@ std::pair<const Tables*, std::uint32_t> resolve_kind(const SchemaSet& base, cons
   }
   return {nullptr, k_none};
 }
-
-// Where in the object a walk is: the names of fields and the indexes of
-// items, spelt out ("spec.ports[1].port") only for a message: every field
-// of every object takes a step.
-class FieldPath {
- public:
-  // A step while it lives: a field's name, or an item's index.
-  class Step {
-   public:
-    Step(FieldPath& path, std::string_view name) : m_path(path) { path.m_steps.push_back({name, k_name}); }
-    Step(FieldPath& path, std::size_t index) : m_path(path) { path.m_steps.push_back({{}, index}); }
-    ~Step() { m_path.m_steps.pop_back(); }
-    Step(const Step&) = delete;
-    Step& operator=(const Step&) = delete;
-
-   private:
-    FieldPath& m_path;
-  };
-
-  // "spec.ports[1].port"; "" at the object itself.
-  std::string text() const {
-    std::string out;
-    for (const Entry& step : m_steps) {
-      if (step.index == k_name) {
-        if (!out.empty()) out += '.';
-        out += step.name;
-        continue;
-      }
-      char digits[24];
-      char* end = std::to_chars(digits, digits + sizeof digits, step.index).ptr;
-      out += '[';
-      out.append(digits, end);
-      out += ']';
-    }
-    return out;
-  }
-
- private:
-  static constexpr std::size_t k_name = SIZE_MAX;  // the step is a name
-  struct Entry {
-    std::string_view name;
-    std::size_t index;
-  };
-  std::vector<Entry> m_steps;
-};
 
 // What all walkers over one object share: where findings go, the bounds,
 // and where the walk is.
