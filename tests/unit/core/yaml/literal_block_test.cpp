@@ -62,18 +62,3 @@ TEST_CASE("literal block scalars keep their lines and lose their indentation", "
     CHECK(read_here(c.text) == c.here);
   }
 }
-
-TEST_CASE("a load after one that stopped early starts afresh", "[yaml_tree][literal_block]") {
-  // Each thread reuses one builder: what the stopped load left on its stack
-  // must not reach the next text.
-  LoadResult deep = load("a: [[[[1]]]]\n", Limits{2, 1000, 1000});
-  REQUIRE_FALSE(deep.complete);
-  LoadResult next = load("b: |\n  text\nc: 2\n", Limits{});
-  REQUIRE(next.complete);
-  REQUIRE(next.problems.empty());
-  REQUIRE(next.documents.size() == 1);
-  const Document& doc = next.documents[0];
-  CHECK(doc.node(doc.root()).kind == NodeKind::mapping);
-  CHECK(doc.node(doc.find(doc.root(), "b")).value == "text\n");
-  CHECK(doc.node(doc.find(doc.root(), "c")).mark.line == 3);
-}
