@@ -128,11 +128,10 @@ bool DocumentBuilder::start_document(fy_event& event) {
   m_doc.m_nodes.reserve(guess);
   m_doc.m_children.reserve(guess);
   m_doc.m_text.expect(std::min(m_text.size(), k_max_text_block));
-  m_size.reserve(guess);
   m_runs.clear();
   m_doc.m_start = mark;
   m_anchors.clear();
-  m_size.clear();
+  m_anchored_size.clear();
   m_expansions = 0;
   return true;
 }
@@ -199,13 +198,14 @@ bool DocumentBuilder::alias(fy_event& event) {
                              name));
   }
   NodeId target = it->second;
-  if (m_size[target] == 0) {
+  std::uint64_t size = m_anchored_size[target];
+  if (size == 0) {
     m_out->problems.push_back({ProblemKind::recursive_alias, mark,
                                "alias refers to the node that contains it", {}});
     complete(add(NodeKind::null, mark, nullptr));
     return true;
   }
-  m_expansions += m_size[target];
+  m_expansions += size;
   if (m_expansions > m_limits->alias_expansions) {
     return fatal(ProblemKind::aliases, mark,
                  fmt::format("aliases expand to more than {} nodes (limit validate.limits.aliases)",
@@ -223,28 +223,30 @@ bool DocumentBuilder::open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_to
                              m_limits->depth));
   }
   NodeId id = add(kind, mark, anchor);
-  m_stack.push_back({id, m_pending.size(), {}});
+  m_stack.push_back({id, m_pending.size(), m_expansions, {}});
   return true;
 }
 
 void DocumentBuilder::close_top() {
-  NodeId id = m_stack.back().id;
-  auto first = m_pending.begin() + static_cast<std::ptrdiff_t>(m_stack.back().first);
-  std::uint64_t total = 1;
-  for (auto it = first; it != m_pending.end(); ++it) total += m_size[*it];
+  const Open& top = m_stack.back();
+  NodeId id = top.id;
+  // Its nodes are the ones made since it opened; the aliases among its
+  // children add what they expand to.
+  if (!m_anchored_size.empty())
+    if (auto anchored = m_anchored_size.find(id); anchored != m_anchored_size.end())
+      anchored->second = (m_doc.m_nodes.size() - id) + (m_expansions - top.expansions);
+  auto first = m_pending.begin() + static_cast<std::ptrdiff_t>(top.first);
   m_runs.push_back({id, static_cast<std::uint32_t>(m_doc.m_children.size()),
                     static_cast<std::uint32_t>(m_pending.end() - first)});
   m_doc.m_children.insert(m_doc.m_children.end(), first, m_pending.end());
   m_pending.erase(first, m_pending.end());
   m_stack.pop_back();
-  m_size[id] = total;
   complete(id);
 }
 
-// Marks `id` complete (a scalar counts 1) and, when it was just attached as a
-// key of the open mapping, checks that key for duplicates.
+// When `id`, just complete, was attached as a key of the open mapping,
+// checks that key for duplicates.
 void DocumentBuilder::complete(NodeId id) {
-  if (m_size[id] == 0) m_size[id] = 1;
   if (m_stack.empty()) return;
   Open& top = m_stack.back();
   std::size_t count = m_pending.size() - top.first;
@@ -288,9 +290,12 @@ NodeId DocumentBuilder::add(NodeKind kind, Mark mark, fy_token* anchor) {
   Node& n = m_doc.m_nodes.emplace_back();
   n.kind = kind;
   n.mark = mark;
-  m_size.push_back(0);
   if (m_doc.m_start.line == 0) m_doc.m_start = mark;
-  if (anchor) m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
+  if (anchor) {
+    m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
+    bool open = kind == NodeKind::sequence || kind == NodeKind::mapping;
+    m_anchored_size[id] = open ? 0 : 1;
+  }
   attach(id);
   return id;
 }

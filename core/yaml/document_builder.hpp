@@ -51,6 +51,7 @@ class DocumentBuilder {
   struct Open {
     NodeId id;
     std::size_t first;
+    std::uint64_t expansions;  // m_expansions when it opened
     std::unordered_map<std::string, NodeId> keys;
   };
 
@@ -92,10 +93,11 @@ class DocumentBuilder {
   std::vector<Open> m_stack;
   std::vector<NodeId> m_pending;
   std::vector<Run> m_runs;  // of the open document
-  // Per node: nodes in its subtree with aliases expanded; 0 while it is open.
-  std::vector<std::uint64_t> m_size;
   std::unordered_map<std::string, NodeId> m_anchors;
-  std::uint64_t m_expansions = 0;
+  // Per anchored node: nodes in its subtree with aliases expanded; 0 while
+  // it is open. Other nodes need no size: only aliases expand.
+  std::unordered_map<NodeId, std::uint64_t> m_anchored_size;
+  std::uint64_t m_expansions = 0;  // nodes that aliases added to the document
   Mark m_last_end;            // 1-based end of the last token read
   std::size_t m_last_pos = 0; // its byte offset in m_text
   std::string m_value;        // a literal block scalar's value
