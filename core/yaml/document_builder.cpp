@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/yaml/literal_block.hpp"
+
 namespace pushgate::yaml {
 
 namespace {
@@ -59,12 +61,24 @@ bool is_null(std::string_view plain) {
 
 }  // namespace
 
-DocumentBuilder::DocumentBuilder(std::string_view text, const Limits& limits, TextUse use, LoadResult& out)
-    : m_text(text), m_limits(limits), m_use(use), m_out(out) {
+DocumentBuilder::DocumentBuilder() {
   // Enough for a typical manifest, so that small files do not grow these
   // step by step.
   m_stack.reserve(k_typical_depth);
   m_pending.reserve(k_typical_pending);
+}
+
+DocumentBuilder::~DocumentBuilder() = default;
+
+void DocumentBuilder::start(std::string_view text, const Limits& limits, TextUse use, LoadResult& out) {
+  m_text = text;
+  m_limits = &limits;
+  m_use = use;
+  m_out = &out;
+  m_stack.clear();
+  m_pending.clear();
+  m_last_end = {};
+  m_last_pos = 0;
 }
 
 bool DocumentBuilder::take(fy_event& event) {
@@ -102,23 +116,22 @@ bool DocumentBuilder::start_document(fy_event& event) {
   // An implicit document has no `---`: it starts where its first node does.
   const fy_mark* start = fy_event_start_mark(&event);
   Mark mark = start ? to_mark(*start) : Mark{};
-  if (m_out.documents.size() >= m_limits.documents) {
+  if (m_out->documents.size() >= m_limits->documents) {
     return fatal(ProblemKind::documents, mark.line ? mark : last_mark(),
                  fmt::format("more than {} documents in one file (limit validate.limits.documents)",
-                             m_limits.documents));
+                             m_limits->documents));
   }
-  std::size_t guess = m_out.documents.empty()
+  std::size_t guess = m_out->documents.empty()
                           ? std::min(m_text.size() / k_bytes_per_node, k_max_first_guess)
-                          : m_out.documents.back().m_nodes.size();
+                          : m_out->documents.back().m_nodes.size();
   m_doc = Document{};
   m_doc.m_nodes.reserve(guess);
   m_doc.m_children.reserve(guess);
   m_doc.m_text.expect(std::min(m_text.size(), k_max_text_block));
-  m_size.reserve(guess);
   m_runs.clear();
   m_doc.m_start = mark;
   m_anchors.clear();
-  m_size.clear();
+  m_anchored_size.clear();
   m_expansions = 0;
   return true;
 }
@@ -128,7 +141,7 @@ bool DocumentBuilder::start_document(fy_event& event) {
 void DocumentBuilder::finish_document() {
   const NodeId* children = m_doc.m_children.data();
   for (const Run& run : m_runs) m_doc.m_nodes[run.id].children = {children + run.first, run.count};
-  m_out.documents.push_back(std::move(m_doc));
+  m_out->documents.push_back(std::move(m_doc));
 }
 
 bool DocumentBuilder::scalar(fy_event& event) {
@@ -157,9 +170,13 @@ bool DocumentBuilder::scalar(fy_event& event) {
 // libfyaml builds most scalar values in a buffer of its own, which costs a
 // tenth of the load time. A flow scalar on one line is the text of its token
 // unless it has escapes (a backslash in double quotes, `''` in single quotes): it
-// is read in place. Multi-line scalars are folded, so libfyaml builds those.
+// is read in place. Multi-line scalars are folded, and block scalars lose
+// their indentation: libfyaml builds those, but for the common literal
+// block scalars, which read_literal_block reads here.
 DocumentBuilder::ScalarText DocumentBuilder::value_of(fy_token* token, fy_scalar_style style, const fy_mark* start,
-                                                      const fy_mark* end) const {
+                                                      const fy_mark* end) {
+  if (style == FYSS_LITERAL && start && end && read_literal_block(m_text, start->input_pos, end->input_pos, m_value))
+    return {m_value, false};
   if (block(style) || !start || !end || start->line != end->line || start->input_pos > end->input_pos ||
       end->input_pos > m_text.size())
     return {text_of(token), false};
@@ -181,17 +198,18 @@ bool DocumentBuilder::alias(fy_event& event) {
                              name));
   }
   NodeId target = it->second;
-  if (m_size[target] == 0) {
-    m_out.problems.push_back({ProblemKind::recursive_alias, mark,
-                              "alias refers to the node that contains it", {}});
+  std::uint64_t size = m_anchored_size[target];
+  if (size == 0) {
+    m_out->problems.push_back({ProblemKind::recursive_alias, mark,
+                               "alias refers to the node that contains it", {}});
     complete(add(NodeKind::null, mark, nullptr));
     return true;
   }
-  m_expansions += m_size[target];
-  if (m_expansions > m_limits.alias_expansions) {
+  m_expansions += size;
+  if (m_expansions > m_limits->alias_expansions) {
     return fatal(ProblemKind::aliases, mark,
                  fmt::format("aliases expand to more than {} nodes (limit validate.limits.aliases)",
-                             m_limits.alias_expansions));
+                             m_limits->alias_expansions));
   }
   attach(target);
   return true;
@@ -199,34 +217,36 @@ bool DocumentBuilder::alias(fy_event& event) {
 
 bool DocumentBuilder::open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_token* token) {
   Mark mark = node_mark(anchor, tag, token);
-  if (m_stack.size() >= m_limits.depth) {
+  if (m_stack.size() >= m_limits->depth) {
     return fatal(ProblemKind::depth, mark,
                  fmt::format("nesting deeper than {} levels (limit validate.limits.depth)",
-                             m_limits.depth));
+                             m_limits->depth));
   }
   NodeId id = add(kind, mark, anchor);
-  m_stack.push_back({id, m_pending.size(), {}});
+  m_stack.push_back({id, m_pending.size(), m_expansions, {}});
   return true;
 }
 
 void DocumentBuilder::close_top() {
-  NodeId id = m_stack.back().id;
-  auto first = m_pending.begin() + static_cast<std::ptrdiff_t>(m_stack.back().first);
-  std::uint64_t total = 1;
-  for (auto it = first; it != m_pending.end(); ++it) total += m_size[*it];
+  const Open& top = m_stack.back();
+  NodeId id = top.id;
+  // Its nodes are the ones made since it opened; the aliases among its
+  // children add what they expand to.
+  if (!m_anchored_size.empty())
+    if (auto anchored = m_anchored_size.find(id); anchored != m_anchored_size.end())
+      anchored->second = (m_doc.m_nodes.size() - id) + (m_expansions - top.expansions);
+  auto first = m_pending.begin() + static_cast<std::ptrdiff_t>(top.first);
   m_runs.push_back({id, static_cast<std::uint32_t>(m_doc.m_children.size()),
                     static_cast<std::uint32_t>(m_pending.end() - first)});
   m_doc.m_children.insert(m_doc.m_children.end(), first, m_pending.end());
   m_pending.erase(first, m_pending.end());
   m_stack.pop_back();
-  m_size[id] = total;
   complete(id);
 }
 
-// Marks `id` complete (a scalar counts 1) and, when it was just attached as a
-// key of the open mapping, checks that key for duplicates.
+// When `id`, just complete, was attached as a key of the open mapping,
+// checks that key for duplicates.
 void DocumentBuilder::complete(NodeId id) {
-  if (m_size[id] == 0) m_size[id] = 1;
   if (m_stack.empty()) return;
   Open& top = m_stack.back();
   std::size_t count = m_pending.size() - top.first;
@@ -236,7 +256,7 @@ void DocumentBuilder::complete(NodeId id) {
   NodeId earlier = earlier_key(top, id);
   if (earlier == k_no_node) return;
   const Node& first = m_doc.m_nodes[earlier];
-  m_out.problems.push_back(
+  m_out->problems.push_back(
       {ProblemKind::duplicate_key, key.mark,
        fmt::format("duplicate key '{}' on line {} (first defined on line {}, column {})", key.value,
                    key.mark.line, first.mark.line, first.mark.column),
@@ -270,9 +290,12 @@ NodeId DocumentBuilder::add(NodeKind kind, Mark mark, fy_token* anchor) {
   Node& n = m_doc.m_nodes.emplace_back();
   n.kind = kind;
   n.mark = mark;
-  m_size.push_back(0);
   if (m_doc.m_start.line == 0) m_doc.m_start = mark;
-  if (anchor) m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
+  if (anchor) {
+    m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
+    bool open = kind == NodeKind::sequence || kind == NodeKind::mapping;
+    m_anchored_size[id] = open ? 0 : 1;
+  }
   attach(id);
   return id;
 }
@@ -286,7 +309,7 @@ void DocumentBuilder::attach(NodeId child) {
 }
 
 bool DocumentBuilder::fatal(ProblemKind kind, Mark mark, std::string message) {
-  m_out.problems.push_back({kind, mark, std::move(message), {}});
+  m_out->problems.push_back({kind, mark, std::move(message), {}});
   return false;
 }
 

@@ -24,10 +24,18 @@ struct TextPosition {
 
 class DocumentBuilder {
  public:
-  // `text` is what the events were parsed from; it and `out` must outlive
-  // the builder (and, with TextUse::view, the documents). Finished documents
-  // and problems go to `out`.
-  DocumentBuilder(std::string_view text, const Limits& limits, TextUse use, LoadResult& out);
+  // A builder keeps its working storage from one text to the next, so a
+  // thread that loads many files allocates it once (yaml_tree.cpp).
+  DocumentBuilder();
+  ~DocumentBuilder();
+  DocumentBuilder(const DocumentBuilder&) = delete;
+  DocumentBuilder& operator=(const DocumentBuilder&) = delete;
+
+  // Starts on a new text, forgetting the last one. `text` is what the
+  // events are parsed from; it, `limits` and `out` must outlive the use of
+  // the builder for it (and `text`, with TextUse::view, the documents).
+  // Finished documents and problems go to `out`.
+  void start(std::string_view text, const Limits& limits, TextUse use, LoadResult& out);
 
   // Takes one event. Returns false when it crossed a limit: the problem is in
   // `out`, and the caller stops parsing.
@@ -43,6 +51,7 @@ class DocumentBuilder {
   struct Open {
     NodeId id;
     std::size_t first;
+    std::uint64_t expansions;  // m_expansions when it opened
     std::unordered_map<std::string, NodeId> keys;
   };
 
@@ -59,12 +68,12 @@ class DocumentBuilder {
   void finish_document();
   bool scalar(fy_event& event);
   // A scalar's value: `in_place` when it is part of m_text, else it is
-  // libfyaml's, valid only while its event lives.
+  // libfyaml's, valid only while its event lives, or m_value's.
   struct ScalarText {
     std::string_view text;
     bool in_place;
   };
-  ScalarText value_of(fy_token* token, fy_scalar_style style, const fy_mark* start, const fy_mark* end) const;
+  ScalarText value_of(fy_token* token, fy_scalar_style style, const fy_mark* start, const fy_mark* end);
   bool alias(fy_event& event);
   bool open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_token* token);
   void close_top();
@@ -77,19 +86,21 @@ class DocumentBuilder {
   TextPosition after_gap(std::string_view skip) const;
 
   std::string_view m_text;
-  const Limits& m_limits;
-  TextUse m_use;
-  LoadResult& m_out;
+  const Limits* m_limits = nullptr;
+  TextUse m_use = TextUse::copy;
+  LoadResult* m_out = nullptr;
   Document m_doc;
   std::vector<Open> m_stack;
   std::vector<NodeId> m_pending;
   std::vector<Run> m_runs;  // of the open document
-  // Per node: nodes in its subtree with aliases expanded; 0 while it is open.
-  std::vector<std::uint64_t> m_size;
   std::unordered_map<std::string, NodeId> m_anchors;
-  std::uint64_t m_expansions = 0;
+  // Per anchored node: nodes in its subtree with aliases expanded; 0 while
+  // it is open. Other nodes need no size: only aliases expand.
+  std::unordered_map<NodeId, std::uint64_t> m_anchored_size;
+  std::uint64_t m_expansions = 0;  // nodes that aliases added to the document
   Mark m_last_end;            // 1-based end of the last token read
   std::size_t m_last_pos = 0; // its byte offset in m_text
+  std::string m_value;        // a literal block scalar's value
 };
 
 }  // namespace pushgate::yaml

@@ -68,10 +68,12 @@ EventParser::EventParser(std::string_view text)
 }
 
 EventParser::~EventParser() {
-  // libfyaml does not reset a parser cleanly in the middle of a stream.
-  bool clean = m_ended && !fy_parser_get_stream_error(m_parser) && m_session->printed.empty();
-  // Reset now, so that the idle parser holds nothing of `text`.
-  if (clean && fy_parser_reset(m_parser) == 0) t_idle = std::move(m_session);
+  // libfyaml does not reset a parser cleanly in the middle of a stream. At
+  // its end, it takes a new text as it is: fy_parser_set_string accepts one
+  // there, and every document starts from a fresh document state (no %TAG
+  // of this text reaches the next). fy_parser_reset would build that state
+  // once more, which costs as much as parsing a small manifest.
+  if (m_ended && !fy_parser_get_stream_error(m_parser) && m_session->printed.empty()) t_idle = std::move(m_session);
 }
 
 std::optional<SyntaxError> EventParser::error() const {

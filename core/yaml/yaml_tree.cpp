@@ -1,5 +1,7 @@
 #include "core/yaml/yaml_tree.hpp"
 
+#include <memory>
+
 #include "core/yaml/document_builder.hpp"
 #include "core/yaml/event_parser.hpp"
 
@@ -21,19 +23,42 @@ NodeId Document::path(std::initializer_list<std::string_view> keys) const {
   return at;
 }
 
+namespace {
+
+// Each thread keeps one builder, and with it the capacity of its storage,
+// from one text to the next: a worker loads thousands of files.
+thread_local std::unique_ptr<DocumentBuilder> t_idle;
+
+// Lends the thread's builder (a new one when a load on this thread is
+// already using it) and gives it back.
+class BuilderLease {
+ public:
+  BuilderLease() : m_builder(t_idle ? std::move(t_idle) : std::make_unique<DocumentBuilder>()) {}
+  ~BuilderLease() { t_idle = std::move(m_builder); }
+  BuilderLease(const BuilderLease&) = delete;
+  BuilderLease& operator=(const BuilderLease&) = delete;
+  DocumentBuilder* operator->() const { return m_builder.get(); }
+
+ private:
+  std::unique_ptr<DocumentBuilder> m_builder;
+};
+
+}  // namespace
+
 LoadResult load(std::string_view text, const Limits& limits, TextUse use) {
   LoadResult out;
   EventParser parser(text);
-  DocumentBuilder builder(text, limits, use, out);
+  BuilderLease builder;
+  builder->start(text, limits, use, out);
   while (FyEvent event = parser.next()) {
-    if (!builder.take(*event)) {
+    if (!builder->take(*event)) {
       out.complete = false;
       return out;
     }
   }
   if (auto error = parser.error()) {
     out.complete = false;
-    Mark at = error->mark.line ? error->mark : builder.last_mark();
+    Mark at = error->mark.line ? error->mark : builder->last_mark();
     out.problems.push_back({ProblemKind::syntax, at, std::move(error->message), {}});
   }
   return out;

@@ -3,13 +3,39 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace pushgate {
 
 namespace {
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+// Character classes, one bit each, looked up in one table: every label and
+// annotation key of every object is checked a character at a time.
+enum CharClass : std::uint8_t {
+  c_lower_alnum = 1,  // a-z 0-9
+  c_alnum = 2,        // A-Z a-z 0-9
+  c_label = 4,        // a-z 0-9 -
+  c_name_part = 8,    // A-Z a-z 0-9 - _ .
+};
+
+constexpr std::array<std::uint8_t, 256> k_classes = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z', digit = c >= '0' && c <= '9';
+    std::uint8_t bits = 0;
+    if (lower || digit) bits |= c_lower_alnum | c_label;
+    if (lower || upper || digit) bits |= c_alnum | c_name_part;
+    if (c == '-') bits |= c_label | c_name_part;
+    if (c == '_' || c == '.') bits |= c_name_part;
+    table[static_cast<std::size_t>(c)] = bits;
+  }
+  return table;
+}();
+
+bool is(char c, CharClass cls) { return (k_classes[static_cast<unsigned char>(c)] & cls) != 0; }
+bool is_lower_alnum(char c) { return is(c, c_lower_alnum); }
+bool is_alnum(char c) { return is(c, c_alnum); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 NameProblem too_long(std::string_view text, std::size_t max) {
@@ -19,7 +45,7 @@ NameProblem too_long(std::string_view text, std::size_t max) {
 
 bool is_label_syntax(std::string_view text) {
   return !text.empty() && is_lower_alnum(text.front()) && is_lower_alnum(text.back()) &&
-         std::all_of(text.begin(), text.end(), [](char c) { return is_lower_alnum(c) || c == '-'; });
+         std::all_of(text.begin(), text.end(), [](char c) { return is(c, c_label); });
 }
 
 bool is_subdomain_syntax(std::string_view text) {
@@ -34,8 +60,7 @@ bool is_subdomain_syntax(std::string_view text) {
 // [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?
 bool is_name_part_syntax(std::string_view text) {
   return !text.empty() && is_alnum(text.front()) && is_alnum(text.back()) &&
-         std::all_of(text.begin(), text.end(),
-                     [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
+         std::all_of(text.begin(), text.end(), [](char c) { return is(c, c_name_part); });
 }
 
 // v1, v1beta1, v2alpha3: no leading zeros, alpha/beta need a number.

@@ -6,9 +6,9 @@
 
 namespace pushgate {
 
-Finding& ObjectChecker::report(std::string_view rule, Severity severity, yaml::NodeId at,
-                               std::string_view message) {
-  return m_findings.add(rule, severity, node(at).mark, fmt::format("{}{}", m_prefix, message));
+Finding& ObjectChecker::report(std::string_view rule, Severity severity, yaml::NodeId at, std::string message) {
+  if (!m_prefix.empty()) message.insert(0, m_prefix);
+  return m_findings.add(rule, severity, node(at).mark, std::move(message));
 }
 
 std::optional<std::string_view> ObjectChecker::string_text(yaml::NodeId at) const {

@@ -24,8 +24,9 @@ class ObjectChecker {
   FileFindings& findings() const { return m_findings; }
 
   // Reports `message` at node `at`, after the object's prefix, and returns
-  // the finding so the caller can add related places.
-  Finding& report(std::string_view rule, Severity severity, yaml::NodeId at, std::string_view message);
+  // the finding so the caller can add related places. The message is taken
+  // as it is, not copied: policy rules report one for most pods.
+  Finding& report(std::string_view rule, Severity severity, yaml::NodeId at, std::string message);
 
   // The text of `at` when it holds a string. Otherwise reports an error for
   // `rule` that names `what` (a collection, an empty value, or an unquoted

@@ -52,8 +52,14 @@ class ContainerCheck {
   NodeId where(NodeId field) const {
     return field != k_no_node ? field : m_security != k_no_node ? m_security : m_container;
   }
+  // "container 'NAME' MESSAGE", built in one string: about three
+  // findings of four on a typical tree are about a container.
   Finding& report(std::string_view rule, NodeId at, std::string_view message) const {
-    return m_check.report(rule, at, fmt::format("container {} {}", m_name, message));
+    constexpr std::string_view k_container = "container ";
+    std::string text;
+    text.reserve(k_container.size() + m_name.size() + 1 + message.size());
+    text.append(k_container).append(m_name).append(1, ' ').append(message);
+    return m_check.report(rule, at, std::move(text));
   }
 
   void check_image() {

@@ -4,8 +4,8 @@
 
 namespace pushgate {
 
-Finding& PodCheck::report(std::string_view rule, yaml::NodeId at, std::string_view message) const {
-  return checker.report(rule, policy_severity(rule), at, message);
+Finding& PodCheck::report(std::string_view rule, yaml::NodeId at, std::string message) const {
+  return checker.report(rule, policy_severity(rule), at, std::move(message));
 }
 
 }  // namespace pushgate

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <map>
 #include <unordered_set>
 
 #include "validators/k8s/k8s_object.hpp"
+#include "validators/schema/field_path.hpp"
 #include "validators/schema/json_value.hpp"
 #include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_lookup.hpp"
@@ -80,7 +80,8 @@ std::pair<const Tables*, std::uint32_t> resolve_kind(const SchemaSet& base, cons
   return {nullptr, k_none};
 }
 
-// What all walkers over one object share: where findings go and the bounds.
+// What all walkers over one object share: where findings go, the bounds,
+// and where the walk is.
 struct Shared {
   Shared(const SchemaSet& b, const SchemaSet* o, const yaml::Document& d, NodeId r, const std::string& p,
          std::vector<Finding>& f)
@@ -96,6 +97,7 @@ struct Shared {
   std::size_t dropped = 0;
   std::size_t work = 0;
   bool exhausted = false;
+  FieldPath field;
   // Patterns compiled for this object, by table and string offset.
   std::map<std::pair<const Tables*, std::uint32_t>, Pattern> patterns;
 
@@ -124,8 +126,7 @@ class Walker {
   enum class Mode { report, quiet };
   enum class Fields { strict, lenient };
 
-  Walker(Shared& shared, Mode mode, Fields fields, std::string field)
-      : m_s(shared), m_mode(mode), m_fields(fields), m_field(std::move(field)) {}
+  Walker(Shared& shared, Mode mode, Fields fields) : m_s(shared), m_mode(mode), m_fields(fields) {}
 
   std::size_t errors() const { return m_errors; }
 
@@ -168,34 +169,17 @@ class Walker {
   }
 
  private:
-  std::string prefix() const { return m_field.empty() ? "" : m_field + ": "; }
+  std::string prefix() const {
+    std::string field = m_s.field.text();
+    return field.empty() ? field : field + ": ";
+  }
 
   void error(NodeId at, const std::string& message) {
     ++m_errors;
     if (m_mode == Mode::report) m_s.add(at, prefix() + message);
   }
 
-  // Appends a path step while it lives: ".name" for a field, "[3]" for an item.
-  class Step {
-   public:
-    Step(std::string& field, std::string_view name) : m_field(field), m_size(field.size()) {
-      if (!field.empty()) field += '.';
-      field += name;
-    }
-    // Without fmt: every item of every checked list takes this step.
-    Step(std::string& field, std::size_t index) : m_field(field), m_size(field.size()) {
-      char digits[24];
-      char* end = std::to_chars(digits, digits + sizeof digits, index).ptr;
-      field += '[';
-      field.append(digits, end);
-      field += ']';
-    }
-    ~Step() { m_field.resize(m_size); }
-
-   private:
-    std::string& m_field;
-    std::size_t m_size;
-  };
+  using Step = FieldPath::Step;
 
   void object(const Tables& t, const TypeRecord& r, const Constraints* c, NodeId node, std::size_t depth) {
     const auto& kids = m_s.doc.node(node).children;
@@ -203,7 +187,7 @@ class Walker {
     for (std::size_t i = 0; i + 1 < kids.size(); i += 2) {
       const yaml::Node& key = m_s.doc.node(kids[i]);
       std::string_view name = key.kind == NodeKind::scalar ? std::string_view(key.value) : std::string_view();
-      Step step(m_field, name);
+      Step step(m_s.field, name);
       const Property* p = find_property(t, r, name);
       if (p != nullptr) check(t, p->type, kids[i + 1], depth + 1);
       else if (r.additional != k_none) check(t, r.additional, kids[i + 1], depth + 1);
@@ -232,7 +216,7 @@ class Walker {
   void array(const Tables& t, const TypeRecord& r, const Constraints* c, NodeId node, std::size_t depth) {
     const auto& items = m_s.doc.node(node).children;
     for (std::size_t i = 0; i < items.size() && r.items != k_none; ++i) {
-      Step step(m_field, i);
+      Step step(m_s.field, i);
       check(t, r.items, items[i], depth + 1);
     }
     auto count = static_cast<std::int64_t>(items.size());
@@ -257,7 +241,7 @@ class Walker {
       for (const StrRef& name : names)
         shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
                              truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
-      Step step(m_field, i);
+      Step step(m_s.field, i);
       error(items[i], fmt::format("duplicate entry with {}", shown));
     }
   }
@@ -268,7 +252,7 @@ class Walker {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const yaml::Node& item = m_s.doc.node(items[i]);
       if (item.kind != NodeKind::scalar || seen.insert(item.value).second) continue;
-      Step step(m_field, i);
+      Step step(m_s.field, i);
       error(items[i], fmt::format("duplicate entry \"{}\"", truncated(item.value)));
     }
   }
@@ -343,14 +327,14 @@ class Walker {
   }
 
   bool passes(const Tables& t, std::uint32_t type, NodeId node, std::size_t depth) {
-    Walker branch(m_s, Mode::quiet, Fields::lenient, m_field);
+    Walker branch(m_s, Mode::quiet, Fields::lenient);
     branch.check(t, type, node, depth + 1);
     return branch.errors() == 0;
   }
 
   void combinators(const Tables& t, const Constraints& c, NodeId node, std::size_t depth) {
     for (std::uint32_t type : t.type_lists.subspan(c.all_of.first, c.all_of.count)) {
-      Walker branch(m_s, m_mode, Fields::lenient, m_field);
+      Walker branch(m_s, m_mode, Fields::lenient);
       branch.check(t, type, node, depth + 1);
       m_errors += branch.errors();
     }
@@ -375,7 +359,6 @@ class Walker {
   Shared& m_s;
   Mode m_mode;
   Fields m_fields;
-  std::string m_field;
   std::size_t m_errors = 0;
 };
 
@@ -392,7 +375,7 @@ Lookup check_object(const SchemaSet& base, const SchemaSet* overlay, const yaml:
     return known ? Lookup::unknown_kind : Lookup::unknown_api_version;
   }
   Shared shared(base, overlay, doc, object, path, out);
-  Walker(shared, Walker::Mode::report, Walker::Fields::strict, "").check(*tables, root, object, 0);
+  Walker(shared, Walker::Mode::report, Walker::Fields::strict).check(*tables, root, object, 0);
   if (shared.dropped > 0) {
     yaml::Mark mark = doc.node(object).mark;
     out.push_back(Finding{{path, mark.line, mark.column}, Severity::error, "k8s.schema",

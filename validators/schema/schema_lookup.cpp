@@ -24,18 +24,32 @@ bool has_api_version(const Tables& tables, std::string_view api_version) {
   return at < tables.kinds.size() && tables.text(tables.kinds[at].api_version) == api_version;
 }
 
+namespace {
+
+// Three-way comparison of bytes, in a loop rather than a call to memcmp:
+// property names are short and mostly differ in their first bytes.
+int compare_names(std::string_view a, std::string_view b) {
+  std::size_t common = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < common; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+}  // namespace
+
 const Property* find_property(const Tables& tables, const TypeRecord& type, std::string_view name) {
+  // Every field of every object takes this search: it stops at the name
+  // once found instead of narrowing to its lower bound.
   auto props = tables.properties.subspan(type.properties.first, type.properties.count);
-  // Most steps of the search are decided by the first byte, without a call
-  // to memcmp: every field of every object takes this search.
-  auto less = [&](const Property& p, std::string_view n) {
-    std::string_view text = tables.text(p.name);
-    if (!text.empty() && !n.empty() && text[0] != n[0])
-      return static_cast<unsigned char>(text[0]) < static_cast<unsigned char>(n[0]);
-    return text < n;
-  };
-  auto at = std::lower_bound(props.begin(), props.end(), name, less);
-  return at != props.end() && tables.text(at->name) == name ? &*at : nullptr;
+  std::size_t low = 0, high = props.size();
+  while (low < high) {
+    std::size_t middle = low + (high - low) / 2;
+    int order = compare_names(tables.text(props[middle].name), name);
+    if (order == 0) return &props[middle];
+    if (order < 0) low = middle + 1;
+    else high = middle;
+  }
+  return nullptr;
 }
 
 }  // namespace pushgate::schema

@@ -3,10 +3,13 @@
 // in one pass over the text. Each position costs one lookup of its two bytes
 // (case folded) in a table of the literals' first pairs, and one branch per
 // four positions (a first byte alone, a, e, s, t..., matched a third of YAML
-// text). Where a pair starts a literal, a second filter on three bytes; only
-// its hits are compared with the literals.
+// text); in a run of four with hits, only the positions that hit are tried.
+// Where a pair starts a literal, a second filter on three bytes; only its
+// hits are compared with the literals.
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -34,31 +37,37 @@ class AnchorSet {
     if (text.size() < 3) return;
     end = std::min(end, text.size() - 2);
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    for (std::size_t i = begin; i < end;) {
-      // Most runs of four positions start no literal's pair: one branch on
-      // four table lookups rules them out.
-      if (i + 4 <= end &&
-          !(m_pairs[pair(p + i)] | m_pairs[pair(p + i + 1)] | m_pairs[pair(p + i + 2)] | m_pairs[pair(p + i + 3)])) {
-        i += 4;
-        continue;
+    std::size_t i = begin;
+    while (i + 4 <= end) {
+      // A bit for each of four positions whose pair starts a literal's.
+      unsigned hits = m_pairs[pair(p + i)] | m_pairs[pair(p + i + 1)] << 1 | m_pairs[pair(p + i + 2)] << 2 |
+                      m_pairs[pair(p + i + 3)] << 3;
+      std::size_t go_on = i + 4;
+      std::size_t skipped_to = i;  // a match covers the positions before this
+      for (; hits != 0; hits &= hits - 1) {
+        std::size_t at = i + static_cast<std::size_t>(std::countr_zero(hits));
+        if (at < skipped_to) continue;
+        skipped_to = try_at(text, at, on_hit);
+        go_on = std::max(go_on, skipped_to);
       }
-      if (!m_pairs[pair(p + i)]) {
-        ++i;
-        continue;
-      }
-      std::uint32_t key = trigram(p + i);
-      if (!m_filter[slot(key)]) {
-        ++i;
-        continue;
-      }
-      std::size_t next = i + 1;
-      for (const Anchor& a : m_anchors)
-        if (a.key == key && matches(a, text, i)) next = std::max(next, on_hit(i, a.tag));
-      i = next;
+      i = go_on;
     }
+    for (; i < end;) i = m_pairs[pair(p + i)] ? try_at(text, i, on_hit) : i + 1;
   }
 
  private:
+  // Reports the literals that start at `at`, whose pair is a literal's;
+  // returns where to go on from.
+  template <class OnHit>
+  std::size_t try_at(std::string_view text, std::size_t at, OnHit& on_hit) const {
+    std::uint32_t key = trigram(reinterpret_cast<const unsigned char*>(text.data()) + at);
+    std::size_t next = at + 1;
+    if (!m_filter[slot(key)]) return next;
+    for (const Anchor& a : m_anchors)
+      if (a.key == key && matches(a, text, at)) next = std::max(next, on_hit(at, a.tag));
+    return next;
+  }
+
   struct Anchor {
     std::string literal;
     AnchorCase match_case;

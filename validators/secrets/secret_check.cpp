@@ -13,26 +13,32 @@ namespace pushgate::secrets {
 namespace {
 
 // Where each line of a text starts, to turn offsets into lines and back.
+// Found on first use: most files hold no secret and never need it.
 class LineIndex {
  public:
-  explicit LineIndex(std::string_view text) : m_text(text) {
-    m_starts.push_back(0);
-    for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
-      m_starts.push_back(at + 1);
-  }
+  explicit LineIndex(std::string_view text) : m_text(text) {}
   // 1-based line of byte `offset`.
   int line_of(std::size_t offset) const {
-    return static_cast<int>(std::upper_bound(m_starts.begin(), m_starts.end(), offset) - m_starts.begin());
+    return static_cast<int>(std::upper_bound(starts().begin(), starts().end(), offset) - starts().begin());
   }
-  std::size_t start(int line) const { return line <= lines() ? m_starts[line - 1] : m_text.size(); }
+  std::size_t start(int line) const { return line <= lines() ? starts()[line - 1] : m_text.size(); }
   // Past the end of `line`, its newline included.
-  std::size_t end(int line) const { return line < lines() ? m_starts[line] : m_text.size(); }
+  std::size_t end(int line) const { return line < lines() ? starts()[line] : m_text.size(); }
   std::string_view text(int line) const { return m_text.substr(start(line), end(line) - start(line)); }
-  int lines() const { return static_cast<int>(m_starts.size()); }
+  int lines() const { return static_cast<int>(starts().size()); }
 
  private:
+  const std::vector<std::size_t>& starts() const {
+    if (m_starts.empty()) {
+      m_starts.push_back(0);
+      for (std::size_t at = m_text.find('\n'); at != std::string_view::npos; at = m_text.find('\n', at + 1))
+        m_starts.push_back(at + 1);
+    }
+    return m_starts;
+  }
+
   std::string_view m_text;
-  std::vector<std::size_t> m_starts;
+  mutable std::vector<std::size_t> m_starts;
 };
 
 std::string in_commit(std::string_view commit) {

@@ -329,6 +329,17 @@ TEST_CASE("yaml_tree starts each text afresh, whatever ended the one before", "[
     CHECK(two.complete);
     CHECK(two.documents.size() == 2);
     CHECK(two.problems.empty());
+    // A text that ended cleanly hands the parser on as it is: its %TAG is
+    // unknown to the next text, whose positions start again at 1:1.
+    CHECK(load_text("%TAG !e! tag:example.com,2000:\n--- !e!x\nd: 4\n").complete);
+    LoadResult untagged = load_text("e: !e!y 5\n");
+    CHECK_FALSE(untagged.complete);
+    REQUIRE_FALSE(untagged.problems.empty());
+    CHECK(untagged.problems[0].mark.line == 1);
+    Document next = load_one("f: |\n  text\ng: 2\n");
+    CHECK(next.node(next.root()).mark.line == 1);
+    CHECK(next.node(next.root()).mark.column == 1);
+    CHECK(next.node(next.find(next.root(), "g")).mark.line == 3);
   }
 }
 
