@@ -31,7 +31,9 @@ struct Totals {
 };
 
 // Documents in `text`, or -1 when it is not YAML. Each thread reuses one
-// parser, reset after each file, as pushgate does.
+// parser, as pushgate does: one that reached the end of its text takes the
+// next as it is; one that failed is replaced (libfyaml cannot reset a parser
+// in the middle of a stream).
 long parse(fy_parser* parser, const std::string& text) {
   if (fy_parser_set_string(parser, text.data(), text.size()) != 0) std::abort();
   long documents = 0;
@@ -39,9 +41,7 @@ long parse(fy_parser* parser, const std::string& text) {
     documents += event->type == FYET_DOCUMENT_START;
     fy_parser_event_free(parser, event);
   }
-  if (fy_parser_get_stream_error(parser)) documents = -1;
-  fy_parser_reset(parser);
-  return documents;
+  return fy_parser_get_stream_error(parser) ? -1 : documents;
 }
 
 std::string read_all(const std::filesystem::path& path) {
@@ -57,16 +57,23 @@ void parse_files(const std::vector<std::filesystem::path>& files, std::atomic<st
                  Totals& totals) {
   fy_parse_cfg cfg{};
   cfg.flags = FYPCF_QUIET;
-  fy_parser* parser = fy_parser_create(&cfg);
-  if (!parser) std::abort();
+  auto create = [&] {
+    fy_parser* parser = fy_parser_create(&cfg);
+    if (!parser) std::abort();
+    return parser;
+  };
+  fy_parser* parser = create();
   for (std::size_t i = next++; i < files.size(); i = next++) {
     std::string text = read_all(files[i]);
     totals.bytes += text.size();
     long documents = parse(parser, text);
-    if (documents < 0)
-      ++totals.failures;
-    else
+    if (documents >= 0) {
       totals.documents += static_cast<std::size_t>(documents);
+      continue;
+    }
+    ++totals.failures;
+    fy_parser_destroy(parser);
+    parser = create();
   }
   fy_parser_destroy(parser);
 }
