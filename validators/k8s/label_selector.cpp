@@ -1,7 +1,5 @@
 #include "validators/k8s/label_selector.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -75,19 +73,27 @@ bool LabelSelector::matches(std::string_view encoded) const {
 
 std::string LabelSelector::describe() const {
   if (requirements.empty()) return "everything";
-  std::vector<std::string> parts;
+  // Plain appends: `pushgate validate` describes every selector of a large
+  // tree that matches nothing.
+  std::string out;
+  auto append_values = [&](const Requirement& r, std::string_view op) {
+    out.append(r.key).append(op).append(1, '(');
+    for (const std::string& v : r.values) out.append(&v == &r.values.front() ? "" : ", ").append(v);
+    out.append(1, ')');
+  };
   for (const Requirement& r : requirements) {
+    if (&r != &requirements.front()) out.append(", ");
     switch (r.op) {
       case Op::in:
-        parts.push_back(r.values.size() == 1 ? fmt::format("{}={}", r.key, r.values[0])
-                                             : fmt::format("{} in ({})", r.key, fmt::join(r.values, ", ")));
+        if (r.values.size() == 1) out.append(r.key).append(1, '=').append(r.values[0]);
+        else append_values(r, " in ");
         break;
-      case Op::not_in: parts.push_back(fmt::format("{} notin ({})", r.key, fmt::join(r.values, ", "))); break;
-      case Op::exists: parts.push_back(r.key); break;
-      case Op::does_not_exist: parts.push_back("!" + r.key); break;
+      case Op::not_in: append_values(r, " notin "); break;
+      case Op::exists: out.append(r.key); break;
+      case Op::does_not_exist: out.append(1, '!').append(r.key); break;
     }
   }
-  return fmt::format("{}", fmt::join(parts, ", "));
+  return out;
 }
 
 std::optional<LabelSelector> read_map_selector(const yaml::Document& doc, NodeId map) {
