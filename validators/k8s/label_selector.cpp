@@ -25,11 +25,16 @@ std::optional<std::string_view> label_value(std::string_view encoded, std::strin
   return std::nullopt;
 }
 
-// The string pairs of mapping `map`; nullopt when one is not a scalar.
-std::optional<std::vector<std::pair<std::string, std::string>>> string_pairs(const yaml::Document& doc, NodeId map) {
+// The string pairs of mapping `map`, viewing the document's text; nullopt
+// when one is not a scalar. Views, not strings: every pod template's labels
+// are read.
+using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
+
+std::optional<Pairs> string_pairs(const yaml::Document& doc, NodeId map) {
   if (map == k_no_node || doc.node(map).kind != NodeKind::mapping) return std::nullopt;
-  std::vector<std::pair<std::string, std::string>> out;
+  Pairs out;
   const auto& kids = doc.node(map).children;
+  out.reserve(kids.size() / 2);
   for (std::size_t i = 0; i + 1 < kids.size(); i += 2) {
     const yaml::Node& k = doc.node(kids[i]);
     const yaml::Node& v = doc.node(kids[i + 1]);
@@ -39,8 +44,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> string_pairs(con
   return out;
 }
 
-void add_match_labels(const std::vector<std::pair<std::string, std::string>>& pairs, LabelSelector& out) {
-  for (const auto& [key, value] : pairs) out.requirements.push_back({key, LabelSelector::Op::in, {value}});
+void add_match_labels(const Pairs& pairs, LabelSelector& out) {
+  for (const auto& [key, value] : pairs)
+    out.requirements.push_back({std::string(key), LabelSelector::Op::in, {std::string(value)}});
 }
 
 }  // namespace
@@ -49,9 +55,12 @@ std::string encode_labels(const yaml::Document& doc, NodeId labels) {
   auto pairs = string_pairs(doc, labels);
   if (!pairs) return {};
   std::sort(pairs->begin(), pairs->end());
+  std::size_t size = 0;
+  for (const auto& [key, value] : *pairs) size += key.size() + value.size() + 2;
   std::string out;
+  out.reserve(size);
   for (const auto& [key, value] : *pairs) {
-    if (key.find_first_of("=\n") != std::string::npos || value.find('\n') != std::string::npos) continue;
+    if (key.find_first_of("=\n") != std::string_view::npos || value.find('\n') != std::string_view::npos) continue;
     out.append(key).append(1, '=').append(value).append(1, '\n');
   }
   return out;

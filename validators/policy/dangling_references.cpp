@@ -103,6 +103,8 @@ class Wanted {
     }
   }
 
+  // How many are not found yet (an object named twice counts once).
+  std::size_t missing() const { return m_missing; }
   bool done() const { return m_missing == 0; }
   bool wants_objects() const { return !m_objects.empty(); }
 
@@ -216,16 +218,18 @@ void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& o
         if (!o.references.empty()) referrers.push_back({&path, &o, namespace_of_object(o)});
   if (referrers.empty() || !index.complete()) return;
   Wanted wanted(referrers);
-  // An identity is built only for what needs one: the namespace of pods,
-  // objects named by a reference.
+  // An identity is built only to look up the objects named by a reference;
+  // the namespace of pods is the one it would hold.
   std::string identity;
   for (auto file = index.files().begin(); file != index.files().end() && !wanted.done(); ++file) {
     for (const ObjectRef& o : file->second) {
-      if (!o.pod_labels && !wanted.wants_objects()) continue;
-      identity.clear();
-      append_identity(identity, o);
-      if (wanted.wants_objects()) wanted.see_object(identity);
-      if (o.pod_labels) wanted.see_pods(namespace_of(identity), *o.pod_labels);
+      if (wanted.wants_objects()) {
+        identity.clear();
+        append_identity(identity, o);
+        wanted.see_object(identity);
+      }
+      if (o.pod_labels)
+        wanted.see_pods(is_cluster_scoped(o.kind) ? std::string_view() : namespace_of_object(o), *o.pod_labels);
     }
   }
   if (const TreeIndex* rest = index.rest())
@@ -234,6 +238,7 @@ void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& o
         if (wanted.wants_objects()) wanted.see_object(o.identity);
         if (o.runs_pods) wanted.see_pods(namespace_of(o.identity), o.pod_labels);
       }
+  out.reserve(out.size() + wanted.missing());
   std::size_t i = 0;
   for (const Referrer& r : referrers) {
     for (const ObjectReference& ref : r.object->references) {
