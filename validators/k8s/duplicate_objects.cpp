@@ -18,7 +18,8 @@ namespace pushgate {
 namespace {
 
 // One definition of an object. `object` is null for a file of the index's
-// rest, which is never changed.
+// rest, which is never changed; `changed` is set once the object is known to
+// be defined again.
 struct Place {
   std::string_view path;
   int line = 0;
@@ -86,10 +87,8 @@ void report(const Place& at, const Place& other, std::vector<Finding>& out) {
 
 void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out) const {
   std::vector<Place> places;
-  for (const auto& [path, objects] : index.files()) {
-    bool changed = index.is_changed(path);
-    for (const ObjectRef& object : objects) places.push_back({path, object.line, object.column, &object, changed});
-  }
+  for (const auto& [path, objects] : index.files())
+    for (const ObjectRef& object : objects) places.push_back({path, object.line, object.column, &object});
   std::vector<std::size_t> hashes;  // of each place's identity, as far as it has been seen
   hashes.reserve(places.size());
   FirstPlaces first(places, hashes);
@@ -116,6 +115,8 @@ void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out
           add_to_group(slot - 1, {file.path, object.line, object.column, nullptr, false});
   }
   for (auto& [place, all] : groups) {
+    // Asked only here, of the few files that define an object again.
+    for (Place& p : all) p.changed = p.object && index.is_changed(std::string(p.path));
     std::sort(all.begin(), all.end());
     bool later_changed = std::any_of(all.begin() + 1, all.end(), [](const Place& p) { return p.changed; });
     for (std::size_t i = 1; i < all.size(); ++i)

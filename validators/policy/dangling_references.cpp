@@ -212,10 +212,12 @@ std::string message(const ObjectRef& from, const ObjectReference& ref, std::stri
 
 void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& out) const {
   std::vector<Referrer> referrers;
-  for (const auto& [path, objects] : index.files())
-    if (index.is_changed(path))
+  for (const auto& [path, objects] : index.files()) {
+    auto points = [](const ObjectRef& o) { return !o.references.empty(); };
+    if (std::any_of(objects.begin(), objects.end(), points) && index.is_changed(path))
       for (const ObjectRef& o : objects)
-        if (!o.references.empty()) referrers.push_back({&path, &o, namespace_of_object(o)});
+        if (points(o)) referrers.push_back({&path, &o, namespace_of_object(o)});
+  }
   if (referrers.empty() || !index.complete()) return;
   Wanted wanted(referrers);
   // An identity is built only to look up the objects named by a reference;
