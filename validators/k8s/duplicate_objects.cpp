@@ -41,8 +41,9 @@ std::size_t hash_of(std::string_view identity) { return std::hash<std::string_vi
 // whose hashes are equal.
 class FirstPlaces {
  public:
-  FirstPlaces(const std::vector<Place>& places, const std::vector<std::size_t>& hashes)
-      : m_places(places), m_hashes(hashes), m_slots(std::bit_ceil(2 * places.size() + 1)) {}
+  // For up to `count` places, whose hashes are added to `hashes` as they are.
+  FirstPlaces(const std::vector<Place>& places, const std::vector<std::size_t>& hashes, std::size_t count)
+      : m_places(places), m_hashes(hashes), m_slots(std::bit_ceil(2 * count + 1)) {}
 
   // The slot of `identity` (hashed `hash`): the index of its first place
   // plus one, or 0 where none is yet.
@@ -86,12 +87,13 @@ void report(const Place& at, const Place& other, std::vector<Finding>& out) {
 }  // namespace
 
 void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out) const {
+  std::size_t count = 0;
+  for (const auto& [path, objects] : index.files()) count += objects.size();
   std::vector<Place> places;
-  for (const auto& [path, objects] : index.files())
-    for (const ObjectRef& object : objects) places.push_back({path, object.line, object.column, &object});
-  std::vector<std::size_t> hashes;  // of each place's identity, as far as it has been seen
-  hashes.reserve(places.size());
-  FirstPlaces first(places, hashes);
+  std::vector<std::size_t> hashes;  // of each place's identity
+  places.reserve(count);
+  hashes.reserve(count);
+  FirstPlaces first(places, hashes, count);
   std::unordered_map<std::size_t, std::vector<Place>> groups;  // by first place: all its places
   auto add_to_group = [&](std::size_t first_place, const Place& place) {
     std::vector<Place>& group = groups[first_place];
@@ -99,13 +101,16 @@ void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out
     group.push_back(place);
   };
   std::string identity;
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    identity.clear();
-    append_identity(identity, *places[i].object);
-    hashes.push_back(hash_of(identity));
-    std::uint32_t& slot = first.slot(identity, hashes[i]);
-    if (slot == 0) slot = static_cast<std::uint32_t>(i + 1);
-    else add_to_group(slot - 1, places[i]);
+  for (const auto& [path, objects] : index.files()) {
+    for (const ObjectRef& object : objects) {
+      identity.clear();
+      append_identity(identity, object);
+      places.push_back({path, object.line, object.column, &object});
+      hashes.push_back(hash_of(identity));
+      std::uint32_t& slot = first.slot(identity, hashes.back());
+      if (slot == 0) slot = static_cast<std::uint32_t>(places.size());
+      else add_to_group(slot - 1, places.back());
+    }
   }
   // The rest matters only where it defines an object again.
   if (const TreeIndex* rest = index.rest()) {
