@@ -211,29 +211,33 @@ std::string message(const ObjectRef& from, const ObjectReference& ref, std::stri
 }  // namespace
 
 void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& out) const {
+  // One pass over the objects finds what points and keeps the pods apart,
+  // so the pods are not looked for among the objects again: on a large tree
+  // they are spread over the heap.
   std::vector<Referrer> referrers;
+  std::vector<std::pair<std::string_view, std::string_view>> pods;  // namespace, labels
   for (const auto& [path, objects] : index.files()) {
-    auto points = [](const ObjectRef& o) { return !o.references.empty(); };
-    if (std::any_of(objects.begin(), objects.end(), points) && index.is_changed(path))
+    bool points = false;
+    for (const ObjectRef& o : objects) {
+      points = points || !o.references.empty();
+      // The namespace its identity would hold.
+      if (o.pod_labels) pods.emplace_back(is_cluster_scoped(o.kind) ? "" : namespace_of_object(o), *o.pod_labels);
+    }
+    if (points && index.is_changed(path))
       for (const ObjectRef& o : objects)
-        if (points(o)) referrers.push_back({&path, &o, namespace_of_object(o)});
+        if (!o.references.empty()) referrers.push_back({&path, &o, namespace_of_object(o)});
   }
   if (referrers.empty() || !index.complete()) return;
   Wanted wanted(referrers);
-  // An identity is built only to look up the objects named by a reference;
-  // the namespace of pods is the one it would hold.
+  for (auto pod = pods.begin(); pod != pods.end() && !wanted.done(); ++pod) wanted.see_pods(pod->first, pod->second);
   std::string identity;
-  for (auto file = index.files().begin(); file != index.files().end() && !wanted.done(); ++file) {
-    for (const ObjectRef& o : file->second) {
-      if (wanted.wants_objects()) {
+  if (wanted.wants_objects())
+    for (auto file = index.files().begin(); file != index.files().end() && !wanted.done(); ++file)
+      for (const ObjectRef& o : file->second) {
         identity.clear();
         append_identity(identity, o);
         wanted.see_object(identity);
       }
-      if (o.pod_labels)
-        wanted.see_pods(is_cluster_scoped(o.kind) ? std::string_view() : namespace_of_object(o), *o.pod_labels);
-    }
-  }
   if (const TreeIndex* rest = index.rest())
     for (auto file = rest->files().begin(); file != rest->files().end() && !wanted.done(); ++file)
       for (const TreeIndex::Object& o : rest->objects(*file)) {
