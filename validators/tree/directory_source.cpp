@@ -118,20 +118,24 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
     std::string base = arg.ends_with('/') ? arg : arg + '/';
     // What display() leaves of base + relative, relative holding no "./".
     std::string shown = display(base);
+    // The selected paths are gathered first and made entries in a vector
+    // reserved once: an entry holds four strings, and growing a vector of
+    // 33,000 of them touched twice their size in fresh pages, while every
+    // worker waits for the walk.
+    std::vector<std::pair<std::string, EntryType>> selected;  // shown + relative
     auto visit = [&](const std::string& relative, EntryType type) {
       // Globs apply to the path below the folder named, so `validate deploy`
       // and `validate .` select the same files.
-      bool selected = filter.selects(relative);
-      if (type == EntryType::link) {
-        if (selected) m_entries.push_back(link_entry(base + relative, arg));
-        return;
-      }
-      // Sizes are asked later, on the engine's threads (size()): a stat per
-      // file here would hold every worker back until the walk ends.
-      if (selected) m_entries.push_back({shown + relative});
-      else if (unselected == Unselected::keep) m_unselected.push_back({shown + relative});
+      if (filter.selects(relative)) selected.emplace_back(shown + relative, type);
+      else if (type == EntryType::file && unselected == Unselected::keep) m_unselected.push_back({shown + relative});
     };
     walk(base, "", visit);
+    // Sizes are asked later, on the engine's threads (size()): a stat per
+    // file here would hold every worker back until the walk ends.
+    m_entries.reserve(m_entries.size() + selected.size());
+    for (auto& [path, type] : selected)
+      m_entries.push_back(type == EntryType::link ? link_entry(base + path.substr(shown.size()), arg)
+                                                  : ManifestEntry(std::move(path)));
   }
   auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
   auto same_path = [](const auto& a, const auto& b) { return a.path == b.path; };
