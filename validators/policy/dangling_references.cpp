@@ -1,7 +1,5 @@
 #include "validators/policy/dangling_references.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -196,16 +194,23 @@ std::string_view rule_of(ReferenceKind kind) {
   return "policy.dangling-service";
 }
 
+// Plain appends rather than fmt::format: `pushgate validate` may report
+// every Service of a large tree, and formatting was a third of the check.
 std::string message(const ObjectRef& from, const ObjectReference& ref, std::string_view ns) {
+  std::string out;
+  out.reserve(320);
+  out.append(from.kind).append(" '").append(from.name).append("' ");
   if (ref.selector) {
-    return fmt::format("{} '{}' selects {}, which no pod template of the tree in namespace '{}' carries: fix the "
-                       "selector or the pods' labels (or exempt it, with the reason, when its pods are deployed "
-                       "from elsewhere)",
-                       from.kind, from.name, ref.selector->describe(), ns);
+    out.append("selects ").append(ref.selector->describe());
+    out.append(", which no pod template of the tree in namespace '").append(ns).append("' carries: fix the ");
+    out.append("selector or the pods' labels (or exempt it, with the reason, when its pods are deployed from "
+               "elsewhere)");
+    return out;
   }
-  return fmt::format("{} '{}' points at {} '{}', which is not in the tree in namespace '{}': fix the name, or add "
-                     "the {} (or exempt it, with the reason, when it is deployed from elsewhere)",
-                     from.kind, from.name, ref.target_kind, ref.target_name, ns, ref.target_kind);
+  out.append("points at ").append(ref.target_kind).append(" '").append(ref.target_name);
+  out.append("', which is not in the tree in namespace '").append(ns).append("': fix the name, or add the ");
+  out.append(ref.target_kind).append(" (or exempt it, with the reason, when it is deployed from elsewhere)");
+  return out;
 }
 
 }  // namespace
