@@ -45,6 +45,7 @@ std::optional<Pairs> string_pairs(const yaml::Document& doc, NodeId map) {
 }
 
 void add_match_labels(const Pairs& pairs, LabelSelector& out) {
+  out.requirements.reserve(out.requirements.size() + pairs.size());
   for (const auto& [key, value] : pairs)
     out.requirements.push_back({std::string(key), LabelSelector::Op::in, {std::string(value)}});
 }
