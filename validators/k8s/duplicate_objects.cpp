@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <functional>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -15,7 +18,8 @@ namespace pushgate {
 namespace {
 
 // One definition of an object. `object` is null for a file of the index's
-// rest, which is never changed.
+// rest, which is never changed; `changed` is set once the object is known to
+// be defined again.
 struct Place {
   std::string_view path;
   int line = 0;
@@ -26,6 +30,39 @@ struct Place {
   auto operator<=>(const Place& other) const {
     return std::tie(path, line, column) <=> std::tie(other.path, other.line, other.column);
   }
+};
+
+std::size_t hash_of(std::string_view identity) { return std::hash<std::string_view>{}(identity); }
+
+// The first place of each identity, found by its hash: open addressing over
+// the places' indexes, since a hash map node (and an identity string) per
+// object would cost more than the check on a large tree, where nearly every
+// identity is seen once. Identities are built again only to compare two
+// whose hashes are equal.
+class FirstPlaces {
+ public:
+  // For up to `count` places, whose hashes are added to `hashes` as they are.
+  FirstPlaces(const std::vector<Place>& places, const std::vector<std::size_t>& hashes, std::size_t count)
+      : m_places(places), m_hashes(hashes), m_slots(std::bit_ceil(2 * count + 1)) {}
+
+  // The slot of `identity` (hashed `hash`): the index of its first place
+  // plus one, or 0 where none is yet.
+  std::uint32_t& slot(std::string_view identity, std::size_t hash) {
+    for (std::size_t i = hash & (m_slots.size() - 1);; i = (i + 1) & (m_slots.size() - 1)) {
+      std::uint32_t& s = m_slots[i];
+      if (s == 0) return s;
+      if (m_hashes[s - 1] != hash) continue;
+      m_identity.clear();
+      append_identity(m_identity, *m_places[s - 1].object);
+      if (m_identity == identity) return s;
+    }
+  }
+
+ private:
+  const std::vector<Place>& m_places;
+  const std::vector<std::size_t>& m_hashes;
+  std::vector<std::uint32_t> m_slots;
+  std::string m_identity;
 };
 
 std::string describe(const ObjectRef& o) {
@@ -50,40 +87,41 @@ void report(const Place& at, const Place& other, std::vector<Finding>& out) {
 }  // namespace
 
 void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out) const {
-  // Every identity in one buffer, and a group of places only for an identity
-  // seen twice: a string and a vector per object cost more than the check on
-  // a large tree, where nearly every identity is seen once.
+  std::size_t count = 0;
+  for (const auto& [path, objects] : index.files()) count += objects.size();
   std::vector<Place> places;
-  std::vector<std::size_t> ends;  // where each place's identity ends in `identities`
-  std::string identities;
-  for (const auto& [path, objects] : index.files()) {
-    bool changed = index.is_changed(path);
-    for (const ObjectRef& object : objects) {
-      append_identity(identities, object);
-      ends.push_back(identities.size());
-      places.push_back({path, object.line, object.column, &object, changed});
-    }
-  }
-  std::unordered_map<std::string_view, std::size_t> first;  // identity -> its first place
-  first.reserve(places.size());
+  std::vector<std::size_t> hashes;  // of each place's identity
+  places.reserve(count);
+  hashes.reserve(count);
+  FirstPlaces first(places, hashes, count);
   std::unordered_map<std::size_t, std::vector<Place>> groups;  // by first place: all its places
   auto add_to_group = [&](std::size_t first_place, const Place& place) {
     std::vector<Place>& group = groups[first_place];
     if (group.empty()) group.push_back(places[first_place]);
     group.push_back(place);
   };
-  for (std::size_t i = 0, start = 0; i < places.size(); start = ends[i++]) {
-    auto [it, fresh] = first.emplace(std::string_view(identities).substr(start, ends[i] - start), i);
-    if (!fresh) add_to_group(it->second, places[i]);
+  std::string identity;
+  for (const auto& [path, objects] : index.files()) {
+    for (const ObjectRef& object : objects) {
+      identity.clear();
+      append_identity(identity, object);
+      places.push_back({path, object.line, object.column, &object});
+      hashes.push_back(hash_of(identity));
+      std::uint32_t& slot = first.slot(identity, hashes.back());
+      if (slot == 0) slot = static_cast<std::uint32_t>(places.size());
+      else add_to_group(slot - 1, places.back());
+    }
   }
   // The rest matters only where it defines an object again.
   if (const TreeIndex* rest = index.rest()) {
     for (const TreeIndex::File& file : rest->files())
       for (const TreeIndex::Object& object : rest->objects(file))
-        if (auto it = first.find(object.identity); it != first.end())
-          add_to_group(it->second, {file.path, object.line, object.column, nullptr, false});
+        if (std::uint32_t slot = first.slot(object.identity, hash_of(object.identity)); slot != 0)
+          add_to_group(slot - 1, {file.path, object.line, object.column, nullptr, false});
   }
   for (auto& [place, all] : groups) {
+    // Asked only here, of the few files that define an object again.
+    for (Place& p : all) p.changed = p.object && index.is_changed(std::string(p.path));
     std::sort(all.begin(), all.end());
     bool later_changed = std::any_of(all.begin() + 1, all.end(), [](const Place& p) { return p.changed; });
     for (std::size_t i = 1; i < all.size(); ++i)

@@ -115,10 +115,14 @@ TEST_CASE("policy.dangling-pdb, dangling-hpa and dangling-ingress", "[validators
   INFO(describe(report));
   Finding pdb = only(report, "policy.dangling-pdb");
   CHECK(pdb.where.line == 14);
-  CHECK(pdb.message.find("PodDisruptionBudget 'gone' selects app in (gone, old)") != std::string::npos);
+  CHECK(pdb.message == "PodDisruptionBudget 'gone' selects app in (gone, old), which no pod template of the tree in "
+                       "namespace 'default' carries: fix the selector or the pods' labels (or exempt it, with the "
+                       "reason, when its pods are deployed from elsewhere)");
   Finding hpa = only(report, "policy.dangling-hpa");
   CHECK(hpa.where.line == 11);
-  CHECK(hpa.message.find("points at Deployment 'api', which is not in the tree") != std::string::npos);
+  CHECK(hpa.message == "HorizontalPodAutoscaler 'api' points at Deployment 'api', which is not in the tree in "
+                       "namespace 'default': fix the name, or add the Deployment (or exempt it, with the reason, when "
+                       "it is deployed from elsewhere)");
   Finding ingress = only(report, "policy.dangling-ingress");  // once, though named twice
   CHECK(ingress.where.line == 9);
   CHECK(ingress.message.find("Service 'api'") != std::string::npos);

@@ -36,6 +36,21 @@ TEST_CASE("DirectorySource reads a symbolic link as its target inside the folder
   CHECK_THAT(entry("deploy/folder.yaml").problem, Catch::Contains("not a regular file"));
 }
 
+TEST_CASE("DirectorySource lists the files of a folder sorted by path", "[validators]") {
+  test::TempDir dir;
+  // '-' < '.' < '/' < '0': a folder sorts by its name and the '/' after it.
+  for (const char* name : {"a0.yaml", "a/b.yaml", "a.yaml", "a-b/c.yaml", "B.yaml", "a/.git/x.yaml"})
+    test::spit(dir / name, "x: 1\n");
+  ValidateSettings settings;
+  PathFilter filter(settings.include, settings.exclude);
+  DirectorySource source({dir.path().string()}, filter);
+  std::vector<std::string> paths;
+  for (const ManifestEntry& e : source.entries()) paths.push_back(e.path);
+  std::string root = dir.path().string() + "/";
+  CHECK(paths == std::vector<std::string>{root + "B.yaml", root + "a-b/c.yaml", root + "a.yaml", root + "a/b.yaml",
+                                          root + "a0.yaml"});
+}
+
 TEST_CASE("DirectorySource keeps the files the globs do not select when asked", "[validators]") {
   test::TempDir dir;
   test::spit(dir / "deploy/web.yaml", "x: 1\n");
