@@ -61,27 +61,28 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
     return;
   }
   if (!check || !entry.link.empty()) secrets = nullptr;
-  std::uint64_t size = source.size(entry);
-  bool fits = check_size(entry, size, settings.file_size, findings);
-  if (secrets && size > secrets->max_file_size()) {
-    secrets->too_large(entry.path, size, "", result.secrets);
+  // Read once, for the secret scan as for the manifest checks; a file over
+  // the limits of both is only sized.
+  std::uint64_t limit = secrets ? std::max(settings.file_size, secrets->max_file_size()) : settings.file_size;
+  Expected<BoundedRead> read = source.read_within(entry, limit);
+  if (!read) return unreadable(entry, read.error(), findings, result);
+  bool fits = check_size(entry, read->size, settings.file_size, findings);
+  if (secrets && read->size > secrets->max_file_size()) {
+    secrets->too_large(entry.path, read->size, "", result.secrets);
     secrets = nullptr;
   }
-  if (!fits && !secrets) return;
-  // Read once, for the secret scan as for the manifest checks.
-  Expected<std::string> bytes = source.read(entry);
-  if (!bytes) return unreadable(entry, bytes.error(), findings, result);
-  if (secrets) secrets->check(entry.path, *bytes, nullptr, "", result.secrets);
-  if (!fits || !check_size(entry, bytes->size(), settings.file_size, findings)) return;
-  if (!check_bytes(entry, *bytes, findings)) return;
-  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
+  if (!read->bytes) return;
+  const std::string& bytes = *read->bytes;
+  if (secrets) secrets->check(entry.path, bytes, nullptr, "", result.secrets);
+  if (!fits || !check_bytes(entry, bytes, findings)) return;
+  yaml::LoadResult loaded = yaml::load(bytes, settings.limits, yaml::TextUse::view);
   if (check) {
-    ManifestFile file{&entry, *bytes, &loaded};
+    ManifestFile file{&entry, bytes, &loaded};
     for (const auto& validator : validators) validator->check(file, findings);
     result.exemptions = read_exemptions(file, findings);
   }
   if (!loaded.complete) return;  // a file that does not parse defines no objects
-  schemas.first(ManifestFile{&entry, *bytes, &loaded}, check, findings, result.pending);
+  schemas.first(ManifestFile{&entry, bytes, &loaded}, check, findings, result.pending);
   for (const yaml::Document& doc : loaded.documents) {
     std::vector<ObjectRef> objects = objects_of(doc);
     std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
@@ -92,11 +93,10 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
 void scan_only(const ManifestSource& source, const ManifestEntry& entry, const secrets::SecretCheck& secrets,
                EntryResult& result) {
   result.done = true;
-  if (std::uint64_t size = source.size(entry); size > secrets.max_file_size())
-    return secrets.too_large(entry.path, size, "", result.secrets);
-  Expected<std::string> bytes = source.read(entry);
-  if (!bytes) return unreadable(entry, bytes.error(), result.findings, result);
-  secrets.check(entry.path, *bytes, nullptr, "", result.secrets);
+  Expected<BoundedRead> read = source.read_within(entry, secrets.max_file_size());
+  if (!read) return unreadable(entry, read.error(), result.findings, result);
+  if (!read->bytes) return secrets.too_large(entry.path, read->size, "", result.secrets);
+  secrets.check(entry.path, *read->bytes, nullptr, "", result.secrets);
 }
 
 // Adds `more` to `sorted`, keeping it sorted: a full sort of every finding
