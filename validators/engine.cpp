@@ -85,7 +85,8 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   schemas.first(ManifestFile{&entry, bytes, &loaded}, check, findings, result.pending);
   for (const yaml::Document& doc : loaded.documents) {
     std::vector<ObjectRef> objects = objects_of(doc);
-    std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
+    if (result.objects.empty()) result.objects = std::move(objects);  // most files: one document
+    else std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
   }
 }
 
@@ -97,16 +98,6 @@ void scan_only(const ManifestSource& source, const ManifestEntry& entry, const s
   if (!read) return unreadable(entry, read.error(), result.findings, result);
   if (!read->bytes) return secrets.too_large(entry.path, read->size, "", result.secrets);
   secrets.check(entry.path, *read->bytes, nullptr, "", result.secrets);
-}
-
-// Adds `more` to `sorted`, keeping it sorted: a full sort of every finding
-// of a large tree costs more than the checks that made them.
-void merge_sorted(std::vector<Finding>& sorted, std::vector<Finding> more) {
-  if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
-  std::sort(more.begin(), more.end());
-  std::size_t middle = sorted.size();
-  std::move(more.begin(), more.end(), std::back_inserter(sorted));
-  std::inplace_merge(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle), sorted.end());
 }
 
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
@@ -154,14 +145,11 @@ void index_objects(const std::vector<ManifestEntry>& entries, std::vector<EntryR
   }
 }
 
-// Moves the findings of the manifests into report.findings, sorted, and
-// those of the files only scanned for secrets to `across`; the secrets of
-// all into report.secrets, by path.
+// Sorts the findings of each manifest, where merge_findings takes them, and
+// moves those of the files only scanned for secrets to `across`; the
+// secrets of all into report.secrets, by path.
 void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<EntryResult>& results, Report& report,
                      std::vector<Finding>& across) {
-  std::size_t total = report.findings.size();
-  for (std::size_t i = 0; i < entries.size(); ++i) total += results[i].findings.size();
-  report.findings.reserve(total);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
     if (!r.done) continue;
@@ -169,9 +157,8 @@ void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<Entr
     // and column are the target's.
     if (!entries[i].link.empty())
       for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
-    // Sorted file by file: the files come in path order, so the whole is sorted.
+    // Sorted file by file: the files come in path order, so together they are sorted.
     std::sort(r.findings.begin(), r.findings.end());
-    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
     secrets::merge(report.secrets, std::move(r.secrets));
   }
   for (std::size_t i = entries.size(); i < results.size(); ++i) {
@@ -179,6 +166,47 @@ void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<Entr
     secrets::merge(report.secrets, std::move(results[i].secrets));
   }
   secrets::sort_by_path(report.secrets);
+}
+
+// The findings of the first `manifests` results, sorted file by file, and
+// those of `others` (sorted here, each list apart), merged in one pass into
+// a list of the exact size: a full sort of every finding of a large tree
+// costs more than the checks that made them, and a list that grows, a merge
+// buffer or a list joining the others would hold them twice.
+std::vector<Finding> merge_findings(std::vector<EntryResult>& results, std::size_t manifests,
+                                    std::vector<std::vector<Finding>>& others) {
+  struct Rest {
+    std::vector<Finding>::iterator next, end;
+  };
+  std::vector<Rest> rests;
+  std::size_t total = 0;
+  for (std::vector<Finding>& list : others) {
+    std::sort(list.begin(), list.end());
+    rests.push_back({list.begin(), list.end()});
+    total += list.size();
+  }
+  for (std::size_t i = 0; i < manifests; ++i) total += results[i].findings.size();
+  // The rest whose next finding comes first; null when all are taken.
+  auto least = [&]() -> Rest* {
+    Rest* first = nullptr;
+    for (Rest& r : rests)
+      if (r.next != r.end && (!first || *r.next < *first->next)) first = &r;
+    return first;
+  };
+  std::vector<Finding> merged;
+  merged.reserve(total);
+  Rest* low = least();
+  for (std::size_t i = 0; i < manifests; ++i) {
+    for (Finding& f : results[i].findings) {
+      for (; low && *low->next < f; low = least()) merged.push_back(std::move(*low->next++));
+      merged.push_back(std::move(f));
+    }
+    results[i].findings = {};
+  }
+  for (; low; low = least()) merged.push_back(std::move(*low->next++));
+  // Only a validator's finding outside its own file could break the order.
+  if (!std::is_sorted(merged.begin(), merged.end())) std::stable_sort(merged.begin(), merged.end());
+  return merged;
 }
 
 }  // namespace
@@ -230,15 +258,15 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   report.crds_checked = schemas.checked_crd_count();
   // The tree-wide checks are independent of each other and of gathering the
   // files' findings: each runs on a thread of its own, that last.
-  std::vector<Finding> across;  // findings not of one manifest: sorted apart, then merged in
-  std::vector<std::vector<Finding>> tree_findings(m_tree_validators.size());
+  // Findings not of one manifest: each tree check's, and the last, those of
+  // the files only scanned for secrets.
+  std::vector<std::vector<Finding>> across(m_tree_validators.size() + 1);
   parallel_for(m_tree_validators.size() + 1, options.threads, [&](std::size_t i) {
-    if (i < m_tree_validators.size()) m_tree_validators[i]->check(report.objects, tree_findings[i]);
-    else gather_findings(entries, results, report, across);
+    if (i < m_tree_validators.size()) m_tree_validators[i]->check(report.objects, across[i]);
+    else gather_findings(entries, results, report, across[i]);
     return true;
   });
-  for (std::vector<Finding>& found : tree_findings) std::move(found.begin(), found.end(), std::back_inserter(across));
-  merge_sorted(report.findings, std::move(across));
+  report.findings = merge_findings(results, entries.size(), across);
 
   apply_rule_settings(m_settings, report.findings);
   apply_exemptions(report.findings, exemptions);

@@ -70,6 +70,8 @@ TEST_CASE("Engine gives the same report on any number of threads", "[validators]
   Report b = engine.run(source, nullptr, four);
   CHECK(a.errors > 50);
   CHECK(a.warnings > 10);
+  CHECK(std::is_sorted(a.findings.begin(), a.findings.end()));
+  CHECK(with_rule(a, "k8s.duplicate").size() > 10);  // the cross-file check's, merged among the files'
   CHECK(describe(a) == describe(b));
   CHECK(a.errors == b.errors);
   CHECK(a.warnings == b.warnings);
