@@ -24,18 +24,49 @@ namespace pushgate {
 
 namespace {
 
+// What few entries produce.
+struct EntryExtras {
+  std::vector<schema::PendingObject> pending;  // for the schema check's second step
+  std::vector<ObjectExemptions> exemptions;   // pushgate.dev/ignore of its objects
+  secrets::SecretReport secrets;              // when the scan has more than counts
+};
+
 // What one entry of the source produced. Each worker writes only the
-// results of the entries it took, so they need no lock.
+// results of the entries it took, so they need no lock. Every result lives
+// to the end of the run: what most lack is kept apart, so each is small.
 struct EntryResult {
   bool done = false;       // reached before the deadline
   bool checked = false;    // validated, not only indexed
   bool unreadable = false; // so its objects are unknown
   std::vector<Finding> findings;
   std::vector<ObjectRef> objects;
-  std::vector<schema::PendingObject> pending;  // for the schema check's second step
-  std::vector<ObjectExemptions> exemptions;   // pushgate.dev/ignore of its objects
-  secrets::SecretReport secrets;
+  std::size_t secret_files = 0;    // the secret scan's counts, when they are all it has
+  std::uint64_t secret_bytes = 0;
+  std::unique_ptr<EntryExtras> extras;  // null when there are none
+
+  EntryExtras& extra() {
+    if (!extras) extras = std::make_unique<EntryExtras>();
+    return *extras;
+  }
 };
+
+// Keeps what the secret scan of one entry reported: for most files, counts.
+void keep_secrets(secrets::SecretReport&& found, EntryResult& result) {
+  if (found.findings.empty() && found.exempted.empty() && found.skipped.empty() && found.commits == 0 &&
+      found.errors == 0 && found.warnings == 0) {
+    result.secret_files = found.files;
+    result.secret_bytes = found.bytes;
+    return;
+  }
+  result.extra().secrets = std::move(found);
+}
+
+// Adds the secret scan's report of one entry to `into`.
+void merge_secrets(secrets::SecretReport& into, EntryResult& result) {
+  into.files += result.secret_files;
+  into.bytes += result.secret_bytes;
+  if (result.extras) secrets::merge(into, std::move(result.extras->secrets));
+}
 
 // A file that cannot be read is a [file.read] finding; its objects are unknown.
 void unreadable(const ManifestEntry& entry, const Error& error, std::vector<Finding>& findings, EntryResult& result) {
@@ -67,22 +98,24 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   Expected<BoundedRead> read = source.read_within(entry, limit);
   if (!read) return unreadable(entry, read.error(), findings, result);
   bool fits = check_size(entry, read->size, settings.file_size, findings);
-  if (secrets && read->size > secrets->max_file_size()) {
-    secrets->too_large(entry.path, read->size, "", result.secrets);
-    secrets = nullptr;
-  }
+  secrets::SecretReport found;
+  if (secrets && read->size > secrets->max_file_size()) secrets->too_large(entry.path, read->size, "", found);
+  else if (secrets && read->bytes) secrets->check(entry.path, *read->bytes, nullptr, "", found);
+  keep_secrets(std::move(found), result);
   if (!read->bytes) return;
   const std::string& bytes = *read->bytes;
-  if (secrets) secrets->check(entry.path, bytes, nullptr, "", result.secrets);
   if (!fits || !check_bytes(entry, bytes, findings)) return;
   yaml::LoadResult loaded = yaml::load(bytes, settings.limits, yaml::TextUse::view);
   if (check) {
     ManifestFile file{&entry, bytes, &loaded};
     for (const auto& validator : validators) validator->check(file, findings);
-    result.exemptions = read_exemptions(file, findings);
+    if (auto exemptions = read_exemptions(file, findings); !exemptions.empty())
+      result.extra().exemptions = std::move(exemptions);
   }
   if (!loaded.complete) return;  // a file that does not parse defines no objects
-  schemas.first(ManifestFile{&entry, bytes, &loaded}, check, findings, result.pending);
+  std::vector<schema::PendingObject> pending;
+  schemas.first(ManifestFile{&entry, bytes, &loaded}, check, findings, pending);
+  if (!pending.empty()) result.extra().pending = std::move(pending);
   for (const yaml::Document& doc : loaded.documents) {
     std::vector<ObjectRef> objects = objects_of(doc);
     if (result.objects.empty()) result.objects = std::move(objects);  // most files: one document
@@ -96,8 +129,10 @@ void scan_only(const ManifestSource& source, const ManifestEntry& entry, const s
   result.done = true;
   Expected<BoundedRead> read = source.read_within(entry, secrets.max_file_size());
   if (!read) return unreadable(entry, read.error(), result.findings, result);
-  if (!read->bytes) return secrets.too_large(entry.path, read->size, "", result.secrets);
-  secrets.check(entry.path, *read->bytes, nullptr, "", result.secrets);
+  secrets::SecretReport found;
+  if (!read->bytes) secrets.too_large(entry.path, read->size, "", found);
+  else secrets.check(entry.path, *read->bytes, nullptr, "", found);
+  keep_secrets(std::move(found), result);
 }
 
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
@@ -116,15 +151,16 @@ void check_pending(const ManifestSource& source, const std::vector<ManifestEntry
                    std::vector<EntryResult>& results) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
-    if (r.pending.empty()) continue;
-    if (!schemas.needs_second(r.pending)) {
-      schemas.unknown(entries[i].path, r.pending, r.findings);
+    if (!r.extras || r.extras->pending.empty()) continue;
+    const std::vector<schema::PendingObject>& pending = r.extras->pending;
+    if (!schemas.needs_second(pending)) {
+      schemas.unknown(entries[i].path, pending, r.findings);
       continue;
     }
     Expected<std::string> bytes = source.read(entries[i]);
     if (!bytes) continue;  // read a moment ago; a failure now is reported by the next push
     yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
-    schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, r.pending, r.findings);
+    schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, pending, r.findings);
   }
 }
 
@@ -139,7 +175,7 @@ void index_objects(const std::vector<ManifestEntry>& entries, std::vector<EntryR
     if (!r.done || r.unreadable) report.objects.mark_incomplete();
     if (!r.done) continue;
     if (r.checked) ++report.files_checked;
-    if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
+    if (r.extras && !r.extras->exemptions.empty()) exemptions.emplace(entries[i].path, &r.extras->exemptions);
     report.objects.add(entries[i].path, std::move(r.objects), r.checked);
     if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
@@ -159,11 +195,11 @@ void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<Entr
       for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
     // Sorted file by file: the files come in path order, so together they are sorted.
     std::sort(r.findings.begin(), r.findings.end());
-    secrets::merge(report.secrets, std::move(r.secrets));
+    merge_secrets(report.secrets, r);
   }
   for (std::size_t i = entries.size(); i < results.size(); ++i) {
     std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(across));
-    secrets::merge(report.secrets, std::move(results[i].secrets));
+    merge_secrets(report.secrets, results[i]);
   }
   secrets::sort_by_path(report.secrets);
 }
