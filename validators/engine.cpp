@@ -68,6 +68,15 @@ void merge_secrets(secrets::SecretReport& into, EntryResult& result) {
   if (result.extras) secrets::merge(into, std::move(result.extras->secrets));
 }
 
+// Scans the bytes of `read` for secrets, or notes a file too large to scan.
+void scan(const secrets::SecretCheck& secrets, const ManifestEntry& entry, const BoundedRead& read,
+          EntryResult& result) {
+  secrets::SecretReport found;
+  if (!read.bytes || read.size > secrets.max_file_size()) secrets.too_large(entry.path, read.size, "", found);
+  else secrets.check(entry.path, *read.bytes, nullptr, "", found);
+  keep_secrets(std::move(found), result);
+}
+
 // A file that cannot be read is a [file.read] finding; its objects are unknown.
 void unreadable(const ManifestEntry& entry, const Error& error, std::vector<Finding>& findings, EntryResult& result) {
   result.unreadable = true;
@@ -98,10 +107,7 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
   Expected<BoundedRead> read = source.read_within(entry, limit);
   if (!read) return unreadable(entry, read.error(), findings, result);
   bool fits = check_size(entry, read->size, settings.file_size, findings);
-  secrets::SecretReport found;
-  if (secrets && read->size > secrets->max_file_size()) secrets->too_large(entry.path, read->size, "", found);
-  else if (secrets && read->bytes) secrets->check(entry.path, *read->bytes, nullptr, "", found);
-  keep_secrets(std::move(found), result);
+  if (secrets) scan(*secrets, entry, *read, result);
   if (!read->bytes) return;
   const std::string& bytes = *read->bytes;
   if (!fits || !check_bytes(entry, bytes, findings)) return;
@@ -129,10 +135,7 @@ void scan_only(const ManifestSource& source, const ManifestEntry& entry, const s
   result.done = true;
   Expected<BoundedRead> read = source.read_within(entry, secrets.max_file_size());
   if (!read) return unreadable(entry, read.error(), result.findings, result);
-  secrets::SecretReport found;
-  if (!read->bytes) secrets.too_large(entry.path, read->size, "", found);
-  else secrets.check(entry.path, *read->bytes, nullptr, "", found);
-  keep_secrets(std::move(found), result);
+  scan(secrets, entry, *read, result);
 }
 
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
