@@ -24,18 +24,58 @@ namespace pushgate {
 
 namespace {
 
+// What few entries produce.
+struct EntryExtras {
+  std::vector<schema::PendingObject> pending;  // for the schema check's second step
+  std::vector<ObjectExemptions> exemptions;   // pushgate.dev/ignore of its objects
+  secrets::SecretReport secrets;              // when the scan has more than counts
+};
+
 // What one entry of the source produced. Each worker writes only the
-// results of the entries it took, so they need no lock.
+// results of the entries it took, so they need no lock. Every result lives
+// to the end of the run: what most lack is kept apart, so each is small.
 struct EntryResult {
   bool done = false;       // reached before the deadline
   bool checked = false;    // validated, not only indexed
   bool unreadable = false; // so its objects are unknown
   std::vector<Finding> findings;
   std::vector<ObjectRef> objects;
-  std::vector<schema::PendingObject> pending;  // for the schema check's second step
-  std::vector<ObjectExemptions> exemptions;   // pushgate.dev/ignore of its objects
-  secrets::SecretReport secrets;
+  std::size_t secret_files = 0;    // the secret scan's counts, when they are all it has
+  std::uint64_t secret_bytes = 0;
+  std::unique_ptr<EntryExtras> extras;  // null when there are none
+
+  EntryExtras& extra() {
+    if (!extras) extras = std::make_unique<EntryExtras>();
+    return *extras;
+  }
 };
+
+// Keeps what the secret scan of one entry reported: for most files, counts.
+void keep_secrets(secrets::SecretReport&& found, EntryResult& result) {
+  if (found.findings.empty() && found.exempted.empty() && found.skipped.empty() && found.commits == 0 &&
+      found.errors == 0 && found.warnings == 0) {
+    result.secret_files = found.files;
+    result.secret_bytes = found.bytes;
+    return;
+  }
+  result.extra().secrets = std::move(found);
+}
+
+// Adds the secret scan's report of one entry to `into`.
+void merge_secrets(secrets::SecretReport& into, EntryResult& result) {
+  into.files += result.secret_files;
+  into.bytes += result.secret_bytes;
+  if (result.extras) secrets::merge(into, std::move(result.extras->secrets));
+}
+
+// Scans the bytes of `read` for secrets, or notes a file too large to scan.
+void scan(const secrets::SecretCheck& secrets, const ManifestEntry& entry, const BoundedRead& read,
+          EntryResult& result) {
+  secrets::SecretReport found;
+  if (!read.bytes || read.size > secrets.max_file_size()) secrets.too_large(entry.path, read.size, "", found);
+  else secrets.check(entry.path, *read.bytes, nullptr, "", found);
+  keep_secrets(std::move(found), result);
+}
 
 // A file that cannot be read is a [file.read] finding; its objects are unknown.
 void unreadable(const ManifestEntry& entry, const Error& error, std::vector<Finding>& findings, EntryResult& result) {
@@ -61,30 +101,31 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
     return;
   }
   if (!check || !entry.link.empty()) secrets = nullptr;
-  std::uint64_t size = source.size(entry);
-  bool fits = check_size(entry, size, settings.file_size, findings);
-  if (secrets && size > secrets->max_file_size()) {
-    secrets->too_large(entry.path, size, "", result.secrets);
-    secrets = nullptr;
-  }
-  if (!fits && !secrets) return;
-  // Read once, for the secret scan as for the manifest checks.
-  Expected<std::string> bytes = source.read(entry);
-  if (!bytes) return unreadable(entry, bytes.error(), findings, result);
-  if (secrets) secrets->check(entry.path, *bytes, nullptr, "", result.secrets);
-  if (!fits || !check_size(entry, bytes->size(), settings.file_size, findings)) return;
-  if (!check_bytes(entry, *bytes, findings)) return;
-  yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
+  // Read once, for the secret scan as for the manifest checks; a file over
+  // the limits of both is only sized.
+  std::uint64_t limit = secrets ? std::max(settings.file_size, secrets->max_file_size()) : settings.file_size;
+  Expected<BoundedRead> read = source.read_within(entry, limit);
+  if (!read) return unreadable(entry, read.error(), findings, result);
+  bool fits = check_size(entry, read->size, settings.file_size, findings);
+  if (secrets) scan(*secrets, entry, *read, result);
+  if (!read->bytes) return;
+  const std::string& bytes = *read->bytes;
+  if (!fits || !check_bytes(entry, bytes, findings)) return;
+  yaml::LoadResult loaded = yaml::load(bytes, settings.limits, yaml::TextUse::view);
   if (check) {
-    ManifestFile file{&entry, *bytes, &loaded};
+    ManifestFile file{&entry, bytes, &loaded};
     for (const auto& validator : validators) validator->check(file, findings);
-    result.exemptions = read_exemptions(file, findings);
+    if (auto exemptions = read_exemptions(file, findings); !exemptions.empty())
+      result.extra().exemptions = std::move(exemptions);
   }
   if (!loaded.complete) return;  // a file that does not parse defines no objects
-  schemas.first(ManifestFile{&entry, *bytes, &loaded}, check, findings, result.pending);
+  std::vector<schema::PendingObject> pending;
+  schemas.first(ManifestFile{&entry, bytes, &loaded}, check, findings, pending);
+  if (!pending.empty()) result.extra().pending = std::move(pending);
   for (const yaml::Document& doc : loaded.documents) {
     std::vector<ObjectRef> objects = objects_of(doc);
-    std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
+    if (result.objects.empty()) result.objects = std::move(objects);  // most files: one document
+    else std::move(objects.begin(), objects.end(), std::back_inserter(result.objects));
   }
 }
 
@@ -92,21 +133,9 @@ void process(const ManifestSource& source, const ManifestEntry& entry, bool chec
 void scan_only(const ManifestSource& source, const ManifestEntry& entry, const secrets::SecretCheck& secrets,
                EntryResult& result) {
   result.done = true;
-  if (std::uint64_t size = source.size(entry); size > secrets.max_file_size())
-    return secrets.too_large(entry.path, size, "", result.secrets);
-  Expected<std::string> bytes = source.read(entry);
-  if (!bytes) return unreadable(entry, bytes.error(), result.findings, result);
-  secrets.check(entry.path, *bytes, nullptr, "", result.secrets);
-}
-
-// Adds `more` to `sorted`, keeping it sorted: a full sort of every finding
-// of a large tree costs more than the checks that made them.
-void merge_sorted(std::vector<Finding>& sorted, std::vector<Finding> more) {
-  if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
-  std::sort(more.begin(), more.end());
-  std::size_t middle = sorted.size();
-  std::move(more.begin(), more.end(), std::back_inserter(sorted));
-  std::inplace_merge(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle), sorted.end());
+  Expected<BoundedRead> read = source.read_within(entry, secrets.max_file_size());
+  if (!read) return unreadable(entry, read.error(), result.findings, result);
+  scan(secrets, entry, *read, result);
 }
 
 void apply_rule_settings(const ValidateSettings& settings, std::vector<Finding>& findings) {
@@ -125,15 +154,16 @@ void check_pending(const ManifestSource& source, const std::vector<ManifestEntry
                    std::vector<EntryResult>& results) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
-    if (r.pending.empty()) continue;
-    if (!schemas.needs_second(r.pending)) {
-      schemas.unknown(entries[i].path, r.pending, r.findings);
+    if (!r.extras || r.extras->pending.empty()) continue;
+    const std::vector<schema::PendingObject>& pending = r.extras->pending;
+    if (!schemas.needs_second(pending)) {
+      schemas.unknown(entries[i].path, pending, r.findings);
       continue;
     }
     Expected<std::string> bytes = source.read(entries[i]);
     if (!bytes) continue;  // read a moment ago; a failure now is reported by the next push
     yaml::LoadResult loaded = yaml::load(*bytes, settings.limits, yaml::TextUse::view);
-    schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, r.pending, r.findings);
+    schemas.second(ManifestFile{&entries[i], *bytes, &loaded}, pending, r.findings);
   }
 }
 
@@ -148,20 +178,17 @@ void index_objects(const std::vector<ManifestEntry>& entries, std::vector<EntryR
     if (!r.done || r.unreadable) report.objects.mark_incomplete();
     if (!r.done) continue;
     if (r.checked) ++report.files_checked;
-    if (!r.exemptions.empty()) exemptions.emplace(entries[i].path, &r.exemptions);
+    if (r.extras && !r.extras->exemptions.empty()) exemptions.emplace(entries[i].path, &r.extras->exemptions);
     report.objects.add(entries[i].path, std::move(r.objects), r.checked);
     if (!entries[i].link.empty() || !entries[i].problem.empty()) report.objects.mark_link(entries[i].path);
   }
 }
 
-// Moves the findings of the manifests into report.findings, sorted, and
-// those of the files only scanned for secrets to `across`; the secrets of
-// all into report.secrets, by path.
+// Sorts the findings of each manifest, where merge_findings takes them, and
+// moves those of the files only scanned for secrets to `across`; the
+// secrets of all into report.secrets, by path.
 void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<EntryResult>& results, Report& report,
                      std::vector<Finding>& across) {
-  std::size_t total = report.findings.size();
-  for (std::size_t i = 0; i < entries.size(); ++i) total += results[i].findings.size();
-  report.findings.reserve(total);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     EntryResult& r = results[i];
     if (!r.done) continue;
@@ -169,16 +196,56 @@ void gather_findings(const std::vector<ManifestEntry>& entries, std::vector<Entr
     // and column are the target's.
     if (!entries[i].link.empty())
       for (Finding& f : r.findings) f.message += fmt::format(" (in '{}', where the symbolic link points)", entries[i].link);
-    // Sorted file by file: the files come in path order, so the whole is sorted.
+    // Sorted file by file: the files come in path order, so together they are sorted.
     std::sort(r.findings.begin(), r.findings.end());
-    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
-    secrets::merge(report.secrets, std::move(r.secrets));
+    merge_secrets(report.secrets, r);
   }
   for (std::size_t i = entries.size(); i < results.size(); ++i) {
     std::move(results[i].findings.begin(), results[i].findings.end(), std::back_inserter(across));
-    secrets::merge(report.secrets, std::move(results[i].secrets));
+    merge_secrets(report.secrets, results[i]);
   }
   secrets::sort_by_path(report.secrets);
+}
+
+// The findings of the first `manifests` results, sorted file by file, and
+// those of `others` (sorted here, each list apart), merged in one pass into
+// a list of the exact size: a full sort of every finding of a large tree
+// costs more than the checks that made them, and a list that grows, a merge
+// buffer or a list joining the others would hold them twice.
+std::vector<Finding> merge_findings(std::vector<EntryResult>& results, std::size_t manifests,
+                                    std::vector<std::vector<Finding>>& others) {
+  struct Rest {
+    std::vector<Finding>::iterator next, end;
+  };
+  std::vector<Rest> rests;
+  std::size_t total = 0;
+  for (std::vector<Finding>& list : others) {
+    std::sort(list.begin(), list.end());
+    rests.push_back({list.begin(), list.end()});
+    total += list.size();
+  }
+  for (std::size_t i = 0; i < manifests; ++i) total += results[i].findings.size();
+  // The rest whose next finding comes first; null when all are taken.
+  auto least = [&]() -> Rest* {
+    Rest* first = nullptr;
+    for (Rest& r : rests)
+      if (r.next != r.end && (!first || *r.next < *first->next)) first = &r;
+    return first;
+  };
+  std::vector<Finding> merged;
+  merged.reserve(total);
+  Rest* low = least();
+  for (std::size_t i = 0; i < manifests; ++i) {
+    for (Finding& f : results[i].findings) {
+      for (; low && *low->next < f; low = least()) merged.push_back(std::move(*low->next++));
+      merged.push_back(std::move(f));
+    }
+    results[i].findings = {};
+  }
+  for (; low; low = least()) merged.push_back(std::move(*low->next++));
+  // Only a validator's finding outside its own file could break the order.
+  if (!std::is_sorted(merged.begin(), merged.end())) std::stable_sort(merged.begin(), merged.end());
+  return merged;
 }
 
 }  // namespace
@@ -230,15 +297,15 @@ Report Engine::run(const ManifestSource& source, const std::vector<std::string>*
   report.crds_checked = schemas.checked_crd_count();
   // The tree-wide checks are independent of each other and of gathering the
   // files' findings: each runs on a thread of its own, that last.
-  std::vector<Finding> across;  // findings not of one manifest: sorted apart, then merged in
-  std::vector<std::vector<Finding>> tree_findings(m_tree_validators.size());
+  // Findings not of one manifest: each tree check's, and the last, those of
+  // the files only scanned for secrets.
+  std::vector<std::vector<Finding>> across(m_tree_validators.size() + 1);
   parallel_for(m_tree_validators.size() + 1, options.threads, [&](std::size_t i) {
-    if (i < m_tree_validators.size()) m_tree_validators[i]->check(report.objects, tree_findings[i]);
-    else gather_findings(entries, results, report, across);
+    if (i < m_tree_validators.size()) m_tree_validators[i]->check(report.objects, across[i]);
+    else gather_findings(entries, results, report, across[i]);
     return true;
   });
-  for (std::vector<Finding>& found : tree_findings) std::move(found.begin(), found.end(), std::back_inserter(across));
-  merge_sorted(report.findings, std::move(across));
+  report.findings = merge_findings(results, entries.size(), across);
 
   apply_rule_settings(m_settings, report.findings);
   apply_exemptions(report.findings, exemptions);

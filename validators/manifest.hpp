@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/util/error.hpp"
+#include "core/util/read_bounded.hpp"
 #include "core/yaml/yaml_tree.hpp"
 
 namespace pushgate {
@@ -20,7 +21,7 @@ struct ManifestEntry {
       : path(std::move(path_)), size(size_), key(std::move(key_)) {}
 
   std::string path;       // '/'-separated, relative to the tree root
-  std::uint64_t size = 0; // bytes, when the source knows them up front; see ManifestSource::size
+  std::uint64_t size = 0; // bytes, when the source knows them up front; see ManifestSource::read_within
   std::string key;        // content identity (the blob id a GitTreeSource reads); "" when there is none
   // A symbolic link: the file it leads to, whose content is the entry's
   // (validators/tree/tree_links.hpp); "" for a regular file.
@@ -39,8 +40,21 @@ class ManifestSource {
   virtual const std::vector<ManifestEntry>& entries() const = 0;
   // The content of one entry; an error names the path.
   virtual Expected<std::string> read(const ManifestEntry& entry) const = 0;
-  // The size of one entry in bytes, without reading its content (so a huge
-  // file is refused before it is loaded).
+  // The content of one entry when it holds at most `limit` bytes, else only
+  // its size, so a huge file is refused before it is loaded; an error names
+  // the path.
+  virtual Expected<BoundedRead> read_within(const ManifestEntry& entry, std::uint64_t limit) const {
+    if (std::uint64_t known = size(entry); known > limit) return BoundedRead{known, std::nullopt};
+    Expected<std::string> bytes = read(entry);
+    if (!bytes) return bytes.error();
+    std::uint64_t got = bytes->size();
+    if (got > limit) return BoundedRead{got, std::nullopt};
+    return BoundedRead{got, std::move(*bytes)};
+  }
+
+ protected:
+  // The size of one entry in bytes without reading it, for read_within; a
+  // source that learns the size as it opens the entry overrides read_within.
   virtual std::uint64_t size(const ManifestEntry& entry) const { return entry.size; }
 };
 

@@ -1,17 +1,12 @@
 #include "core/config/config_reader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
+#include <limits>
 
 #include "core/util/quantity.hpp"
-#include "core/util/read_full.hpp"
-#include "core/util/unique_fd.hpp"
+#include "core/util/read_bounded.hpp"
 
 namespace pushgate {
 
@@ -142,25 +137,10 @@ Error ConfigReader::failure() const {
   return {ErrorCode::config, message};
 }
 
-// With the file's size from fstat, one allocation and one read take a
-// manifest; a file that grows, or reports no size (/proc), is read on to its end.
 Expected<std::string> read_file(const std::string& path) {
-  auto failed = [&] { return Error{ErrorCode::io, fmt::format("cannot read '{}': {}", path, std::strerror(errno))}; };
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return failed();
-  struct stat st {};
-  std::size_t guess = fstat(fd.get(), &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 4096;
-  std::string text(guess + 1, '\0');
-  std::size_t used = 0;
-  while (true) {
-    ssize_t n = read_full(fd.get(), text.data() + used, text.size() - used);
-    if (n < 0) return failed();
-    used += static_cast<std::size_t>(n);
-    if (used < text.size()) break;
-    text.resize(text.size() * 2);
-  }
-  text.resize(used);
-  return text;
+  Expected<BoundedRead> read = read_bounded(path, std::numeric_limits<std::uint64_t>::max());
+  if (!read) return read.error();
+  return std::move(*read->bytes);
 }
 
 }  // namespace pushgate

@@ -57,8 +57,12 @@ void append_identity(std::string& out, const ObjectRef& o) {
 
 void ObjectIndex::add(const std::string& path, std::vector<ObjectRef> objects, bool changed) {
   // Files come in path order: the hint makes each insertion constant time.
-  m_files.insert_or_assign(m_files.end(), path, std::move(objects));
-  if (changed) m_changed.insert(path);
+  auto file = m_files.insert_or_assign(m_files.end(), path, std::move(objects));
+  if (changed) m_changed.insert(file->first);
+}
+
+void ObjectIndex::mark_link(const std::string& path) {
+  if (auto file = m_files.find(path); file != m_files.end()) m_links.insert(file->first);
 }
 
 std::size_t ObjectIndex::file_count() const {

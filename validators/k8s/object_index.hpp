@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -54,11 +55,16 @@ class ObjectIndex {
   // `rest`: the tree's other files, none of them changed; it must outlive
   // this index and hold none of the paths add() is given.
   explicit ObjectIndex(const TreeIndex* rest = nullptr) : m_rest(rest) {}
+  // Moved, never copied: the changed and link sets view the keys of files().
+  ObjectIndex(ObjectIndex&&) = default;
+  ObjectIndex& operator=(ObjectIndex&&) = default;
+  ObjectIndex(const ObjectIndex&) = delete;
+  ObjectIndex& operator=(const ObjectIndex&) = delete;
 
   void add(const std::string& path, std::vector<ObjectRef> objects, bool changed);
   // The file at `path` (added already) is a symbolic link: its objects are
   // its target's, so it is read again whenever the tree changes.
-  void mark_link(const std::string& path) { m_links.insert(path); }
+  void mark_link(const std::string& path);
   bool is_link(const std::string& path) const { return m_links.contains(path); }
   // A file of the tree could not be read, so this index lacks its objects.
   void mark_incomplete() { m_complete = false; }
@@ -75,8 +81,9 @@ class ObjectIndex {
  private:
   const TreeIndex* m_rest;
   std::map<std::string, std::vector<ObjectRef>> m_files;
-  std::unordered_set<std::string> m_changed;
-  std::unordered_set<std::string> m_links;
+  // Keys of m_files, whose nodes stay put: no second copy of each path.
+  std::unordered_set<std::string_view> m_changed;
+  std::unordered_set<std::string_view> m_links;
   bool m_complete = true;
 };
 

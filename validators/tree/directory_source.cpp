@@ -152,15 +152,12 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
   m_unselected.erase(std::unique(m_unselected.begin(), m_unselected.end(), same_path), m_unselected.end());
 }
 
-std::uint64_t DirectorySource::size(const ManifestEntry& entry) const {
-  // Through a link to its target; 0 for a file that cannot be stat'ed,
-  // which read() then reports.
-  struct stat st {};
-  return ::stat(entry.path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-}
-
 Expected<std::string> DirectorySource::read(const ManifestEntry& entry) const {
   return read_file(entry.path);
+}
+
+Expected<BoundedRead> DirectorySource::read_within(const ManifestEntry& entry, std::uint64_t limit) const {
+  return read_bounded(entry.path, limit);
 }
 
 }  // namespace pushgate

@@ -29,8 +29,9 @@ class DirectorySource : public ManifestSource {
   // not entries (symbolic links left out), sorted by path; read() reads them.
   const std::vector<ManifestEntry>& unselected() const { return m_unselected; }
   Expected<std::string> read(const ManifestEntry& entry) const override;
-  // Asks the file system (following a link), so the walk stats nothing.
-  std::uint64_t size(const ManifestEntry& entry) const override;
+  // One open (following a link) that gives the size and the bytes, so
+  // neither the walk nor a separate stat looks the path up.
+  Expected<BoundedRead> read_within(const ManifestEntry& entry, std::uint64_t limit) const override;
 
  private:
   std::vector<ManifestEntry> m_entries;

@@ -70,6 +70,8 @@ TEST_CASE("Engine gives the same report on any number of threads", "[validators]
   Report b = engine.run(source, nullptr, four);
   CHECK(a.errors > 50);
   CHECK(a.warnings > 10);
+  CHECK(std::is_sorted(a.findings.begin(), a.findings.end()));
+  CHECK(with_rule(a, "k8s.duplicate").size() > 10);  // the cross-file check's, merged among the files'
   CHECK(describe(a) == describe(b));
   CHECK(a.errors == b.errors);
   CHECK(a.warnings == b.warnings);
@@ -214,6 +216,58 @@ TEST_CASE("Engine scans a file too large for the manifest checks, up to the secr
   CHECK(report.secrets.findings[0].rule == "secrets.aws-access-key");
   CHECK(report.secrets.findings[1].where.path == (dir / "huge.txt").string());
   CHECK(report.secrets.findings[1].rule == "secrets.file-size");
+}
+
+TEST_CASE("Engine checks a manifest too large for the secret scan, which notes it", "[validators][engine][secrets]") {
+  TempDir dir;
+  test::spit(dir / "cm.yaml", config_map(1, "data: {a: 1, a: 2}\n# " + std::string(200, '#') + "\n"));
+  ValidateSettings settings;
+  settings.secrets.file_size = 100;
+  Report report = validate_folder(dir.path(), settings);
+  CHECK(only(report, "yaml.duplicate-key").where.path == (dir / "cm.yaml").string());
+  REQUIRE(report.secrets.findings.size() == 1);
+  CHECK(report.secrets.findings[0].rule == "secrets.file-size");
+  CHECK_THAT(report.secrets.findings[0].message, Catch::Contains(" bytes, more than validate.secrets.file_size (100)"));
+}
+
+TEST_CASE("Engine reads a folder's files within the limits, from one open each", "[validators][engine]") {
+  TempDir dir;
+  ValidateSettings settings;
+  settings.file_size = 100;
+  SECTION("a file at the limit is checked; one a byte over is yaml.size, unparsed") {
+    std::string at = config_map(1, "data: {a: 1, a: 2}\n");
+    test::spit(dir / "at.yaml", at + std::string(100 - at.size() - 1, '#') + "\n");
+    test::spit(dir / "over.yaml", "a: [\n" + std::string(100 - 5, '#') + "\n");
+    Report report = validate_folder(dir.path(), settings);
+    CHECK(only(report, "yaml.duplicate-key").where.path == (dir / "at.yaml").string());
+    Finding size = only(report, "yaml.size");
+    CHECK(size.where.path == (dir / "over.yaml").string());
+    CHECK_THAT(size.message, Catch::StartsWith("file is 101 bytes, over the limit of 100 bytes"));
+    CHECK(with_rule(report, "yaml.syntax").empty());
+    CHECK(report.files_checked == 2);
+  }
+  SECTION("a file gone since the walk is [file.read], and the index incomplete") {
+    test::spit(dir / "gone.yaml", config_map(1));
+    PathFilter filter(settings.include, settings.exclude);
+    DirectorySource source({dir.path().string()}, filter);
+    std::filesystem::remove(dir / "gone.yaml");
+    Report report = Engine(settings).run(source, nullptr, {});
+    Finding f = only(report, "file.read");
+    CHECK(f.where.path == (dir / "gone.yaml").string());
+    CHECK_THAT(f.message, Catch::Contains("No such file"));
+    CHECK_FALSE(report.objects.complete());
+  }
+  SECTION("a symbolic link is read as its target, sized as its target, and reported under its name") {
+    test::spit(dir / "target.txt", config_map(1, "data: {a: 1, a: 2}\n"));
+    std::filesystem::create_symlink("target.txt", dir / "web.yaml");
+    test::spit(dir / "big.txt", std::string(200, '#') + "\n");
+    std::filesystem::create_symlink("big.txt", dir / "big.yaml");
+    Report report = validate_folder(dir.path(), settings);
+    Finding f = only(report, "yaml.duplicate-key");
+    CHECK(f.where.path == (dir / "web.yaml").string());
+    CHECK_THAT(f.message, Catch::EndsWith("where the symbolic link points)"));
+    CHECK(only(report, "yaml.size").where.path == (dir / "big.yaml").string());
+  }
 }
 
 TEST_CASE("Engine's secret scan on several threads gives the one-thread report", "[validators][engine][secrets]") {
