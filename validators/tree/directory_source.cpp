@@ -130,8 +130,9 @@ DirectorySource::DirectorySource(const std::vector<std::string>& arguments, cons
       else if (type == EntryType::file && unselected == Unselected::keep) m_unselected.push_back({shown + relative});
     };
     walk(base, "", visit);
-    // Sizes are asked later, on the engine's threads (size()): a stat per
-    // file here would hold every worker back until the walk ends.
+    // Sizes are learnt when the engine's threads open the files
+    // (read_within): a stat per file here would hold every worker back
+    // until the walk ends.
     m_entries.reserve(m_entries.size() + selected.size());
     for (auto& [path, type] : selected)
       m_entries.push_back(type == EntryType::link ? link_entry(base + path.substr(shown.size()), arg)
