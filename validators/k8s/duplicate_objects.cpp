@@ -121,7 +121,7 @@ void DuplicateObjects::check(const ObjectIndex& index, std::vector<Finding>& out
   }
   for (auto& [place, all] : groups) {
     // Asked only here, of the few files that define an object again.
-    for (Place& p : all) p.changed = p.object && index.is_changed(std::string(p.path));
+    for (Place& p : all) p.changed = p.object && index.is_changed(p.path);
     std::sort(all.begin(), all.end());
     bool later_changed = std::any_of(all.begin() + 1, all.end(), [](const Place& p) { return p.changed; });
     for (std::size_t i = 1; i < all.size(); ++i)

@@ -65,13 +65,13 @@ class ObjectIndex {
   // The file at `path` (added already) is a symbolic link: its objects are
   // its target's, so it is read again whenever the tree changes.
   void mark_link(const std::string& path);
-  bool is_link(const std::string& path) const { return m_links.contains(path); }
+  bool is_link(std::string_view path) const { return m_links.contains(path); }
   // A file of the tree could not be read, so this index lacks its objects.
   void mark_incomplete() { m_complete = false; }
 
   // The files read in this run: path -> objects, sorted by path.
   const std::map<std::string, std::vector<ObjectRef>>& files() const { return m_files; }
-  bool is_changed(const std::string& path) const { return m_changed.contains(path); }
+  bool is_changed(std::string_view path) const { return m_changed.contains(path); }
   // The rest of the tree, or null when files() is the whole tree.
   const TreeIndex* rest() const { return m_rest; }
   bool complete() const { return m_complete; }
