@@ -1,15 +1,16 @@
 #pragma once
 // The scanner's prefilter: finds where any of a set of short literals starts
-// in one pass over the text. Each position costs one lookup of its two bytes
-// (case folded) in a table of the literals' first pairs, and one branch per
-// four positions (a first byte alone, a, e, s, t..., matched a third of YAML
-// text); in a run of four with hits, only the positions that hit are tried.
-// Where a pair starts a literal, a second filter on three bytes; only its
-// hits are compared with the literals.
+// in one pass over the text. It reads the text two bytes at a time, in the
+// exact case the literals can take: every literal (3 bytes or more) that
+// starts at i or i + 1 holds the pair of bytes at i + 1, as its second or
+// its first pair. So one table lookup every other position tells whether
+// either may start there, and four of them, ORed, clear eight positions with
+// one branch: Kubernetes YAML rarely holds a pair of the literals' in their
+// case. Where a pair hits, a filter on the three bytes at the position;
+// only its hits are compared with the literals.
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -35,34 +36,43 @@ class AnchorSet {
   template <class OnHit>
   void find(std::string_view text, std::size_t begin, std::size_t end, OnHit&& on_hit) const {
     if (text.size() < 3) return;
+    // A literal starting before `end` has its first three bytes in the text.
     end = std::min(end, text.size() - 2);
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     std::size_t i = begin;
-    while (i + 4 <= end) {
-      // A bit for each of four positions whose pair starts a literal's.
-      unsigned hits = m_pairs[pair(p + i)] | m_pairs[pair(p + i + 1)] << 1 | m_pairs[pair(p + i + 2)] << 2 |
-                      m_pairs[pair(p + i + 3)] << 3;
-      std::size_t go_on = i + 4;
-      std::size_t skipped_to = i;  // a match covers the positions before this
-      for (; hits != 0; hits &= hits - 1) {
-        std::size_t at = i + static_cast<std::size_t>(std::countr_zero(hits));
-        if (at < skipped_to) continue;
-        skipped_to = try_at(text, at, on_hit);
-        go_on = std::max(go_on, skipped_to);
+    while (i + 8 <= end) {
+      if ((m_pairs[pair(p + i + 1)] | m_pairs[pair(p + i + 3)] | m_pairs[pair(p + i + 5)] |
+           m_pairs[pair(p + i + 7)]) == 0) {
+        i += 8;
+        continue;
       }
-      i = go_on;
+      for (std::size_t stop = i + 8; i < stop;) i = try_two(text, i, end, on_hit);
     }
-    for (; i < end;) i = m_pairs[pair(p + i)] ? try_at(text, i, on_hit) : i + 1;
+    while (i < end) i = try_two(text, i, end, on_hit);
   }
 
  private:
-  // Reports the literals that start at `at`, whose pair is a literal's;
-  // returns where to go on from.
+  // Roles of a pair of bytes in m_pairs.
+  static constexpr std::uint8_t k_first = 1;   // a literal's bytes 0-1
+  static constexpr std::uint8_t k_second = 2;  // a literal's bytes 1-2
+
+  // Reports the literals that start at `at` or at `at` + 1 (before `end`),
+  // as the pair at `at` + 1 allows; returns where to go on from.
+  template <class OnHit>
+  std::size_t try_two(std::string_view text, std::size_t at, std::size_t end, OnHit& on_hit) const {
+    std::uint8_t roles = m_pairs[pair(reinterpret_cast<const unsigned char*>(text.data()) + at + 1)];
+    std::size_t next = roles & k_second ? try_at(text, at, on_hit) : at + 1;
+    if (next != at + 1) return next;  // a match covers at + 1
+    return roles & k_first && next < end ? try_at(text, next, on_hit) : at + 2;
+  }
+
+  // Reports the literals that start at `at`; returns where to go on from.
   template <class OnHit>
   std::size_t try_at(std::string_view text, std::size_t at, OnHit& on_hit) const {
-    std::uint32_t key = trigram(reinterpret_cast<const unsigned char*>(text.data()) + at);
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data()) + at;
     std::size_t next = at + 1;
-    if (!m_filter[slot(key)]) return next;
+    if (!m_filter[slot(p)]) return next;
+    std::uint32_t key = folded(p);
     for (const Anchor& a : m_anchors)
       if (a.key == key && matches(a, text, at)) next = std::max(next, on_hit(at, a.tag));
     return next;
@@ -72,7 +82,7 @@ class AnchorSet {
     std::string literal;
     AnchorCase match_case;
     std::size_t tag;
-    std::uint32_t key;
+    std::uint32_t key;  // folded() of its first three bytes
   };
   static constexpr int k_bits = 15;
 
@@ -80,16 +90,19 @@ class AnchorSet {
   static std::uint16_t pair(const unsigned char* p) {
     std::uint16_t v;
     std::memcpy(&v, p, sizeof v);
-    return static_cast<std::uint16_t>(v | 0x2020u);
+    return v;
   }
-  static std::uint32_t trigram(const unsigned char* p) {
+  static std::uint32_t folded(const unsigned char* p) {
     return (p[0] | 0x20u) | (p[1] | 0x20u) << 8 | (p[2] | 0x20u) << 16;
   }
-  static std::uint32_t slot(std::uint32_t key) { return (key * 0x9E3779B1u) >> (32 - k_bits); }
+  static std::uint32_t slot(const unsigned char* p) {
+    std::uint32_t key = p[0] | p[1] << 8 | p[2] << 16;
+    return (key * 0x9E3779B1u) >> (32 - k_bits);
+  }
   static bool matches(const Anchor& a, std::string_view text, std::size_t at);
 
-  std::array<std::uint8_t, 1u << 16> m_pairs{};  // 1: pairs that fold as a literal's first two do
-  std::bitset<1u << k_bits> m_filter;
+  std::array<std::uint8_t, 1u << 16> m_pairs{};  // k_first | k_second, by the pair's bytes
+  std::bitset<1u << k_bits> m_filter;           // by slot() of the first three bytes
   std::vector<Anchor> m_anchors;
 };
 
