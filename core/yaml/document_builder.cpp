@@ -83,6 +83,7 @@ void DocumentBuilder::start(std::string_view text, const Limits& limits, TextUse
 
 bool DocumentBuilder::take(fy_event& event) {
   bool go_on = true;
+  fy_token* token = nullptr;  // a collection event's own token
   switch (event.type) {
     case FYET_DOCUMENT_START: go_on = start_document(event); break;
     case FYET_DOCUMENT_END: finish_document(); break;
@@ -90,19 +91,22 @@ bool DocumentBuilder::take(fy_event& event) {
     case FYET_ALIAS: go_on = alias(event); break;
     case FYET_SEQUENCE_START: {
       const auto& s = event.sequence_start;
-      go_on = open(NodeKind::sequence, s.anchor, s.tag, s.sequence_start);
+      go_on = open(NodeKind::sequence, s.anchor, s.tag, token = s.sequence_start);
       break;
     }
     case FYET_MAPPING_START: {
       const auto& m = event.mapping_start;
-      go_on = open(NodeKind::mapping, m.anchor, m.tag, m.mapping_start);
+      go_on = open(NodeKind::mapping, m.anchor, m.tag, token = m.mapping_start);
       break;
     }
-    case FYET_SEQUENCE_END:
-    case FYET_MAPPING_END: close_top(); break;
+    case FYET_SEQUENCE_END: token = event.sequence_end.sequence_end; close_top(); break;
+    case FYET_MAPPING_END: token = event.mapping_end.mapping_end; close_top(); break;
     default: break;
   }
-  record_end(fy_event_end_mark(&event));
+  // An event ends where its token does (fy_event_end_mark asks the token
+  // after a switch of its own): collections, most events after scalars, ask
+  // it directly.
+  record_end(token ? fy_token_end_mark(token) : fy_event_end_mark(&event));
   return go_on;
 }
 
@@ -156,12 +160,12 @@ bool DocumentBuilder::scalar(fy_event& event) {
   NodeKind kind = plain && is_null(value.text) ? NodeKind::null : NodeKind::scalar;
   Mark mark = s.anchor || s.tag || !start || block(style) ? node_mark(s.anchor, s.tag, token)
                                                           : start_at(*start, quoted(style)).mark;
-  NodeId id = add(kind, mark, s.anchor);
+  Node node{kind, false, mark, {}, {}};
   if (kind == NodeKind::scalar) {
-    Node& n = m_doc.m_nodes[id];
-    n.value = m_use == TextUse::view && value.in_place ? value.text : m_doc.m_text.keep(value.text);
-    n.plain = plain;
+    node.value = m_use == TextUse::view && value.in_place ? value.text : m_doc.m_text.keep(value.text);
+    node.plain = plain;
   }
+  NodeId id = add(node, s.anchor);
   complete(id);
   record_end(end);  // the event's end is its token's, which is at hand here
   return true;
@@ -202,7 +206,7 @@ bool DocumentBuilder::alias(fy_event& event) {
   if (size == 0) {
     m_out->problems.push_back({ProblemKind::recursive_alias, mark,
                                "alias refers to the node that contains it", {}});
-    complete(add(NodeKind::null, mark, nullptr));
+    complete(add({NodeKind::null, false, mark, {}, {}}, nullptr));
     return true;
   }
   m_expansions += size;
@@ -222,8 +226,8 @@ bool DocumentBuilder::open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_to
                  fmt::format("nesting deeper than {} levels (limit validate.limits.depth)",
                              m_limits->depth));
   }
-  NodeId id = add(kind, mark, anchor);
-  m_stack.push_back({id, m_pending.size(), m_expansions, {}});
+  NodeId id = add({kind, false, mark, {}, {}}, anchor);
+  m_stack.push_back({id, kind == NodeKind::mapping, m_pending.size(), m_expansions, nullptr});
   return true;
 }
 
@@ -249,8 +253,8 @@ void DocumentBuilder::close_top() {
 void DocumentBuilder::complete(NodeId id) {
   if (m_stack.empty()) return;
   Open& top = m_stack.back();
-  std::size_t count = m_pending.size() - top.first;
-  if (m_doc.m_nodes[top.id].kind != NodeKind::mapping || count % 2 == 0 || m_pending.back() != id) return;
+  // Keys are the children at even places: an odd count ends with a key.
+  if (!top.mapping || (m_pending.size() - top.first) % 2 == 0 || m_pending.back() != id) return;
   const Node& key = m_doc.m_nodes[id];
   if (key.kind != NodeKind::scalar) return;
   NodeId earlier = earlier_key(top, id);
@@ -268,36 +272,45 @@ void DocumentBuilder::complete(NodeId id) {
 NodeId DocumentBuilder::earlier_key(Open& top, NodeId key) {
   std::string_view text = m_doc.m_nodes[key].value;
   std::size_t end = m_pending.size() - 1;
-  if ((end - top.first) / 2 < k_scan_limit) {
-    for (std::size_t i = top.first; i < end; i += 2) {
-      const Node& k = m_doc.m_nodes[m_pending[i]];
-      if (k.kind == NodeKind::scalar && k.value == text) return m_pending[i];
-    }
-    return k_no_node;
+  if ((end - top.first) / 2 >= k_scan_limit) return indexed_key(top, key);
+  for (std::size_t i = top.first; i < end; i += 2) {
+    const Node& k = m_doc.m_nodes[m_pending[i]];
+    // Most keys differ from the new one in length or first byte: only the
+    // others are compared whole.
+    if (k.kind == NodeKind::scalar && k.value.size() == text.size() && (text.empty() || k.value[0] == text[0]) &&
+        k.value == text)
+      return m_pending[i];
   }
-  if (top.keys.empty()) {
-    for (std::size_t i = top.first; i < end; i += 2) {
+  return k_no_node;
+}
+
+// earlier_key() for a mapping past k_scan_limit keys: its index holds the
+// first node of each key text, built from the keys before on first use.
+NodeId DocumentBuilder::indexed_key(Open& top, NodeId key) {
+  if (!top.keys) {
+    top.keys = std::make_unique<KeyIndex>();
+    for (std::size_t i = top.first; i + 1 < m_pending.size(); i += 2) {
       const Node& k = m_doc.m_nodes[m_pending[i]];
-      if (k.kind == NodeKind::scalar) top.keys.emplace(std::string(k.value), m_pending[i]);
+      if (k.kind == NodeKind::scalar) top.keys->emplace(k.value, m_pending[i]);
     }
   }
-  auto [it, inserted] = top.keys.emplace(std::string(text), key);
+  auto [it, inserted] = top.keys->emplace(m_doc.m_nodes[key].value, key);
   return inserted ? k_no_node : it->second;
 }
 
-NodeId DocumentBuilder::add(NodeKind kind, Mark mark, fy_token* anchor) {
+NodeId DocumentBuilder::add(const Node& node, fy_token* anchor) {
   auto id = static_cast<NodeId>(m_doc.m_nodes.size());
-  Node& n = m_doc.m_nodes.emplace_back();
-  n.kind = kind;
-  n.mark = mark;
-  if (m_doc.m_start.line == 0) m_doc.m_start = mark;
-  if (anchor) {
-    m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
-    bool open = kind == NodeKind::sequence || kind == NodeKind::mapping;
-    m_anchored_size[id] = open ? 0 : 1;
-  }
+  m_doc.m_nodes.push_back(node);
+  if (m_doc.m_start.line == 0) m_doc.m_start = node.mark;
+  if (anchor) note_anchor(anchor, node.kind, id);
   attach(id);
   return id;
+}
+
+void DocumentBuilder::note_anchor(fy_token* anchor, NodeKind kind, NodeId id) {
+  m_anchors.insert_or_assign(std::string(text_of(anchor)), id);
+  bool open = kind == NodeKind::sequence || kind == NodeKind::mapping;
+  m_anchored_size[id] = open ? 0 : 1;
 }
 
 // Adds `child` to the open collection, or makes it the root.

@@ -6,6 +6,7 @@
 #include <libfyaml.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,14 +46,20 @@ class DocumentBuilder {
   Mark last_mark() const { return m_last_end.line == 0 ? Mark{} : m_last_end; }
 
  private:
+  // The keys of a mapping too large to scan, by their text (which lives as
+  // long as the document).
+  using KeyIndex = std::unordered_map<std::string_view, NodeId>;
+
   // A collection being built. Its children wait on m_pending from `first`
-  // on, and move into the node in one allocation when it closes. Mappings
-  // index their keys in a hash map once they are too large to scan.
+  // on, and move into the node in one allocation when it closes. Most
+  // mappings are small: only those too large to scan for a duplicate key
+  // allocate a KeyIndex.
   struct Open {
     NodeId id;
+    bool mapping;
     std::size_t first;
     std::uint64_t expansions;  // m_expansions when it opened
-    std::unordered_map<std::string, NodeId> keys;
+    std::unique_ptr<KeyIndex> keys;
   };
 
   // The children of a closed collection in the document's children.
@@ -66,7 +73,10 @@ class DocumentBuilder {
   void record_end(const fy_mark* end);
   bool start_document(fy_event& event);
   void finish_document();
-  bool scalar(fy_event& event);
+  // Scalars are most of the events, and a scalar's few steps (value_of,
+  // add, attach, complete, the vector's push_back) cost more as calls than
+  // as work: flatten inlines them all into it.
+  [[gnu::flatten]] bool scalar(fy_event& event);
   // A scalar's value: `in_place` when it is part of m_text, else it is
   // libfyaml's, valid only while its event lives, or m_value's.
   struct ScalarText {
@@ -77,9 +87,13 @@ class DocumentBuilder {
   bool alias(fy_event& event);
   bool open(NodeKind kind, fy_token* anchor, fy_token* tag, fy_token* token);
   void close_top();
-  void complete(NodeId id);
+  // complete and add run for every node (collections too): always inline,
+  // defined (and used) in the .cpp only.
+  [[gnu::always_inline]] inline void complete(NodeId id);
   NodeId earlier_key(Open& top, NodeId key);
-  NodeId add(NodeKind kind, Mark mark, fy_token* anchor);
+  NodeId indexed_key(Open& top, NodeId key);
+  [[gnu::always_inline]] inline NodeId add(const Node& node, fy_token* anchor);
+  void note_anchor(fy_token* anchor, NodeKind kind, NodeId id);
   void attach(NodeId child);
   bool fatal(ProblemKind kind, Mark mark, std::string message);
   Mark node_mark(fy_token* anchor, fy_token* tag, fy_token* token);
