@@ -18,7 +18,7 @@ std::string plural(std::size_t n, std::string_view word) {
 }
 
 nlohmann::json location_json(const Location& where) {
-  return {{"path", where.path}, {"line", where.line}, {"column", where.column}};
+  return {{"path", where.path.view()}, {"line", where.line}, {"column", where.column}};
 }
 
 }  // namespace
@@ -77,9 +77,9 @@ std::string report_json(const Report& report) {
   for (const auto& f : report.findings) {
     nlohmann::json j = location_json(f.where);
     j["severity"] = to_string(f.severity);
-    j["rule"] = f.rule;
+    j["rule"] = f.rule.view();
     j["message"] = f.message;
-    if (!f.exemption.empty()) j["exemption"] = f.exemption;
+    if (!f.exemption.empty()) j["exemption"] = f.exemption.view();
     j["related"] = nlohmann::json::array();
     for (const auto& r : f.related) j["related"].push_back(location_json(r));
     findings.push_back(std::move(j));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <ostream>
 #include <tuple>
 
 namespace pushgate {
@@ -14,7 +15,7 @@ void append_number(std::string& out, int n) {
 }
 
 void append_location(std::string& out, const Location& where) {
-  out += where.path;
+  out += where.path.view();
   if (where.line == 0) return;
   append_number(out, where.line);
   if (where.column != 0) append_number(out, where.column);
@@ -46,14 +47,20 @@ std::string format_finding(const Finding& finding) {
 void append_finding(std::string& out, const Finding& finding) {
   append_location(out, finding.where);
   // Plain appends: a large tree prints tens of thousands of these.
-  out.append(": ").append(to_string(finding.severity)).append(": [").append(finding.rule).append("] ");
+  out.append(": ").append(to_string(finding.severity)).append(": [").append(finding.rule.view()).append("] ");
   out.append(finding.message);
-  if (!finding.exemption.empty()) out.append(" (exempted: ").append(finding.exemption).append(1, ')');
+  if (!finding.exemption.empty()) out.append(" (exempted: ").append(finding.exemption.view()).append(1, ')');
 }
 
+std::ostream& operator<<(std::ostream& out, RuleId rule) { return out << rule.view(); }
+
 bool operator<(const Finding& a, const Finding& b) {
-  return std::tie(a.where.path, a.where.line, a.where.column, a.rule, a.message) <
-         std::tie(b.where.path, b.where.line, b.where.column, b.rule, b.message);
+  // The findings of one file share their path: most comparisons, sorting a
+  // file's findings or merging the files', need not read it.
+  if (!a.where.path.same(b.where.path))
+    if (auto order = a.where.path.view() <=> b.where.path.view(); order != 0) return order < 0;
+  return std::tuple(a.where.line, a.where.column, a.rule.view(), std::string_view(a.message)) <
+         std::tuple(b.where.line, b.where.column, b.rule.view(), std::string_view(b.message));
 }
 
 }  // namespace pushgate
