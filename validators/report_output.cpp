@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/util/parallel_for.hpp"
-#include "core/util/terminal_text.hpp"
 
 namespace pushgate {
 
@@ -34,13 +33,10 @@ void print_findings(const Report& report, std::size_t max_findings, std::ostream
   for (std::size_t round = 0; round < blocks; round += texts.size()) {
     std::size_t count = std::min(texts.size(), blocks - round);
     parallel_for(count, threads, [&](std::size_t j) {
-      std::string line;
       std::string& text = texts[j];
       text.clear();
       for (std::size_t i = (round + j) * k_block; i < std::min(shown, (round + j + 1) * k_block); ++i) {
-        line.clear();
-        append_finding(line, report.findings[i]);
-        append_escaped(text, line);  // paths and values come from the push
+        append_escaped_finding(text, report.findings[i]);  // paths and values come from the push
         text += '\n';
       }
       return true;

@@ -72,6 +72,11 @@ std::string format_finding(const Finding& finding);
 // format_finding(finding) appended to `out`, without a string of its own.
 void append_finding(std::string& out, const Finding& finding);
 
+// append_finding with the path, message and exemption, which come from the
+// push, escaped as append_escaped (core/util/terminal_text.hpp) escapes them:
+// the same as escaping the whole line, whose other parts are plain ASCII.
+void append_escaped_finding(std::string& out, const Finding& finding);
+
 // `path:line:col`, leaving out a zero line or column.
 std::string format_location(const Location& where);
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/util/finding.hpp"
+#include "core/util/terminal_text.hpp"
 
 using pushgate::Finding;
 using pushgate::SharedText;
@@ -19,4 +20,15 @@ TEST_CASE("Findings order by path, line, column, rule and message") {
   CHECK(at(shared, 2, 2, "a") < at("b.yaml", 2, 2, "b"));  // the same path in blocks of their own
   CHECK(at(shared, 2, 2, "a", "m1") < at(shared, 2, 2, "a", "m2"));
   CHECK_FALSE(at(shared, 2, 2, "a") < at(shared, 2, 2, "a"));
+}
+
+TEST_CASE("append_escaped_finding escapes what came from the push as escaping the whole line would") {
+  Finding f{{"dir\n/\xC2\x9B" "a\\b.yaml", 3, 7}, pushgate::Severity::note, "policy.latest-tag",
+            "container 'x\x1B[31m' runs image \xFF", {}};
+  f.exemption = "pinned\rupstream";
+  std::string line;
+  pushgate::append_escaped_finding(line, f);
+  CHECK(line == pushgate::escape_control(pushgate::format_finding(f)));
+  CHECK(line == "dir\\n/\\xc2\\x9ba\\\\b.yaml:3:7: note: [policy.latest-tag] container 'x\\x1b[31m' runs image \\xff "
+                "(exempted: pinned\\rupstream)");
 }
