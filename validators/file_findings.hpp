@@ -14,6 +14,8 @@ namespace pushgate {
 class FileFindings {
  public:
   // Findings go to `out`, located in `path`; both must outlive this object.
+  // They share one copy of the path, and with the findings before them in
+  // `out` of the same file (another validator's).
   FileFindings(const std::string& path, std::vector<Finding>& out) : m_path(path), m_out(out) {}
 
   // Appends a finding at `mark` (line 0 means the whole file) and returns it,
@@ -24,6 +26,7 @@ class FileFindings {
 
  private:
   const std::string& m_path;
+  SharedText m_shared_path;  // made at the first finding
   std::vector<Finding>& m_out;
 };
 

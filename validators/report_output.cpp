@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/util/parallel_for.hpp"
-#include "core/util/terminal_text.hpp"
 
 namespace pushgate {
 
@@ -18,7 +17,7 @@ std::string plural(std::size_t n, std::string_view word) {
 }
 
 nlohmann::json location_json(const Location& where) {
-  return {{"path", where.path}, {"line", where.line}, {"column", where.column}};
+  return {{"path", where.path.view()}, {"line", where.line}, {"column", where.column}};
 }
 
 }  // namespace
@@ -34,13 +33,10 @@ void print_findings(const Report& report, std::size_t max_findings, std::ostream
   for (std::size_t round = 0; round < blocks; round += texts.size()) {
     std::size_t count = std::min(texts.size(), blocks - round);
     parallel_for(count, threads, [&](std::size_t j) {
-      std::string line;
       std::string& text = texts[j];
       text.clear();
       for (std::size_t i = (round + j) * k_block; i < std::min(shown, (round + j + 1) * k_block); ++i) {
-        line.clear();
-        append_finding(line, report.findings[i]);
-        append_escaped(text, line);  // paths and values come from the push
+        append_escaped_finding(text, report.findings[i]);  // paths and values come from the push
         text += '\n';
       }
       return true;
@@ -77,9 +73,9 @@ std::string report_json(const Report& report) {
   for (const auto& f : report.findings) {
     nlohmann::json j = location_json(f.where);
     j["severity"] = to_string(f.severity);
-    j["rule"] = f.rule;
+    j["rule"] = f.rule.view();
     j["message"] = f.message;
-    if (!f.exemption.empty()) j["exemption"] = f.exemption;
+    if (!f.exemption.empty()) j["exemption"] = f.exemption.view();
     j["related"] = nlohmann::json::array();
     for (const auto& r : f.related) j["related"].push_back(location_json(r));
     findings.push_back(std::move(j));

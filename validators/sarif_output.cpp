@@ -47,10 +47,10 @@ json rules() {
 }
 
 json result(const Finding& f) {
-  json out = {{"ruleId", f.rule}, {"level", level(f.severity)}, {"message", {{"text", f.message}}},
+  json out = {{"ruleId", f.rule.view()}, {"level", level(f.severity)}, {"message", {{"text", f.message}}},
               {"locations", json::array({location(f.where)})}};
   const auto& ids = rule_ids();
-  if (auto it = std::lower_bound(ids.begin(), ids.end(), f.rule); it != ids.end() && *it == f.rule)
+  if (auto it = std::lower_bound(ids.begin(), ids.end(), f.rule.view()); it != ids.end() && *it == f.rule)
     out["ruleIndex"] = it - ids.begin();
   if (!f.related.empty()) {
     json related = json::array();
@@ -59,7 +59,7 @@ json result(const Finding& f) {
   }
   if (!f.exemption.empty()) {
     const char* kind = f.exemption_kind == ExemptionKind::external ? "external" : "inSource";
-    out["suppressions"] = json::array({{{"kind", kind}, {"justification", f.exemption}}});
+    out["suppressions"] = json::array({{{"kind", kind}, {"justification", f.exemption.view()}}});
   }
   return out;
 }

@@ -59,7 +59,7 @@ std::optional<Finding> finding_for(const Commit& c, const SignatureVerdict& v, c
                             c.label, v.detail);
       break;
   }
-  return Finding{{check.where, 0, 0}, Severity::error, std::string(rule), std::move(message), {}};
+  return Finding{{check.where, 0, 0}, Severity::error, rule, std::move(message), {}};
 }
 
 }  // namespace

@@ -73,9 +73,9 @@ std::string describe(const ObjectRef& o) {
 }
 
 void report(const Place& at, const Place& other, std::vector<Finding>& out) {
-  Location there{std::string(other.path), other.line, other.column};
+  Location there{other.path, other.line, other.column};
   Finding& f = out.emplace_back();
-  f.where = Location{std::string(at.path), at.line, at.column};
+  f.where = Location{at.path, at.line, at.column};
   f.severity = Severity::error;
   f.rule = "k8s.duplicate";
   f.message = fmt::format("{} is {} defined at {}: applying both would let one replace the other; "

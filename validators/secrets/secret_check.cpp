@@ -98,7 +98,7 @@ void SecretCheck::too_large(std::string_view path, std::uint64_t size, std::stri
                             SecretReport& report) const {
   auto severity = rule_severity(m_settings, k_file_size_rule, Severity::warning);
   if (!severity) return;
-  add_finding(report, {Location{std::string(path), 0, 0}, *severity, std::string(k_file_size_rule),
+  add_finding(report, {Location{std::string(path), 0, 0}, *severity, k_file_size_rule,
                        fmt::format("not scanned for secrets{}: {} bytes, more than validate.secrets.file_size ({})",
                                    in_commit(commit), size, m_settings.secrets.file_size),
                        {}});
@@ -110,7 +110,7 @@ void SecretCheck::report_secret(std::string_view rule, Location where, std::stri
   auto severity = rule_severity(m_settings, rule, Severity::error);
   if (!severity) return;
   std::string print = fingerprint(rule, secret);
-  Finding f{std::move(where), *severity, std::string(rule), {}, {}};
+  Finding f{std::move(where), *severity, rule, {}, {}};
   // An exempted finding is a note that carries what accepted it.
   auto exempt = [&](std::string reason, ExemptionKind kind) {
     f.severity = Severity::note;

@@ -32,11 +32,11 @@ std::string summarize_secrets(const SecretReport& report) {
 nlohmann::json secrets_json(const SecretReport& report) {
   nlohmann::json exempted = nlohmann::json::array();
   for (const Finding& f : report.exempted)
-    exempted.push_back({{"path", f.where.path},
+    exempted.push_back({{"path", f.where.path.view()},
                         {"line", f.where.line},
                         {"column", f.where.column},
-                        {"rule", f.rule},
-                        {"message", fmt::format("{}: {}", f.message, f.exemption)}});
+                        {"rule", f.rule.view()},
+                        {"message", fmt::format("{}: {}", f.message, f.exemption.view())}});
   return {{"commits", report.commits}, {"files", report.files},   {"bytes", report.bytes},
           {"exempted", exempted},      {"skipped", report.skipped}};
 }

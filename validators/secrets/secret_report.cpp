@@ -30,8 +30,8 @@ void sort_by_path(SecretReport& report) {
 }
 
 std::string format_exempted(const Finding& finding) {
-  return fmt::format("{}: note: [{}] {}: {}", format_location(finding.where), finding.rule, finding.message,
-                     finding.exemption);
+  return fmt::format("{}: note: [{}] {}: {}", format_location(finding.where), finding.rule.view(),
+                     finding.message, finding.exemption.view());
 }
 
 }  // namespace pushgate::secrets

@@ -69,7 +69,7 @@ TEST_CASE("the allow-list and an inline comment exempt a finding, and say so", "
     REQUIRE(list);
     SecretReport r = check("a.py", "KEY = '" + key + "'\nOTHER = '" + test::fake_jwt() + "'\n", nullptr, {}, &*list);
     REQUIRE(r.exempted.size() == 1);
-    CHECK_THAT(r.exempted[0].exemption, Catch::StartsWith("accepted by the allow-list /srv/allow.txt (fingerprint "));
+    CHECK_THAT(r.exempted[0].exemption.str(), Catch::StartsWith("accepted by the allow-list /srv/allow.txt (fingerprint "));
     CHECK(r.exempted[0].severity == Severity::note);
     CHECK(r.exempted[0].exemption_kind == ExemptionKind::external);
     REQUIRE(r.findings.size() == 1);  // another secret is not covered
