@@ -6,9 +6,31 @@
 
 namespace pushgate::schema {
 
+namespace {
+
+// The longest run of decimal digits that always fits an int64.
+constexpr std::size_t k_safe_digits = 18;
+
+// Plain decimal digits (a port, a count): the commonest number, read here
+// as scalar_type and parse_number would read it, without either's copy.
+std::optional<Number> plain_digits(std::string_view text) {
+  if (text.empty() || text.size() > k_safe_digits) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return Number{true, true, value, static_cast<double>(value)};
+}
+
+}  // namespace
+
 Value classify(const yaml::Node& n) {
   if (n.kind == yaml::NodeKind::mapping) return {ValueKind::object, {}};
   if (n.kind == yaml::NodeKind::sequence) return {ValueKind::array, {}};
+  if (n.kind == yaml::NodeKind::scalar && !n.plain) return {ValueKind::string, {}};
+  if (n.kind == yaml::NodeKind::scalar)
+    if (auto digits = plain_digits(n.value)) return {ValueKind::integer, digits};
   switch (scalar_type(n)) {
     case ScalarType::null: return {ValueKind::null, {}};
     case ScalarType::boolean: return {ValueKind::boolean, {}};
@@ -18,6 +40,10 @@ Value classify(const yaml::Node& n) {
   auto number = parse_number(n.value);
   if (!number) return {ValueKind::string, {}};
   return {number->integral ? ValueKind::integer : ValueKind::number, number};
+}
+
+bool is_null(const yaml::Node& n) {
+  return n.kind != yaml::NodeKind::mapping && n.kind != yaml::NodeKind::sequence && scalar_type(n) == ScalarType::null;
 }
 
 bool boolean_value(const yaml::Node& node) {

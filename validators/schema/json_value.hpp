@@ -19,6 +19,9 @@ struct Value {
 
 Value classify(const yaml::Node& node);
 
+// classify(node).kind == ValueKind::null, without reading a number.
+bool is_null(const yaml::Node& node);
+
 // The truth value of a node that classify() calls boolean.
 bool boolean_value(const yaml::Node& node);
 

@@ -195,7 +195,7 @@ class Walker {
     }
     for (const StrRef& required : t.string_lists.subspan(r.required.first, r.required.count)) {
       NodeId value = m_s.doc.find(node, t.text(required));
-      if (value == yaml::k_no_node || classify(m_s.doc.node(value)).kind == ValueKind::null)
+      if (value == yaml::k_no_node || is_null(m_s.doc.node(value)))
         error(node, fmt::format("missing required field \"{}\"", t.text(required)));
     }
     std::int64_t count = static_cast<std::int64_t>(kids.size() / 2);
@@ -224,6 +224,7 @@ class Walker {
       error(node, fmt::format("has {} items, fewer than the minimum {}", count, c->min_items));
     if (c != nullptr && c->max_items >= 0 && count > c->max_items)
       error(node, fmt::format("has {} items, more than the maximum {}", count, c->max_items));
+    if (items.size() < 2) return;  // nothing to repeat
     if (r.list_type == ListType::map && r.list_keys.count > 0) duplicate_keys(t, r, items);
     else if (r.list_type == ListType::set || (r.flags & f_unique_items)) duplicate_items(items);
   }
@@ -269,7 +270,7 @@ class Walker {
       else if ((r.types & t_integer) && r.special != Special::quantity && !number.fits_int64)
         error(node, fmt::format("{} is out of range for int64", truncated(n.value)));
     }
-    if (v.kind == ValueKind::string)
+    if (v.kind == ValueKind::string && r.format != Format::none)
       if (const char* wanted = string_format_mismatch(r.format, n.value))
         error(node, fmt::format("expected {}, got \"{}\"", wanted, truncated(n.value)));
     if (r.enum_values.count > 0) enumeration(t, r, n, v, node);
