@@ -36,24 +36,4 @@ bool has_api_version(const Tables& tables, std::string_view api_version) {
   return at < tables.kinds.size() && tables.text(tables.kinds[at].api_version) == api_version;
 }
 
-const Property* find_property(const Tables& tables, const TypeRecord& type, std::string_view name) {
-  // Every field of every object takes this search: it stops at the name
-  // once found instead of narrowing to its lower bound.
-  const Property* low = tables.properties.data() + type.properties.first;
-  std::size_t count = type.properties.count;
-  while (count > 0) {
-    std::size_t half = count / 2;
-    const Property& middle = low[half];
-    int order = compare_names(tables.text(middle.name), name);
-    if (order == 0) return &middle;
-    if (order < 0) {
-      low += half + 1;
-      count -= half + 1;
-    } else {
-      count = half;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace pushgate::schema

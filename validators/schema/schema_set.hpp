@@ -14,6 +14,7 @@
 namespace pushgate::schema {
 
 class Model;
+class PropertyIndex;
 
 class SchemaSet {
  public:
@@ -63,9 +64,12 @@ class SchemaSet {
 
  private:
   Model& model();
+  // Shows `tables`, with an index of their properties.
+  void show(Tables tables);
 
   std::unique_ptr<Model> m_model;          // while compiling
   std::unique_ptr<const std::string> m_bytes;  // a loaded compact form
+  std::unique_ptr<const PropertyIndex> m_index;  // of m_tables
   Tables m_tables;
 };
 
