@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include "validators/yaml/scalar_type.hpp"
-
 namespace pushgate::schema {
 
 namespace {
@@ -25,10 +23,7 @@ std::optional<Number> plain_digits(std::string_view text) {
 
 }  // namespace
 
-Value classify(const yaml::Node& n) {
-  if (n.kind == yaml::NodeKind::mapping) return {ValueKind::object, {}};
-  if (n.kind == yaml::NodeKind::sequence) return {ValueKind::array, {}};
-  if (n.kind == yaml::NodeKind::scalar && !n.plain) return {ValueKind::string, {}};
+Value classify_plain(const yaml::Node& n) {
   if (n.kind == yaml::NodeKind::scalar)
     if (auto digits = plain_digits(n.value)) return {ValueKind::integer, digits};
   switch (scalar_type(n)) {
@@ -40,10 +35,6 @@ Value classify(const yaml::Node& n) {
   auto number = parse_number(n.value);
   if (!number) return {ValueKind::string, {}};
   return {number->integral ? ValueKind::integer : ValueKind::number, number};
-}
-
-bool is_null(const yaml::Node& n) {
-  return n.kind != yaml::NodeKind::mapping && n.kind != yaml::NodeKind::sequence && scalar_type(n) == ScalarType::null;
 }
 
 bool boolean_value(const yaml::Node& node) {
