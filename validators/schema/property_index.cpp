@@ -11,7 +11,7 @@ PropertyIndex::PropertyIndex(const Tables& tables) {
   for (const TypeRecord& type : tables.types) {
     Span run = type.properties;
     for (std::uint32_t i = run.first; i - run.first < run.count; ++i) {
-      Key key(tables.text(tables.properties[i].name));
+      NameKey key(tables.text(tables.properties[i].name));
       std::size_t slot = key.hash(run.first) & m_mask;
       // A run indexed already (another type with the same run) or a name
       // twice in one run keeps the entry it has.

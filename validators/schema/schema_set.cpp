@@ -2,6 +2,7 @@
 
 #include "validators/schema/compact_form.hpp"
 #include "validators/schema/crd_schema.hpp"
+#include "validators/schema/kind_index.hpp"
 #include "validators/schema/openapi_document.hpp"
 #include "validators/schema/property_index.hpp"
 #include "validators/schema/schema_lookup.hpp"
@@ -16,6 +17,7 @@ SchemaSet& SchemaSet::operator=(SchemaSet&&) noexcept = default;
 
 void SchemaSet::show(Tables tables) {
   m_index = std::make_unique<const PropertyIndex>(tables);
+  m_kinds = std::make_unique<const KindIndex>(tables);
   m_tables = tables;
   m_tables.property_index = m_index.get();
 }
@@ -66,7 +68,7 @@ std::vector<std::string_view> SchemaSet::api_versions_of(std::string_view kind) 
 }
 
 std::uint32_t SchemaSet::find_kind(std::string_view api_version, std::string_view kind) const {
-  return schema::find_kind(m_tables, api_version, kind);
+  return m_kinds->find(m_tables, api_version, kind);
 }
 
 }  // namespace pushgate::schema
