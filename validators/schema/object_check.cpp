@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <unordered_set>
 
@@ -22,6 +24,8 @@ using yaml::NodeKind;
 
 constexpr std::size_t k_shown_bytes = 40;  // of a value quoted in a message
 constexpr std::size_t k_shown_enum_values = 8;
+// Lists up to this long are searched for duplicates pairwise.
+constexpr std::size_t k_small_list = 16;
 
 // The start of `text`, cut at a character boundary; report output escapes
 // control characters of the whole line, so they are left as they are here.
@@ -232,19 +236,35 @@ class Walker {
   // x-kubernetes-list-type: map: no two items with the same keys.
   void duplicate_keys(const Tables& t, const TypeRecord& r, std::span<const NodeId> items) {
     auto names = t.string_lists.subspan(r.list_keys.first, r.list_keys.count);
+    if (names.size() == 1 && items.size() <= k_small_list) return duplicate_names(t, names, items);
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
       std::string key;
       for (const StrRef& name : names)
         key.append(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))).push_back('\0');
-      if (seen.insert(key).second) continue;
-      std::string shown;
-      for (const StrRef& name : names)
-        shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
-                             truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
-      Step step(m_s.field, i);
-      error(items[i], fmt::format("duplicate entry with {}", shown));
+      if (!seen.insert(key).second) duplicate_entry(t, names, items, i);
     }
+  }
+
+  // The common list map, keyed by one field (a name) and of a few items,
+  // without allocating: the values compared as views, which is how their
+  // keys above compare.
+  void duplicate_names(const Tables& t, std::span<const StrRef> names, std::span<const NodeId> items) {
+    std::array<std::string_view, k_small_list> values;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      values[i] = scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(names[0])));
+      if (std::find(values.begin(), values.begin() + i, values[i]) != values.begin() + i)
+        duplicate_entry(t, names, items, i);
+    }
+  }
+
+  void duplicate_entry(const Tables& t, std::span<const StrRef> names, std::span<const NodeId> items, std::size_t i) {
+    std::string shown;
+    for (const StrRef& name : names)
+      shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
+                           truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
+    Step step(m_s.field, i);
+    error(items[i], fmt::format("duplicate entry with {}", shown));
   }
 
   // x-kubernetes-list-type: set and uniqueItems, for scalar items.
