@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
+#include <vector>
 
 #include "core/util/error.hpp"
 
@@ -108,6 +110,7 @@ class Checker {
       type(k.type);
     }
     type(m_t.object_meta);
+    runs();
   }
 
  private:
@@ -120,6 +123,19 @@ class Checker {
   }
   void text(StrRef r) const {
     if (r.offset > m_t.strings.size() || r.size > m_t.strings.size() - r.offset) bad("a string");
+  }
+  // The property index holds one entry per property: types share a run of
+  // properties whole or not at all.
+  void runs() const {
+    std::vector<Span> runs;
+    for (const auto& t : m_t.types)
+      if (t.properties.count > 0) runs.push_back(t.properties);
+    std::sort(runs.begin(), runs.end(),
+              [](Span a, Span b) { return a.first < b.first || (a.first == b.first && a.count < b.count); });
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+      bool same = runs[i].first == runs[i - 1].first && runs[i].count == runs[i - 1].count;
+      if (!same && runs[i].first - runs[i - 1].first < runs[i - 1].count) corrupt("runs of properties overlap");
+    }
   }
   const Tables& m_t;
 };

@@ -2,13 +2,30 @@
 
 #include <string>
 
-#include "validators/yaml/scalar_type.hpp"
-
 namespace pushgate::schema {
 
-Value classify(const yaml::Node& n) {
-  if (n.kind == yaml::NodeKind::mapping) return {ValueKind::object, {}};
-  if (n.kind == yaml::NodeKind::sequence) return {ValueKind::array, {}};
+namespace {
+
+// The longest run of decimal digits that always fits an int64.
+constexpr std::size_t k_safe_digits = 18;
+
+// Plain decimal digits (a port, a count): the commonest number, read here
+// as scalar_type and parse_number would read it, without either's copy.
+std::optional<Number> plain_digits(std::string_view text) {
+  if (text.empty() || text.size() > k_safe_digits) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return Number{true, true, value, static_cast<double>(value)};
+}
+
+}  // namespace
+
+Value classify_plain(const yaml::Node& n) {
+  if (n.kind == yaml::NodeKind::scalar)
+    if (auto digits = plain_digits(n.value)) return {ValueKind::integer, digits};
   switch (scalar_type(n)) {
     case ScalarType::null: return {ValueKind::null, {}};
     case ScalarType::boolean: return {ValueKind::boolean, {}};

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <unordered_set>
 
@@ -22,6 +24,8 @@ using yaml::NodeKind;
 
 constexpr std::size_t k_shown_bytes = 40;  // of a value quoted in a message
 constexpr std::size_t k_shown_enum_values = 8;
+// Lists up to this long are searched for duplicates pairwise.
+constexpr std::size_t k_small_list = 16;
 
 // The start of `text`, cut at a character boundary; report output escapes
 // control characters of the whole line, so they are left as they are here.
@@ -195,7 +199,7 @@ class Walker {
     }
     for (const StrRef& required : t.string_lists.subspan(r.required.first, r.required.count)) {
       NodeId value = m_s.doc.find(node, t.text(required));
-      if (value == yaml::k_no_node || classify(m_s.doc.node(value)).kind == ValueKind::null)
+      if (value == yaml::k_no_node || is_null(m_s.doc.node(value)))
         error(node, fmt::format("missing required field \"{}\"", t.text(required)));
     }
     std::int64_t count = static_cast<std::int64_t>(kids.size() / 2);
@@ -224,6 +228,7 @@ class Walker {
       error(node, fmt::format("has {} items, fewer than the minimum {}", count, c->min_items));
     if (c != nullptr && c->max_items >= 0 && count > c->max_items)
       error(node, fmt::format("has {} items, more than the maximum {}", count, c->max_items));
+    if (items.size() < 2) return;  // nothing to repeat
     if (r.list_type == ListType::map && r.list_keys.count > 0) duplicate_keys(t, r, items);
     else if (r.list_type == ListType::set || (r.flags & f_unique_items)) duplicate_items(items);
   }
@@ -231,19 +236,35 @@ class Walker {
   // x-kubernetes-list-type: map: no two items with the same keys.
   void duplicate_keys(const Tables& t, const TypeRecord& r, std::span<const NodeId> items) {
     auto names = t.string_lists.subspan(r.list_keys.first, r.list_keys.count);
+    if (names.size() == 1 && items.size() <= k_small_list) return duplicate_names(t, names, items);
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
       std::string key;
       for (const StrRef& name : names)
         key.append(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))).push_back('\0');
-      if (seen.insert(key).second) continue;
-      std::string shown;
-      for (const StrRef& name : names)
-        shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
-                             truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
-      Step step(m_s.field, i);
-      error(items[i], fmt::format("duplicate entry with {}", shown));
+      if (!seen.insert(key).second) duplicate_entry(t, names, items, i);
     }
+  }
+
+  // The common list map, keyed by one field (a name) and of a few items,
+  // without allocating: the values compared as views, which is how their
+  // keys above compare.
+  void duplicate_names(const Tables& t, std::span<const StrRef> names, std::span<const NodeId> items) {
+    std::array<std::string_view, k_small_list> values;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      values[i] = scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(names[0])));
+      if (std::find(values.begin(), values.begin() + i, values[i]) != values.begin() + i)
+        duplicate_entry(t, names, items, i);
+    }
+  }
+
+  void duplicate_entry(const Tables& t, std::span<const StrRef> names, std::span<const NodeId> items, std::size_t i) {
+    std::string shown;
+    for (const StrRef& name : names)
+      shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
+                           truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
+    Step step(m_s.field, i);
+    error(items[i], fmt::format("duplicate entry with {}", shown));
   }
 
   // x-kubernetes-list-type: set and uniqueItems, for scalar items.
@@ -269,7 +290,7 @@ class Walker {
       else if ((r.types & t_integer) && r.special != Special::quantity && !number.fits_int64)
         error(node, fmt::format("{} is out of range for int64", truncated(n.value)));
     }
-    if (v.kind == ValueKind::string)
+    if (v.kind == ValueKind::string && r.format != Format::none)
       if (const char* wanted = string_format_mismatch(r.format, n.value))
         error(node, fmt::format("expected {}, got \"{}\"", wanted, truncated(n.value)));
     if (r.enum_values.count > 0) enumeration(t, r, n, v, node);

@@ -10,6 +10,8 @@
 
 namespace pushgate::schema {
 
+class PropertyIndex;
+
 inline constexpr std::uint32_t k_none = UINT32_MAX;
 
 // Text in the string table.
@@ -113,8 +115,13 @@ struct Tables {
   std::span<const KindEntry> kinds;
   std::string_view strings;
   std::uint32_t object_meta = k_none;  // the ObjectMeta type, when the set has it
+  // Derived from the tables by the SchemaSet that holds them, not stored in
+  // the compact form; null in tables that no set holds.
+  const PropertyIndex* property_index = nullptr;
 
-  std::string_view text(StrRef ref) const { return strings.substr(ref.offset, ref.size); }
+  // Without a bounds check: every StrRef of a set was checked when it was
+  // loaded, or made by the compiler, and this is on the path of every field.
+  std::string_view text(StrRef ref) const { return {strings.data() + ref.offset, ref.size}; }
 };
 
 }  // namespace pushgate::schema

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "validators/schema/property_index.hpp"
 #include "validators/schema/schema_format.hpp"
 
 namespace pushgate::schema {
@@ -18,7 +19,10 @@ std::uint32_t find_kind(const Tables& tables, std::string_view api_version, std:
 // True when some kind is served at `api_version`.
 bool has_api_version(const Tables& tables, std::string_view api_version);
 
-// The property `name` of `type`, or nullptr.
-const Property* find_property(const Tables& tables, const TypeRecord& type, std::string_view name);
+// The property `name` of `type`, or nullptr. `tables` must be those of a
+// SchemaSet (they carry its PropertyIndex). Inline: every field takes it.
+inline const Property* find_property(const Tables& tables, const TypeRecord& type, std::string_view name) {
+  return tables.property_index->find(tables, type.properties, name);
+}
 
 }  // namespace pushgate::schema

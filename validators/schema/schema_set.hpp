@@ -13,7 +13,9 @@
 
 namespace pushgate::schema {
 
+class KindIndex;
 class Model;
+class PropertyIndex;
 
 class SchemaSet {
  public:
@@ -63,9 +65,13 @@ class SchemaSet {
 
  private:
   Model& model();
+  // Shows `tables`, with indexes of their kinds and properties.
+  void show(Tables tables);
 
   std::unique_ptr<Model> m_model;          // while compiling
   std::unique_ptr<const std::string> m_bytes;  // a loaded compact form
+  std::unique_ptr<const PropertyIndex> m_index;  // of m_tables
+  std::unique_ptr<const KindIndex> m_kinds;      // of m_tables
   Tables m_tables;
 };
 

@@ -1,5 +1,6 @@
 #include "validators/schema/value_formats.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -10,6 +11,11 @@
 namespace pushgate::schema {
 
 namespace {
+
+// As views made once: a list of literals would measure each with strlen on
+// every call, and every quantity of every object takes this.
+constexpr std::array<std::string_view, 13> k_quantity_suffixes = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m",
+                                                                  "k",  "M",  "G",  "T",  "P",  "E"};
 
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -135,7 +141,7 @@ bool is_quantity(std::string_view s) {
   if (whole + fraction == 0) return false;
   std::string_view suffix = s.substr(i);
   if (suffix.empty()) return true;
-  for (std::string_view known : {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E"})
+  for (std::string_view known : k_quantity_suffixes)
     if (suffix == known) return true;
   if (suffix[0] != 'e' && suffix[0] != 'E') return false;
   std::size_t j = 1;

@@ -105,6 +105,19 @@ TEST_CASE("compact form: indices out of bounds are refused even with a right che
   CHECK(failure_of(schema::write_compact(model.tables())).find("a table span is out of bounds") != std::string::npos);
 }
 
+TEST_CASE("compact form: types share a run of properties whole or not at all", "[schema]") {
+  schema::Model model;
+  std::uint32_t root = model.add_type();
+  std::uint32_t other = model.add_type();
+  model.add_kind("v1", "Thing", root);
+  model.type(root).properties = model.add_properties(
+      {schema::Property{model.intern("a"), root}, schema::Property{model.intern("b"), root}});
+  model.type(other).properties = model.type(root).properties;
+  CHECK_NOTHROW(schema::SchemaSet::from_compiled(schema::write_compact(model.tables())));
+  model.type(other).properties = schema::Span{1, 1};
+  CHECK(failure_of(schema::write_compact(model.tables())).find("runs of properties overlap") != std::string::npos);
+}
+
 TEST_CASE("compact form: tables with random indices are refused or walked safely", "[schema]") {
   // Bytes with a right checksum can still be anything: every index that
   // from_compiled accepts must keep check_object inside the tables, even

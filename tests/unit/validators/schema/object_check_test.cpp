@@ -144,6 +144,20 @@ TEST_CASE("schema check: list types", "[schema]") {
   CHECK(f.where.line == 9);
   CHECK(only_finding(check_yaml(widgets(), widget("  tags: [a, b, a]\n"))).message ==
         "spec.tags[2]: duplicate entry \"a\"");
+  SECTION("short and long lists alike, items without the key sharing the empty one") {
+    for (int count : {3, 40}) {
+      std::string items;
+      for (int i = 0; i < count; ++i) items += "  - name: c" + std::to_string(i) + "\n";
+      auto checked = check_yaml(widgets(), widget("  containers:\n" + items + "  - name: c1\n  - {}\n  - {}\n"));
+      std::vector<std::string> duplicates;
+      for (const Finding& finding : checked.findings)
+        if (finding.message.find("duplicate") != std::string::npos) duplicates.push_back(finding.message);
+      INFO(count << " items: " << checked.describe());
+      CHECK(duplicates == std::vector<std::string>{
+                              "spec.containers[" + std::to_string(count) + "]: duplicate entry with name=\"c1\"",
+                              "spec.containers[" + std::to_string(count + 2) + "]: duplicate entry with name=\"\""});
+    }
+  }
 }
 
 TEST_CASE("schema check: embedded resources are checked as their own kind when known", "[schema]") {
