@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <string>
 
 namespace pushgate {
@@ -53,11 +54,13 @@ bool is_decimal(std::string_view s) {
 bool is_number(std::string_view text) {
   if (text.empty() || !(is_digit(text[0]) || text[0] == '+' || text[0] == '-' || text[0] == '.'))
     return false;
-  std::string s;
-  s.reserve(text.size());
-  for (char c : text)
-    if (c != '_') s += c;
-  std::string_view v = s;
+  // Most numbers have no separator: only those are copied without them.
+  std::string without_separators;
+  std::string_view v = text;
+  if (text.find('_') != std::string_view::npos) {
+    std::copy_if(text.begin(), text.end(), std::back_inserter(without_separators), [](char c) { return c != '_'; });
+    v = without_separators;
+  }
   if (v.starts_with('+') || v.starts_with('-')) v.remove_prefix(1);
   // Only reached with a sign or a leading dot: "+inf", "-Infinity", ".nan".
   if (equals_folded(v, ".inf") || equals_folded(v, ".nan") || equals_folded(v, "inf") ||
