@@ -203,6 +203,11 @@ for env in "${envs[@]}"; do
   live=$(live_commit "$target/$env")
   if [[ -n $newest && $live == "${newest:0:12}" ]]; then
     pass "$env: the newest succeeded commit ${newest:0:7} is live"
+  elif [[ -z $newest && $env == edge ]]; then
+    # On a loaded machine every kill can land while edge deploys: with no
+    # good release to roll back to, each cut-off deploy ends failed (checked
+    # below) and what is live is whatever the last one left.
+    echo "note: edge: no deploy succeeded ($kills_in_flight kills landed in flight); live is '${live:-nothing}'"
   else
     fail "$env: live is '${live:-nothing}', the newest succeeded commit is '${newest:-none}'" "$finals" \
       "$(ls -la "$target/$env" "$target/$env/releases")"
