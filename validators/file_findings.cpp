@@ -2,7 +2,7 @@
 
 namespace pushgate {
 
-Finding& FileFindings::add(std::string_view rule, Severity severity, yaml::Mark mark,
+Finding& FileFindings::add(RuleId rule, Severity severity, yaml::Mark mark,
                            std::string message) {
   if (m_shared_path.empty()) {
     if (!m_out.empty() && m_out.back().where.path == m_path) m_shared_path = m_out.back().where.path;

@@ -20,7 +20,7 @@ class FileFindings {
 
   // Appends a finding at `mark` (line 0 means the whole file) and returns it,
   // so the caller can add related places.
-  Finding& add(std::string_view rule, Severity severity, yaml::Mark mark, std::string message);
+  Finding& add(RuleId rule, Severity severity, yaml::Mark mark, std::string message);
 
   const std::string& path() const { return m_path; }
 

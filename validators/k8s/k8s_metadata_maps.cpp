@@ -20,7 +20,7 @@ constexpr std::size_t k_annotations_limit = 256 * 1024;
 // calls nothing when `map` is not a mapping. An empty value (null) is an
 // empty map.
 template <class Each>
-void for_each_entry(ObjectChecker& checker, std::string_view rule, NodeId map,
+void for_each_entry(ObjectChecker& checker, RuleId rule, NodeId map,
                     std::string_view what, Each each) {
   const yaml::Node& n = checker.node(map);
   if (n.kind == NodeKind::null) return;
@@ -33,7 +33,7 @@ void for_each_entry(ObjectChecker& checker, std::string_view rule, NodeId map,
 }
 
 // Keys become strings whatever their YAML type, so only their text matters.
-std::optional<std::string_view> check_key(ObjectChecker& checker, std::string_view rule,
+std::optional<std::string_view> check_key(ObjectChecker& checker, RuleId rule,
                                           NodeId key, std::string_view what) {
   const yaml::Node& k = checker.node(key);
   if (k.kind != NodeKind::scalar) {

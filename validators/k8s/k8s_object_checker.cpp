@@ -6,7 +6,7 @@
 
 namespace pushgate {
 
-Finding& ObjectChecker::report(std::string_view rule, Severity severity, yaml::NodeId at, std::string message) {
+Finding& ObjectChecker::report(RuleId rule, Severity severity, yaml::NodeId at, std::string message) {
   if (!m_prefix.empty()) message.insert(0, m_prefix);
   return m_findings.add(rule, severity, node(at).mark, std::move(message));
 }
@@ -17,7 +17,7 @@ std::optional<std::string_view> ObjectChecker::string_text(yaml::NodeId at) cons
   return std::nullopt;
 }
 
-void ObjectChecker::report_not_string(std::string_view rule, yaml::NodeId at, std::string_view what) {
+void ObjectChecker::report_not_string(RuleId rule, yaml::NodeId at, std::string_view what) {
   const yaml::Node& n = node(at);
   switch (n.kind) {
     case yaml::NodeKind::mapping:

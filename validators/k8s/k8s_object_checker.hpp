@@ -26,20 +26,20 @@ class ObjectChecker {
   // Reports `message` at node `at`, after the object's prefix, and returns
   // the finding so the caller can add related places. The message is taken
   // as it is, not copied: policy rules report one for most pods.
-  Finding& report(std::string_view rule, Severity severity, yaml::NodeId at, std::string message);
+  Finding& report(RuleId rule, Severity severity, yaml::NodeId at, std::string message);
 
   // The text of `at` when it holds a string. Otherwise reports an error for
   // `rule` that names `what` (a collection, an empty value, or an unquoted
   // number or boolean, which Kubernetes does not read as a string) and
   // returns nullopt.
-  std::optional<std::string_view> string(std::string_view rule, yaml::NodeId at,
+  std::optional<std::string_view> string(RuleId rule, yaml::NodeId at,
                                          std::string_view what) {
     return string(rule, at, [what] { return std::string(what); });
   }
   // The same, with `describe()` giving `what`: it is called only to report,
   // so a clean object pays nothing for the message.
   template <std::invocable Describe>
-  std::optional<std::string_view> string(std::string_view rule, yaml::NodeId at, const Describe& describe) {
+  std::optional<std::string_view> string(RuleId rule, yaml::NodeId at, const Describe& describe) {
     if (auto text = string_text(at)) return text;
     report_not_string(rule, at, describe());
     return std::nullopt;
@@ -48,7 +48,7 @@ class ObjectChecker {
  private:
   // The text of `at` when it holds a string, else nullopt.
   std::optional<std::string_view> string_text(yaml::NodeId at) const;
-  void report_not_string(std::string_view rule, yaml::NodeId at, std::string_view what);
+  void report_not_string(RuleId rule, yaml::NodeId at, std::string_view what);
 
   const yaml::Document& m_doc;
   FileFindings& m_findings;

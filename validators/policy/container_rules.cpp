@@ -54,7 +54,7 @@ class ContainerCheck {
   }
   // "container 'NAME' MESSAGE", built in one string: about three
   // findings of four on a typical tree are about a container.
-  Finding& report(std::string_view rule, NodeId at, std::string_view message) const {
+  Finding& report(RuleId rule, NodeId at, std::string_view message) const {
     constexpr std::string_view k_container = "container ";
     std::string text;
     text.reserve(k_container.size() + m_name.size() + 1 + message.size());

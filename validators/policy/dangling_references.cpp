@@ -184,7 +184,7 @@ class Wanted {
   std::size_t m_missing = 0;
 };
 
-std::string_view rule_of(ReferenceKind kind) {
+RuleId rule_of(ReferenceKind kind) {
   switch (kind) {
     case ReferenceKind::service_selector: return "policy.dangling-service";
     case ReferenceKind::pdb_selector: return "policy.dangling-pdb";
@@ -254,7 +254,7 @@ void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& o
   for (const Referrer& r : referrers) {
     for (const ObjectReference& ref : r.object->references) {
       if (wanted.found(i++)) continue;
-      std::string_view rule = rule_of(ref.kind);
+      RuleId rule = rule_of(ref.kind);
       // The findings of a file share its path.
       bool same_file = !out.empty() && out.back().where.path == *r.path;
       SharedText path = same_file ? out.back().where.path : SharedText(*r.path);

@@ -4,7 +4,7 @@
 
 namespace pushgate {
 
-Finding& PodCheck::report(std::string_view rule, yaml::NodeId at, std::string message) const {
+Finding& PodCheck::report(RuleId rule, yaml::NodeId at, std::string message) const {
   return checker.report(rule, policy_severity(rule), at, std::move(message));
 }
 

@@ -20,7 +20,7 @@ struct PodCheck {
 
   const yaml::Document& doc() const { return checker.doc(); }
   // Reports policy rule `rule` at `at`, with the rule's default severity.
-  Finding& report(std::string_view rule, yaml::NodeId at, std::string message) const;
+  Finding& report(RuleId rule, yaml::NodeId at, std::string message) const;
 };
 
 }  // namespace pushgate

@@ -104,7 +104,7 @@ void SecretCheck::too_large(std::string_view path, std::uint64_t size, std::stri
                        {}});
 }
 
-void SecretCheck::report_secret(std::string_view rule, Location where, std::string_view line_text,
+void SecretCheck::report_secret(RuleId rule, Location where, std::string_view line_text,
                                 std::string_view what, std::string_view secret, std::string_view commit,
                                 SecretReport& report) const {
   auto severity = rule_severity(m_settings, rule, Severity::error);

@@ -39,7 +39,7 @@ class SecretCheck {
   std::uint64_t max_file_size() const { return m_settings.secrets.file_size; }
 
  private:
-  void report_secret(std::string_view rule, Location where, std::string_view line_text, std::string_view what,
+  void report_secret(RuleId rule, Location where, std::string_view line_text, std::string_view what,
                      std::string_view secret, std::string_view commit, SecretReport& report) const;
 
   const ValidateSettings& m_settings;
