@@ -2,14 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <array>
 #include <map>
-#include <unordered_set>
 
 #include "validators/k8s/k8s_object.hpp"
 #include "validators/schema/field_path.hpp"
 #include "validators/schema/json_value.hpp"
+#include "validators/schema/list_duplicates.hpp"
 #include "validators/schema/pattern.hpp"
 #include "validators/schema/schema_lookup.hpp"
 #include "validators/schema/suggestion.hpp"
@@ -24,8 +22,6 @@ using yaml::NodeKind;
 
 constexpr std::size_t k_shown_bytes = 40;  // of a value quoted in a message
 constexpr std::size_t k_shown_enum_values = 8;
-// Lists up to this long are searched for duplicates pairwise.
-constexpr std::size_t k_small_list = 16;
 
 // The start of `text`, cut at a character boundary; report output escapes
 // control characters of the whole line, so they are left as they are here.
@@ -229,52 +225,21 @@ class Walker {
     if (c != nullptr && c->max_items >= 0 && count > c->max_items)
       error(node, fmt::format("has {} items, more than the maximum {}", count, c->max_items));
     if (items.size() < 2) return;  // nothing to repeat
-    if (r.list_type == ListType::map && r.list_keys.count > 0) duplicate_keys(t, r, items);
-    else if (r.list_type == ListType::set || (r.flags & f_unique_items)) duplicate_items(items);
-  }
-
-  // x-kubernetes-list-type: map: no two items with the same keys.
-  void duplicate_keys(const Tables& t, const TypeRecord& r, std::span<const NodeId> items) {
-    auto names = t.string_lists.subspan(r.list_keys.first, r.list_keys.count);
-    if (names.size() == 1 && items.size() <= k_small_list) return duplicate_names(t, names, items);
-    std::unordered_set<std::string> seen;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      std::string key;
-      for (const StrRef& name : names)
-        key.append(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))).push_back('\0');
-      if (!seen.insert(key).second) duplicate_entry(t, names, items, i);
-    }
-  }
-
-  // The common list map, keyed by one field (a name) and of a few items,
-  // without allocating: the values compared as views, which is how their
-  // keys above compare.
-  void duplicate_names(const Tables& t, std::span<const StrRef> names, std::span<const NodeId> items) {
-    std::array<std::string_view, k_small_list> values;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      values[i] = scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(names[0])));
-      if (std::find(values.begin(), values.begin() + i, values[i]) != values.begin() + i)
-        duplicate_entry(t, names, items, i);
-    }
-  }
-
-  void duplicate_entry(const Tables& t, std::span<const StrRef> names, std::span<const NodeId> items, std::size_t i) {
-    std::string shown;
-    for (const StrRef& name : names)
-      shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(name),
-                           truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(name)))));
-    Step step(m_s.field, i);
-    error(items[i], fmt::format("duplicate entry with {}", shown));
-  }
-
-  // x-kubernetes-list-type: set and uniqueItems, for scalar items.
-  void duplicate_items(std::span<const NodeId> items) {
-    std::unordered_set<std::string_view> seen;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const yaml::Node& item = m_s.doc.node(items[i]);
-      if (item.kind != NodeKind::scalar || seen.insert(item.value).second) continue;
-      Step step(m_s.field, i);
-      error(items[i], fmt::format("duplicate entry \"{}\"", truncated(item.value)));
+    if (r.list_type == ListType::map && r.list_keys.count > 0) {
+      auto keys = t.string_lists.subspan(r.list_keys.first, r.list_keys.count);
+      for (std::size_t i : repeated_map_entries(m_s.doc, t, keys, items)) {
+        std::string shown;
+        for (const StrRef& key : keys)
+          shown += fmt::format("{}{}=\"{}\"", shown.empty() ? "" : ", ", t.text(key),
+                               truncated(scalar_text(m_s.doc, m_s.doc.find(items[i], t.text(key)))));
+        Step step(m_s.field, i);
+        error(items[i], fmt::format("duplicate entry with {}", shown));
+      }
+    } else if (r.list_type == ListType::set || (r.flags & f_unique_items)) {
+      for (std::size_t i : repeated_scalars(m_s.doc, items)) {
+        Step step(m_s.field, i);
+        error(items[i], fmt::format("duplicate entry \"{}\"", truncated(m_s.doc.node(items[i]).value)));
+      }
     }
   }
 
