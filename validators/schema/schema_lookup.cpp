@@ -4,22 +4,10 @@
 
 namespace pushgate::schema {
 
-namespace {
-
-// Three-way comparison of names: most differ in their first byte, which
-// decides without a call to memcmp.
-int compare_names(std::string_view a, std::string_view b) {
-  if (!a.empty() && !b.empty() && a[0] != b[0])
-    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]) ? -1 : 1;
-  return a.compare(b);
-}
-
-}  // namespace
-
 std::size_t kind_position(const Tables& tables, std::string_view api_version, std::string_view kind) {
-  auto at = std::partition_point(tables.kinds.begin(), tables.kinds.end(), [&](const KindEntry& e) {
-    int order = compare_names(tables.text(e.api_version), api_version);
-    return order < 0 || (order == 0 && compare_names(tables.text(e.kind), kind) < 0);
+  auto at = std::lower_bound(tables.kinds.begin(), tables.kinds.end(), 0, [&](const KindEntry& e, int) {
+    std::string_view v = tables.text(e.api_version);
+    return v < api_version || (v == api_version && tables.text(e.kind) < kind);
   });
   return static_cast<std::size_t>(at - tables.kinds.begin());
 }
