@@ -4,10 +4,7 @@ namespace pushgate {
 
 Finding& FileFindings::add(RuleId rule, Severity severity, yaml::Mark mark,
                            std::string message) {
-  if (m_shared_path.empty()) {
-    if (!m_out.empty() && m_out.back().where.path == m_path) m_shared_path = m_out.back().where.path;
-    else m_shared_path = m_path;
-  }
+  if (m_shared_path.empty()) m_shared_path = shared_path(m_out, m_path);
   Finding& f = m_out.emplace_back();
   f.where = Location{m_shared_path, mark.line, mark.column};
   f.severity = severity;

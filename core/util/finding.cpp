@@ -70,6 +70,10 @@ void append_escaped_finding(std::string& out, const Finding& finding) {
   append_finding(out, finding, k_escaped);
 }
 
+SharedText shared_path(const std::vector<Finding>& out, std::string_view path) {
+  return !out.empty() && out.back().where.path == path ? out.back().where.path : SharedText(path);
+}
+
 std::ostream& operator<<(std::ostream& out, RuleId rule) { return out << rule.view(); }
 
 bool operator<(const Finding& a, const Finding& b) {

@@ -62,6 +62,10 @@ struct Finding {
   ExemptionKind exemption_kind = ExemptionKind::in_source;
 };
 
+// The path of the last finding in `out` when it is `path`, else a copy of
+// `path`: the findings of one file, made one after another, share it.
+SharedText shared_path(const std::vector<Finding>& out, std::string_view path);
+
 // "error", "warning" or "note".
 const char* to_string(Severity severity);
 

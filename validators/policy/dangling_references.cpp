@@ -255,9 +255,7 @@ void DanglingReferences::check(const ObjectIndex& index, std::vector<Finding>& o
     for (const ObjectReference& ref : r.object->references) {
       if (wanted.found(i++)) continue;
       RuleId rule = rule_of(ref.kind);
-      // The findings of a file share its path.
-      bool same_file = !out.empty() && out.back().where.path == *r.path;
-      SharedText path = same_file ? out.back().where.path : SharedText(*r.path);
+      SharedText path = shared_path(out, *r.path);
       Finding& f = out.emplace_back();
       f.where = Location{std::move(path), ref.line, ref.column};
       f.severity = policy_severity(rule);

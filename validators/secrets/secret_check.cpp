@@ -81,12 +81,12 @@ void SecretCheck::check(std::string_view path, std::string_view text, const Line
   for (const SecretMatch& m : matches) {
     int line = lines.line_of(m.offset);
     if (m.pattern->check == ValueCheck::generic_value && in_secret(line)) continue;
-    Location where{std::string(path), line, static_cast<int>(m.offset - lines.start(line)) + 1};
+    Location where{SharedText(path), line, static_cast<int>(m.offset - lines.start(line)) + 1};
     report_secret(m.pattern->rule, std::move(where), lines.text(line),
                   fmt::format("{} {}", m.pattern->what, masked(m)), m.secret, commit, report);
   }
   for (const PlaintextSecret& s : kube.plaintext) {
-    report_secret(k_kubernetes_secret_rule, Location{std::string(path), s.line, s.column}, lines.text(s.line),
+    report_secret(k_kubernetes_secret_rule, Location{SharedText(path), s.line, s.column}, lines.text(s.line),
                   fmt::format("Kubernetes Secret '{}' with '{}' in plaintext (****; encrypt it with SOPS or use a "
                               "SealedSecret)",
                               s.object, s.key),
@@ -98,7 +98,7 @@ void SecretCheck::too_large(std::string_view path, std::uint64_t size, std::stri
                             SecretReport& report) const {
   auto severity = rule_severity(m_settings, k_file_size_rule, Severity::warning);
   if (!severity) return;
-  add_finding(report, {Location{std::string(path), 0, 0}, *severity, k_file_size_rule,
+  add_finding(report, {Location{SharedText(path), 0, 0}, *severity, k_file_size_rule,
                        fmt::format("not scanned for secrets{}: {} bytes, more than validate.secrets.file_size ({})",
                                    in_commit(commit), size, m_settings.secrets.file_size),
                        {}});
